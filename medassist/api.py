@@ -1,0 +1,96 @@
+"""The one NinjaAPI at /api/: token (Bearer) or session auth, errors as {code, message}."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from medassist.core.errors import ApplicationError
+from medassist.practice.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        row = (
+            ApiToken.objects.select_related("user", "user__clinic")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="medassist API",
+    version="1",
+    description="The same operations as the screens, through the same services.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    from django.db import transaction
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "Invalid value."))
+    first_field, messages = next(iter(errors.items()), ("__all__", ["Invalid input."]))
+    return api.create_response(
+        request,
+        {
+            "code": "validation_failed",
+            "message": f"{first_field}: {messages[0]}" if first_field != "__all__" else messages[0],
+            "errors": errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(
+        request,
+        {"code": "not_authenticated", "message": "Log in or send a valid token."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(
+        request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+    )
+
+
+def _register_routers() -> None:
+    from medassist.frontdesk.api import router as frontdesk_router
+    from medassist.intake.api import router as intake_router
+    from medassist.patients.api import router as patients_router
+    from medassist.practice.api import router as practice_router
+    from medassist.scheduling.api import router as scheduling_router
+
+    api.add_router("/practice", practice_router, tags=["practice"])
+    api.add_router("/patients", patients_router, tags=["patients"])
+    api.add_router("/appointments", scheduling_router, tags=["appointments"])
+    api.add_router("/visits", frontdesk_router, tags=["check-in and checkout"])
+    api.add_router("/intake", intake_router, tags=["rooming and vitals"])
+
+
+_register_routers()

@@ -1,0 +1,17 @@
+"""The `medassist` console command: every Django management command plus `demo` and `serve`."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medassist.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else ["medassist", *argv])
+    args[0] = "medassist"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Navigation links shown to a user depend on what their role may do."""
+
+from django.urls import NoReverseMatch, reverse
+
+from medassist.practice.roles import can
+
+NAV = [
+    ("Today", "scheduling:day", "schedule.view"),
+    ("Patients", "patients:search", "patient.view"),
+    ("Flow board", "frontdesk:board", "board.view"),
+    ("Worklist", "intake:worklist", "worklist.view"),
+    ("Set-up", "admin:index", "practice.manage"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = []
+    for label, url_name, permission in NAV:
+        if not can(user, permission):
+            continue
+        try:
+            links.append({"label": label, "url_name": url_name, "href": reverse(url_name)})
+        except NoReverseMatch:
+            continue
+    return {"nav_links": links}

@@ -1,0 +1,31 @@
+from django.http import HttpRequest, HttpResponse
+
+from medassist.core import context
+
+
+def client_address(request: HttpRequest) -> str:
+    # Only trust X-Forwarded-For when the operator says a proxy sets it.
+    from django.conf import settings
+
+    if getattr(settings, "MEDASSIST_TRUST_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+class RequestContextMiddleware:
+    """Makes the client address available to services for audit events."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = context.set_current(
+            context.RequestFacts(client_address=client_address(request), channel=channel)
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            context.reset(token)

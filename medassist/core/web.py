@@ -1,0 +1,67 @@
+"""Helpers for thin HTML views: role checks, error rendering, htmx-aware responses."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
+from medassist.practice.roles import can
+
+
+def staff_view(permission: str) -> Callable:
+    """Login required; the role must grant `permission` (else 403); NotFound renders 404.
+
+    Any ApplicationError that escapes the view renders as a plain message page with the
+    error's status, and the request's transaction is rolled back."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if request.htmx:
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = f"/login/?next={request.path}"
+                    return response
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, permission):
+                return error_page(request, PermissionDenied("Your role does not allow this."))
+            try:
+                return view(request, *args, **kwargs)
+            except ApplicationError as exc:
+                return error_page(request, exc)
+
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    from django.db import transaction
+
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    titles = {404: "Not found", 403: "Not allowed", 409: "Conflict"}
+    status = 404 if isinstance(exc, NotFound) else exc.status
+    return render(
+        request,
+        "core/error.html",
+        {"title": titles.get(status, "Could not do that"), "message": exc.message},
+        status=status,
+    )
+
+
+def form_errors(form, exc: ApplicationError) -> None:
+    """Attach a service's ApplicationError to a Django form, per field where possible."""
+    if exc.errors:
+        for field, messages in exc.errors.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -1,0 +1,105 @@
+"""Reads of patient data. Each read of a patient writes an audit event."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_patients_listed, audit_record
+from medassist.core.access import get_scoped
+from medassist.core.normalize import name_key
+from medassist.patients.models import Coverage, Patient
+from medassist.practice.roles import require
+
+
+def access_patient(*, user, id, audit: bool = True) -> Patient:
+    require(user, "patient.view")
+    patient = get_scoped(
+        Patient.objects.all(), public_id=id, what="patient", clinic_id=user.clinic_id
+    )
+    if audit:
+        audit_record(actor=user, action=AuditEvent.Action.READ, obj=patient, patient=patient)
+    return patient
+
+
+def access_coverage(*, user, id) -> Coverage:
+    require(user, "patient.view")
+    return get_scoped(
+        Coverage.objects.select_related("payer", "patient"),
+        public_id=id,
+        what="coverage",
+        patient__clinic_id=user.clinic_id,
+    )
+
+
+def coverage_list(*, patient: Patient, active_only: bool = False) -> QuerySet[Coverage]:
+    qs = Coverage.objects.filter(patient=patient).select_related("payer")
+    return qs.filter(active=True) if active_only else qs
+
+
+def patient_duplicates(
+    *, clinic_id: int, first_name: str, last_name: str, date_of_birth: date
+) -> QuerySet[Patient]:
+    return Patient.objects.filter(
+        clinic_id=clinic_id,
+        first_name_key=name_key(first_name),
+        last_name_key=name_key(last_name),
+        date_of_birth=date_of_birth,
+        active=True,
+    )
+
+
+_DATE_PATTERNS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y")
+
+
+def _as_date(text: str) -> date | None:
+    for fmt in _DATE_PATTERNS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(*, user, query: str, limit: int = 25) -> list[Patient]:
+    """Find patients by name ("smith", "smith, jo", "jo smith"), MRN, date of birth or phone.
+    The patients shown are audited as listed."""
+    require(user, "patient.view")
+    query = (query or "").strip()
+    if not query:
+        return []
+    qs = Patient.objects.filter(clinic_id=user.clinic_id, active=True)
+    dob = _as_date(query)
+    digits = re.sub(r"\D", "", query)
+    if dob:
+        qs = qs.filter(date_of_birth=dob)
+    elif query.upper().startswith(user.clinic.mrn_prefix.upper()) and digits:
+        qs = qs.filter(mrn__istartswith=query.upper())
+    elif len(digits) >= 7 and len(digits) == len(re.sub(r"[\s()+.-]", "", query)):
+        qs = qs.filter(
+            Q(phone_mobile__endswith=digits[-10:]) | Q(phone_home__endswith=digits[-10:])
+        )
+    else:
+        if "," in query:
+            last, _, first = query.partition(",")
+            parts = [(name_key(last), "last"), (name_key(first), "first")]
+        else:
+            words = [name_key(w) for w in query.split()]
+            parts = [(w, "any") for w in words if w]
+        for key, which in parts:
+            if not key:
+                continue
+            if which == "last":
+                qs = qs.filter(last_name_key__startswith=key)
+            elif which == "first":
+                qs = qs.filter(first_name_key__startswith=key)
+            else:
+                qs = qs.filter(Q(last_name_key__startswith=key) | Q(first_name_key__startswith=key))
+    results = list(qs.order_by("last_name_key", "first_name_key", "date_of_birth")[:limit])
+    audit_patients_listed(
+        actor=user, patients=results, object_type="patients.Patient", detail={"search": True}
+    )
+    return results

@@ -1,0 +1,271 @@
+"""Writes for patients and their coverage. Every write is audited in its own transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_record
+from medassist.core.errors import Conflict, ValidationFailed, from_django_validation
+from medassist.core.normalize import name_key, phone_e164
+from medassist.patients.models import Coverage, Patient
+from medassist.patients.selectors import patient_duplicates
+from medassist.practice.models import Clinic, Payer
+from medassist.practice.roles import require
+
+PATIENT_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "phone_mobile",
+    "phone_home",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "preferred_language",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+)
+PHONE_FIELDS = ("phone_mobile", "phone_home", "emergency_contact_phone")
+
+
+class DuplicatePatient(Conflict):
+    code = "possible_duplicate"
+
+
+def _clean_patient_values(values: dict) -> dict:
+    unknown = set(values) - set(PATIENT_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown patient field(s): {', '.join(sorted(unknown))}.")
+    cleaned = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if key in PHONE_FIELDS:
+            try:
+                value = phone_e164(value or "", field=key)
+            except ValidationFailed as exc:
+                errors[key] = [exc.message]
+                continue
+        if key == "state" and value:
+            value = value.upper()
+        cleaned[key] = value
+    dob = cleaned.get("date_of_birth")
+    if dob is not None:
+        if not isinstance(dob, date):
+            errors["date_of_birth"] = ["Enter the date of birth as YYYY-MM-DD."]
+        elif dob > timezone.localdate():
+            errors["date_of_birth"] = ["Date of birth cannot be in the future."]
+        elif dob.year < 1890:
+            errors["date_of_birth"] = ["Date of birth is too far in the past; please re-check."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, errors=errors)
+    return cleaned
+
+
+def _validate(obj, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise from_django_validation(exc) from exc
+
+
+def _next_mrn(clinic: Clinic) -> str:
+    # Lock the clinic row (PostgreSQL) / hold the write lock (SQLite) while taking the number.
+    locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    number = locked.next_mrn
+    Clinic.objects.filter(pk=clinic.pk).update(next_mrn=number + 1)
+    return f"{locked.mrn_prefix}{number:06d}"
+
+
+@transaction.atomic
+def patient_register(*, actor, allow_duplicate: bool = False, **values) -> Patient:
+    """Register a patient. Refuses a likely duplicate (same name and date of birth) unless the
+    caller has looked at the candidates and says this is a different person."""
+    require(actor, "patient.register")
+    values = _clean_patient_values(values)
+    for required in ("first_name", "last_name", "date_of_birth", "sex"):
+        if not values.get(required):
+            raise ValidationFailed(
+                f"{required.replace('_', ' ').capitalize()} is required.", field=required
+            )
+    patient = Patient(clinic_id=actor.clinic_id, **values)
+    patient.first_name_key = name_key(patient.first_name)
+    patient.last_name_key = name_key(patient.last_name)
+    _validate(patient, exclude=["mrn", "clinic"])
+    if not allow_duplicate:
+        candidates = list(
+            patient_duplicates(
+                clinic_id=actor.clinic_id,
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                date_of_birth=patient.date_of_birth,
+            )
+        )
+        if candidates:
+            raise DuplicatePatient(
+                "A patient with this name and date of birth is already registered: "
+                + "; ".join(f"{c.display_name} ({c.mrn})" for c in candidates)
+                + ". Open that chart, or confirm this is a different person.",
+                extra={"candidates": [{"id": str(c.public_id), "mrn": c.mrn} for c in candidates]},
+            )
+    patient.mrn = _next_mrn(actor.clinic)
+    patient.stamp(actor)
+    patient.save()
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=patient, patient=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, actor, patient: Patient, **values) -> Patient:
+    require(actor, "patient.edit")
+    values = _clean_patient_values(values)
+    changed = {}
+    for key, value in values.items():
+        old = getattr(patient, key)
+        if old != value:
+            changed[key] = {"from": str(old), "to": str(value)}
+            setattr(patient, key, value)
+    if not changed:
+        return patient
+    patient.first_name_key = name_key(patient.first_name)
+    patient.last_name_key = name_key(patient.last_name)
+    _validate(patient, exclude=["mrn", "clinic"])
+    patient.stamp(actor)
+    patient.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=patient,
+        patient=patient,
+        detail={"changed": sorted(changed)},
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_confirm_demographics(*, actor, patient: Patient) -> Patient:
+    require(actor, "appointment.check_in")
+    patient.demographics_confirmed_at = timezone.now()
+    patient.stamp(actor)
+    patient.save(update_fields=["demographics_confirmed_at", "updated_at", "updated_by"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=patient,
+        patient=patient,
+        detail={"confirmed": "demographics"},
+    )
+    return patient
+
+
+COVERAGE_FIELDS = (
+    "member_id",
+    "group_number",
+    "subscriber_name",
+    "subscriber_date_of_birth",
+    "relationship",
+    "priority",
+    "copay",
+    "active",
+)
+
+
+def _coverage_values(values: dict) -> dict:
+    unknown = set(values) - set(COVERAGE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown coverage field(s): {', '.join(sorted(unknown))}.")
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    copay = cleaned.get("copay")
+    if copay not in (None, ""):
+        try:
+            copay = Decimal(str(copay))
+        except ArithmeticError as exc:
+            raise ValidationFailed("Copay must be an amount like 25.00.", field="copay") from exc
+        if copay < 0 or copay > Decimal("10000"):
+            raise ValidationFailed("Copay must be between 0 and 10,000.", field="copay")
+        cleaned["copay"] = copay
+    elif "copay" in cleaned:
+        cleaned["copay"] = None
+    return cleaned
+
+
+def _payer_for(actor, payer) -> Payer:
+    if isinstance(payer, Payer):
+        if payer.clinic_id != actor.clinic_id:
+            raise ValidationFailed("Unknown payer.", field="payer")
+        return payer
+    try:
+        return Payer.objects.get(public_id=payer, clinic_id=actor.clinic_id, active=True)
+    except (Payer.DoesNotExist, ValidationError, ValueError) as exc:
+        raise ValidationFailed("Unknown payer.", field="payer") from exc
+
+
+@transaction.atomic
+def coverage_add(*, actor, patient: Patient, payer, **values) -> Coverage:
+    require(actor, "coverage.edit")
+    values = _coverage_values(values)
+    if not values.get("member_id"):
+        raise ValidationFailed("Member id is required.", field="member_id")
+    coverage = Coverage(patient=patient, payer=_payer_for(actor, payer), **values)
+    if coverage.relationship == Coverage.Relationship.SELF and not coverage.subscriber_name:
+        coverage.subscriber_name = f"{patient.first_name} {patient.last_name}"
+        coverage.subscriber_date_of_birth = patient.date_of_birth
+    _validate(coverage, exclude=["patient", "payer"])
+    coverage.stamp(actor)
+    coverage.save()
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=coverage, patient=patient)
+    return coverage
+
+
+@transaction.atomic
+def coverage_update(*, actor, coverage: Coverage, payer=None, **values) -> Coverage:
+    require(actor, "coverage.edit")
+    values = _coverage_values(values)
+    if payer is not None:
+        coverage.payer = _payer_for(actor, payer)
+    for key, value in values.items():
+        setattr(coverage, key, value)
+    if not coverage.member_id:
+        raise ValidationFailed("Member id is required.", field="member_id")
+    _validate(coverage, exclude=["patient", "payer"])
+    coverage.stamp(actor)
+    coverage.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=coverage,
+        patient=coverage.patient,
+        detail={"changed": sorted(values) + (["payer"] if payer is not None else [])},
+    )
+    return coverage
+
+
+@transaction.atomic
+def coverage_verify(*, actor, coverage: Coverage) -> Coverage:
+    require(actor, "appointment.check_in")
+    coverage.verified_at = timezone.now()
+    coverage.stamp(actor)
+    coverage.save(update_fields=["verified_at", "updated_at", "updated_by"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=coverage,
+        patient=coverage.patient,
+        detail={"confirmed": "insurance"},
+    )
+    return coverage

@@ -1,0 +1,171 @@
+"""Practice set-up: clinics, locations, rooms, staff users with roles, providers, visit types."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from medassist.core.models import BaseModel
+from medassist.practice.roles import Role
+from medassist.practice.validators import validate_npi, validate_timezone
+
+
+class Clinic(BaseModel):
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    state = models.CharField(max_length=2, help_text="Two-letter US state, for state rules.")
+    phone = models.CharField(max_length=32, blank=True)
+    mrn_prefix = models.CharField(max_length=6, default="MA")
+    next_mrn = models.PositiveIntegerField(default=1, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Location(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(max_length=200)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="location_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(BaseModel):
+    class Kind(models.TextChoices):
+        EXAM = "exam", "Exam room"
+        PROCEDURE = "procedure", "Procedure room"
+        LAB = "lab", "Lab / draw station"
+        TRIAGE = "triage", "Triage"
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXAM)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["location__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location.name})"
+
+
+class User(AbstractUser):
+    """A staff member. Every user belongs to exactly one clinic and has one role."""
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Provider(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="providers")
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="provider"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    credentials = models.CharField(max_length=40, blank=True, help_text="e.g. MD, DO, NP, PA-C")
+    npi = models.CharField(max_length=10, validators=[validate_npi], verbose_name="NPI")
+    specialty = models.CharField(max_length=100, blank=True)
+    locations = models.ManyToManyField(Location, blank=True, related_name="providers")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "npi"], name="provider_npi")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        suffix = f", {self.credentials}" if self.credentials else ""
+        return f"{self.first_name} {self.last_name}{suffix}"
+
+
+class VisitType(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="visit_types")
+    name = models.CharField(max_length=100)
+    code = models.SlugField(max_length=40)
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "code"], name="visit_type_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class Payer(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="payers")
+    name = models.CharField(max_length=200)
+    payer_id = models.CharField(max_length=20, blank=True, help_text="Electronic payer id.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "ma_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key

@@ -1,0 +1,67 @@
+"""Roles and what each may do. One table, checked by every view and endpoint through `require`."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from medassist.core.errors import PermissionDenied
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    MEDICAL_ASSISTANT = "medical_assistant", "Medical assistant"
+    PHYSICIAN = "physician", "Physician"
+    BILLER = "biller", "Biller"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+FD = Role.FRONT_DESK
+MA = Role.MEDICAL_ASSISTANT
+DR = Role.PHYSICIAN
+BI = Role.BILLER
+AD = Role.CLINIC_ADMIN
+ALL_STAFF = frozenset({FD, MA, DR, BI, AD})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # patients
+    "patient.view": ALL_STAFF,
+    "patient.register": frozenset({FD, AD}),
+    "patient.edit": frozenset({FD, MA, AD}),
+    "coverage.edit": frozenset({FD, BI, AD}),
+    # schedule and visit flow
+    "schedule.view": ALL_STAFF,
+    "appointment.book": frozenset({FD, MA, AD}),
+    "appointment.cancel": frozenset({FD, AD}),
+    "appointment.no_show": frozenset({FD, AD}),
+    "appointment.check_in": frozenset({FD, AD}),
+    "appointment.room": frozenset({MA, DR}),
+    "appointment.start_visit": frozenset({DR, MA}),
+    "appointment.check_out": frozenset({FD, AD}),
+    "board.view": frozenset({FD, MA, DR, AD}),
+    "vitals.record": frozenset({MA, DR}),
+    "vitals.view": frozenset({MA, DR, AD, FD}),
+    "worklist.view": frozenset({DR}),
+    # practice set-up and oversight
+    "practice.manage": frozenset({AD}),
+    "audit.view": frozenset({AD}),
+}
+
+
+def can(user, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if getattr(user, "clinic_id", None) is None:
+        return False
+    return user.role in PERMISSIONS[permission]
+
+
+def require(user, permission: str) -> None:
+    """Raise PermissionDenied unless the user's role grants the permission."""
+    if not can(user, permission):
+        role = getattr(user, "role", "") or "no role"
+        raise PermissionDenied(
+            f"Your role ({role.replace('_', ' ')}) may not do this ({permission}).",
+            code="permission_denied",
+        )

@@ -1,0 +1,93 @@
+"""Appointments and the visit lifecycle."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from medassist.core.models import BaseModel
+
+
+class Status(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
+    ROOMED = "roomed", "Roomed"
+    WITH_PROVIDER = "with_provider", "With provider"
+    CHECKED_OUT = "checked_out", "Checked out"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Which statuses can follow which. Anything else is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.BOOKED: frozenset({Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
+    Status.ARRIVED: frozenset({Status.ROOMED, Status.CANCELLED}),
+    Status.ROOMED: frozenset({Status.WITH_PROVIDER}),
+    Status.WITH_PROVIDER: frozenset({Status.CHECKED_OUT}),
+    Status.CHECKED_OUT: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.NO_SHOW: frozenset(),
+}
+ACTIVE_STATUSES = frozenset(
+    {Status.BOOKED, Status.ARRIVED, Status.ROOMED, Status.WITH_PROVIDER, Status.CHECKED_OUT}
+)
+IN_CLINIC_STATUSES = frozenset({Status.ARRIVED, Status.ROOMED, Status.WITH_PROVIDER})
+
+
+class Appointment(BaseModel):
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
+    )
+    provider = models.ForeignKey(
+        "practice.Provider", on_delete=models.PROTECT, related_name="appointments"
+    )
+    location = models.ForeignKey("practice.Location", on_delete=models.PROTECT, related_name="+")
+    visit_type = models.ForeignKey("practice.VisitType", on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    status_changed_at = models.DateTimeField()
+    room = models.ForeignKey(
+        "practice.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField("Booking note", max_length=500, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["provider", "start"]),
+            models.Index(fields=["clinic", "start"]),
+            models.Index(fields=["patient", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="appt_end")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} with {self.provider} at {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def allowed_next(self) -> frozenset[str]:
+        return TRANSITIONS[self.status]
+
+
+class StatusChange(models.Model):
+    """One step of the visit lifecycle: when, by whom, from what to what."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status} at {self.at:%H:%M} by {self.by}"

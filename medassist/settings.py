@@ -1,0 +1,162 @@
+"""The one settings file. Everything that differs between machines comes from the environment.
+
+SQLite (WAL, synchronous=FULL) is the default; set DATABASE_URL for PostgreSQL.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("MEDASSIST_DATA_DIR", BASE_DIR.parent / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("MEDASSIST_DEBUG", False)
+SECRET_KEY = os.environ.get("MEDASSIST_SECRET_KEY", "")
+if not SECRET_KEY:
+    # A fixed development key is only acceptable on a developer's own machine.
+    SECRET_KEY = "medassist-insecure-development-key-change-me"  # noqa: S105
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("MEDASSIST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("MEDASSIST_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "medassist.core",
+    "medassist.practice",
+    "medassist.audit",
+    "medassist.patients",
+    "medassist.scheduling",
+    "medassist.frontdesk",
+    "medassist.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "medassist.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "medassist.urls"
+WSGI_APPLICATION = "medassist.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "medassist.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def database_config() -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("MEDASSIST_SQLITE_PATH", str(DATA_DIR / "medassist.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers run beside the writer; FULL survives power loss.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                " PRAGMA foreign_keys=ON;",
+                # Take the write lock at BEGIN so concurrent writers queue instead of failing.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    config["ATOMIC_REQUESTS"] = True
+    test_name = os.environ.get("MEDASSIST_TEST_DB_NAME")
+    if test_name:
+        config["TEST"] = {"NAME": test_name}
+    return config
+
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "practice.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Automatic logoff: an idle session ends after this many seconds (default 15 minutes).
+SESSION_COOKIE_AGE = int(os.environ.get("MEDASSIST_SESSION_SECONDS", "900"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("MEDASSIST_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("MEDASSIST_STATIC_ROOT", DATA_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if DEBUG or env_bool("MEDASSIST_TESTING", False):
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+EMAIL_BACKEND = os.environ.get(
+    "MEDASSIST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MEDASSIST_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

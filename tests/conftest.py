@@ -1,0 +1,103 @@
+"""The fixed cast every test uses: one clinic with a person in each role, a registered patient,
+and a physician of another clinic who must never see this clinic's data."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def clinic(db):
+    return factories.make_clinic()
+
+
+@pytest.fixture
+def other_clinic(db):
+    return factories.make_clinic(name="Harbor Pediatrics", tz="America/Los_Angeles")
+
+
+@pytest.fixture
+def front_desk(clinic):
+    return factories.make_user(
+        clinic, "front_desk", "frontdesk", first_name="Fran", last_name="Desk"
+    )
+
+
+@pytest.fixture
+def medical_assistant(clinic):
+    return factories.make_user(
+        clinic, "medical_assistant", "ma", first_name="Maya", last_name="Assist"
+    )
+
+
+@pytest.fixture
+def physician(clinic):
+    user = factories.make_user(clinic, "physician", "doctor", first_name="Paul", last_name="Osler")
+    factories.make_provider(clinic, user=user, npi="1234567893")
+    return user
+
+
+@pytest.fixture
+def provider(physician):
+    return physician.provider
+
+
+@pytest.fixture
+def biller(clinic):
+    return factories.make_user(clinic, "biller", "biller", first_name="Bill", last_name="Coder")
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return factories.make_user(clinic, "clinic_admin", "admin", first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def other_clinic_physician(other_clinic):
+    user = factories.make_user(
+        other_clinic, "physician", "otherdoc", first_name="Olga", last_name="Other"
+    )
+    factories.make_provider(other_clinic, user=user, npi="1245319599")
+    return user
+
+
+@pytest.fixture
+def patient(front_desk):
+    p = factories.make_patient(front_desk, first_name="Jordan", last_name="Reyes")
+    factories.add_coverage(front_desk, p)
+    return p
+
+
+@pytest.fixture
+def appointment(front_desk, patient, provider):
+    return factories.book(front_desk, patient, provider)
+
+
+@pytest.fixture
+def cast(front_desk, medical_assistant, physician, biller, clinic_admin, other_clinic_physician):
+    return {
+        "front_desk": front_desk,
+        "medical_assistant": medical_assistant,
+        "physician": physician,
+        "biller": biller,
+        "clinic_admin": clinic_admin,
+        "other_clinic_physician": other_clinic_physician,
+    }
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,114 @@
+"""Plain helpers that build test data through the real services where one exists."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from medassist.patients.models import Patient
+from medassist.patients.services import coverage_add, patient_register
+from medassist.practice.models import Clinic, Location, Payer, Provider, Room, User, VisitType
+from medassist.scheduling.services import appointment_book
+
+_seq = itertools.count(1)
+
+# Real-format NPIs with valid check digits (CMS test-style numbers).
+VALID_NPIS = ["1234567893", "1245319599", "1003000126", "1902809254", "1346053246", "1528060837"]
+
+
+def make_clinic(name: str = "Maple Family Medicine", tz: str = "America/New_York") -> Clinic:
+    clinic = Clinic.objects.create(name=name, timezone=tz, state="NY", mrn_prefix="MF")
+    location = Location.objects.create(
+        clinic=clinic, name=f"{name} Main", city="Albany", state="NY"
+    )
+    for n in (1, 2, 3):
+        Room.objects.create(location=location, name=f"Exam {n}")
+    VisitType.objects.create(clinic=clinic, name="Follow-up", code="follow-up", duration_minutes=20)
+    VisitType.objects.create(clinic=clinic, name="New patient", code="new", duration_minutes=40)
+    Payer.objects.create(clinic=clinic, name="Acme Health", payer_id="60054")
+    return clinic
+
+
+def make_user(clinic: Clinic, role: str, username: str | None = None, **extra) -> User:
+    username = username or f"{role}{next(_seq)}"
+    user = User.objects.create_user(
+        username=username,
+        password="correct horse battery",
+        clinic=clinic,
+        role=role,
+        first_name=extra.pop("first_name", role.replace("_", " ").title()),
+        last_name=extra.pop("last_name", f"Tester{next(_seq)}"),
+        **extra,
+    )
+    return user
+
+
+def make_provider(clinic: Clinic, user: User | None = None, npi: str | None = None) -> Provider:
+    n = next(_seq)
+    provider = Provider.objects.create(
+        clinic=clinic,
+        user=user,
+        first_name=user.first_name if user else "Dana",
+        last_name=user.last_name if user else f"Rivera{n}",
+        credentials="MD",
+        npi=npi or VALID_NPIS[n % len(VALID_NPIS)],
+    )
+    provider.locations.set(clinic.locations.all())
+    return provider
+
+
+def make_patient(actor: User, **values) -> Patient:
+    n = next(_seq)
+    data = {
+        "first_name": "Alex",
+        "last_name": f"Morgan{n}",
+        "date_of_birth": date(1980, 5, 17),
+        "sex": "F",
+        "phone_mobile": "(518) 555-0142",
+        "email": f"alex{n}@example.org",
+        "address_line1": "12 Elm St",
+        "city": "Albany",
+        "state": "NY",
+        "postal_code": "12207",
+    }
+    data.update(values)
+    return patient_register(actor=actor, allow_duplicate=True, **data)
+
+
+def add_coverage(actor: User, patient: Patient, copay: str = "25.00"):
+    payer = Payer.objects.filter(clinic_id=patient.clinic_id).first()
+    return coverage_add(
+        actor=actor,
+        patient=patient,
+        payer=payer,
+        member_id="XJH123456789",
+        group_number="G-1001",
+        relationship="self",
+        copay=copay,
+    )
+
+
+def next_slot(clinic: Clinic, hours_ahead: int = 1) -> datetime:
+    """A start time later today (or tomorrow), on the quarter hour, in the clinic's zone."""
+    now = timezone.now().astimezone(clinic.tz) + timedelta(hours=hours_ahead)
+    return now.replace(minute=(now.minute // 15) * 15, second=0, microsecond=0)
+
+
+def book(
+    actor: User,
+    patient: Patient,
+    provider: Provider,
+    start: datetime | None = None,
+    visit_code: str = "follow-up",
+):
+    clinic = patient.clinic
+    return appointment_book(
+        actor=actor,
+        patient=patient,
+        provider=provider,
+        visit_type=VisitType.objects.get(clinic=clinic, code=visit_code),
+        location=clinic.locations.first(),
+        start=start or next_slot(clinic),
+    )
