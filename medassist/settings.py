@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "medassist.scheduling",
     "medassist.frontdesk",
     "medassist.intake",
+    "medassist.coding",
 ]
 
 MIDDLEWARE = [
@@ -160,3 +161,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+if env_bool("MEDASSIST_TESTING", False):
+    # Tests log users in thousands of times; a fast hasher keeps the suite quick.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("schedule/", include("medassist.scheduling.urls")),
     path("desk/", include("medassist.frontdesk.urls")),
     path("intake/", include("medassist.intake.urls")),
+    path("coding/", include("medassist.coding.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodingConfig(AppConfig):
+    name = "medassist.coding"
+    label = "coding"
