@@ -1,15 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from medassist.api import api
 from medassist.core import views as core_views
+from medassist.practice import views as practice_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health", core_views.health, name="health"),
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", practice_views.LoginView.as_view(), name="login"),
+    path("logout/", practice_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("patients/", include("medassist.patients.urls")),

@@ -42,6 +42,7 @@ def audit_record(
     action: str,
     obj=None,
     object_type: str = "",
+    object_id: str = "",
     patient=None,
     clinic=None,
     detail: dict | None = None,
@@ -49,9 +50,7 @@ def audit_record(
     """Write one audit event. `obj` gives the object type and public id when passed."""
     if obj is not None:
         object_type = object_type or obj._meta.label
-        object_id = getattr(obj, "public_id", None) or obj.pk
-    else:
-        object_id = ""
+        object_id = object_id or getattr(obj, "public_id", None) or obj.pk
     event = _event(
         actor=actor,
         action=action,
