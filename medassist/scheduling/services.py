@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
@@ -102,7 +102,16 @@ def appointment_book(
         note=note.strip(),
     )
     appt.stamp(actor)
-    appt.save()
+    try:
+        with transaction.atomic():
+            appt.save()
+    except IntegrityError as exc:
+        # PostgreSQL's exclusion constraint caught a booking that raced past the check.
+        raise SlotTaken(
+            f"{provider.display_name} was just booked at this time by someone else. "
+            "Choose another time.",
+            field="start",
+        ) from exc
     StatusChange.objects.create(
         appointment=appt, from_status="", to_status=Status.BOOKED, at=now, by=actor
     )

@@ -91,3 +91,32 @@ def test_front_desk_cannot_room_a_patient(front_desk, appointment):
     appointment_transition(actor=front_desk, appointment=appointment, to_status="arrived")
     with pytest.raises(PermissionDenied):
         appointment_transition(actor=front_desk, appointment=appointment, to_status="roomed")
+
+
+def test_the_database_itself_refuses_overlapping_active_appointments(front_desk, patient, provider):
+    # given a booked visit
+    from django.db import IntegrityError, connection, transaction
+
+    first = factories.book(front_desk, patient, provider)
+    clash = Appointment(
+        clinic=first.clinic,
+        patient=patient,
+        provider=provider,
+        location=first.location,
+        visit_type=first.visit_type,
+        start=first.start,
+        end=first.end,
+        status="booked",
+        status_changed_at=first.status_changed_at,
+    )
+    if connection.vendor == "postgresql":
+        # when a row is written past the service (as a racing writer would)
+        # then PostgreSQL's exclusion constraint refuses it
+        with pytest.raises(IntegrityError), transaction.atomic():
+            clash.save()
+    else:
+        # SQLite has no exclusion constraints: every transaction takes the write lock at BEGIN
+        # (BEGIN IMMEDIATE), so the booking service's re-check cannot race another writer.
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        with pytest.raises(SlotTaken):
+            factories.book(front_desk, patient, provider, start=first.start)
