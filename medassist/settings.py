@@ -5,6 +5,7 @@ SQLite (WAL, synchronous=FULL) is the default; set DATABASE_URL for PostgreSQL.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -87,10 +88,12 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict:
+def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from typing import TypeVar
+
 from django.db.models import Model, QuerySet
 
 from medassist.core.errors import NotFound
@@ -18,7 +20,10 @@ def parse_uuid(value, *, what: str = "record") -> uuid.UUID:
         raise NotFound(f"No such {what}.") from exc
 
 
-def get_scoped(queryset: QuerySet, *, public_id, what: str, **scope) -> Model:
+M = TypeVar("M", bound=Model)
+
+
+def get_scoped(queryset: QuerySet[M], *, public_id, what: str, **scope) -> M:
     """Fetch one object by public id within a scope (e.g. clinic_id=...), else NotFound."""
     pid = parse_uuid(public_id, what=what)
     obj = queryset.filter(public_id=pid, **scope).first()

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from medassist.practice.roles import Role
 
-HOME_BY_ROLE = {
+HOME_BY_ROLE: dict[str, str] = {
     Role.FRONT_DESK: "scheduling:day",
     Role.MEDICAL_ASSISTANT: "frontdesk:board",
     Role.PHYSICIAN: "intake:worklist",
@@ -18,7 +18,7 @@ HOME_BY_ROLE = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    target = HOME_BY_ROLE.get(request.user.role)
+    target = HOME_BY_ROLE.get(getattr(request.user, "role", ""))
     if target is None:
         return render(request, "core/no_role.html", status=403)
     return redirect(target)

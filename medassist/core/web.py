@@ -23,7 +23,7 @@ def staff_view(permission: str) -> Callable:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
-                if request.htmx:
+                if getattr(request, "htmx", False):
                     response = HttpResponse(status=401)
                     response["HX-Redirect"] = f"/login/?next={request.path}"
                     return response

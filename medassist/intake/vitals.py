@@ -129,15 +129,15 @@ def normalize(
     temp = _number(temperature, "temperature_c", integer=False)
     if temp is not None and temperature_unit == "F":
         temp = (temp - 32) * 5 / Decimal(9)
-    v["temperature_c"] = _q(temp, "0.1") if temp is not None else None
+    v["temperature_c"] = _q(Decimal(temp), "0.1") if temp is not None else None
     height = _number(height, "height_cm", integer=False)
     if height is not None and height_unit == "in":
         height = height * Decimal("2.54")
-    v["height_cm"] = _q(height, "0.1") if height is not None else None
+    v["height_cm"] = _q(Decimal(height), "0.1") if height is not None else None
     weight = _number(weight, "weight_kg", integer=False)
     if weight is not None and weight_unit == "lb":
         weight = weight * Decimal("0.45359237")
-    v["weight_kg"] = _q(weight, "0.01") if weight is not None else None
+    v["weight_kg"] = _q(Decimal(weight), "0.01") if weight is not None else None
 
     if all(value is None for value in v.values()):
         raise ValidationFailed("Enter at least one vital sign.")

@@ -16,7 +16,7 @@ from medassist.practice.roles import require
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status, StatusChange
 
 # Who may move an appointment into each status.
-TRANSITION_PERMISSION = {
+TRANSITION_PERMISSION: dict[str, str] = {
     Status.ARRIVED: "appointment.check_in",
     Status.ROOMED: "appointment.room",
     Status.WITH_PROVIDER: "appointment.start_visit",
