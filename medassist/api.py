@@ -81,6 +81,7 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from medassist.coding.api import router as coding_router
+    from medassist.records.api import router as records_router
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
     from medassist.patients.api import router as patients_router
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/visits", frontdesk_router, tags=["check-in and checkout"])
     api.add_router("/intake", intake_router, tags=["rooming and vitals"])
     api.add_router("/coding", coding_router, tags=["coding"])
+    api.add_router("/records", records_router, tags=["chart"])
 
 
 _register_routers()

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "medassist.frontdesk",
     "medassist.intake",
     "medassist.coding",
+    "medassist.records",
+    "medassist.fhir",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,10 @@ if DEBUG or env_bool("MEDASSIST_TESTING", False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MEDIA_ROOT = Path(os.environ.get("MEDASSIST_MEDIA_ROOT", DATA_DIR / "media"))
+# Largest document a user may upload to a chart (bytes).
+MEDASSIST_MAX_DOCUMENT_BYTES = int(os.environ.get("MEDASSIST_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024))
 EMAIL_BACKEND = os.environ.get(
     "MEDASSIST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

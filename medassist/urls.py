@@ -17,6 +17,8 @@ urlpatterns = [
     path("desk/", include("medassist.frontdesk.urls")),
     path("intake/", include("medassist.intake.urls")),
     path("coding/", include("medassist.coding.urls")),
+    path("records/", include("medassist.records.urls")),
+    path("fhir/r4/", include("medassist.fhir.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"
