@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.frontdesk import views
 
 app_name = "frontdesk"
-urlpatterns: list = []
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("visits/<uuid:id>/check-in/", views.check_in_view, name="check_in"),
+    path("visits/<uuid:id>/checkout/", views.check_out_view, name="check_out"),
+]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.patients import views
 
 app_name = "patients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.register, name="register"),
+    path("<uuid:id>/", views.detail, name="detail"),
+    path("<uuid:id>/edit/", views.edit, name="edit"),
+    path("<uuid:id>/coverage/new/", views.coverage_new, name="coverage_add"),
+]

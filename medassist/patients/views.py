@@ -1,0 +1,190 @@
+"""Patient screens: search, registration, chart summary, edit, add insurance.
+
+Thin views: a form parses, selectors fetch (and audit), services write. A service's
+ApplicationError is shown on the form; it never becomes a 500."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from medassist.audit.services import audit_patients_listed
+from medassist.core.errors import ApplicationError
+from medassist.core.normalize import phone_display
+from medassist.core.web import form_errors, staff_view
+from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
+from medassist.patients.models import Coverage, Patient
+from medassist.patients.selectors import access_patient, coverage_list, patient_search
+from medassist.patients.services import (
+    DuplicatePatient,
+    coverage_add,
+    patient_register,
+    patient_update,
+)
+from medassist.practice.roles import can
+from medassist.practice.selectors import payer_list
+from medassist.scheduling.selectors import clinic_today, patient_appointments
+
+SEARCH_LIMIT = 25
+QUERY_MAX = 100
+
+
+def _partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def safe_next(request: HttpRequest) -> str:
+    """A same-site `next` address to return to after saving, or ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _row(patient: Patient, today) -> dict:
+    return {
+        "patient": patient,
+        "age": patient.age_on(today),
+        "phone": phone_display(patient.phone_mobile or patient.phone_home),
+    }
+
+
+@staff_view("patient.view")
+def search(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()[:QUERY_MAX]
+    patients = patient_search(user=request.user, query=query, limit=SEARCH_LIMIT) if query else []
+    today = clinic_today(request.user.clinic)
+    context = {
+        "query": query,
+        "rows": [_row(p, today) for p in patients],
+        "truncated": len(patients) >= SEARCH_LIMIT,
+        "limit": SEARCH_LIMIT,
+        "can_register": can(request.user, "patient.register"),
+    }
+    template = "patients/search.html#results" if _partial(request) else "patients/search.html"
+    return render(request, template, context)
+
+
+def _duplicate_candidates(user, exc: DuplicatePatient) -> list[dict]:
+    """The charts the service says may be this same person, audited as listed."""
+    ids = [c["id"] for c in exc.extra.get("candidates", [])]
+    patients = list(
+        Patient.objects.filter(clinic_id=user.clinic_id, public_id__in=ids).order_by("mrn")
+    )
+    audit_patients_listed(
+        actor=user, patients=patients, object_type="patients.Patient", detail={"duplicates": True}
+    )
+    today = clinic_today(user.clinic)
+    return [_row(p, today) for p in patients]
+
+
+@staff_view("patient.register")
+def register(request: HttpRequest) -> HttpResponse:
+    payers = list(payer_list(user=request.user))
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, payers=payers)
+    candidates: list[dict] = []
+    if data is not None and form.is_valid():
+        try:
+            # Patient and first insurance are saved together or not at all.
+            with transaction.atomic():
+                patient = patient_register(
+                    actor=request.user,
+                    allow_duplicate=form.cleaned_data["allow_duplicate"],
+                    **form.patient_values(),
+                )
+                if form.has_coverage():
+                    coverage_add(actor=request.user, patient=patient, **form.coverage_values())
+        except DuplicatePatient as exc:
+            candidates = _duplicate_candidates(request.user, exc)
+            form.add_error(None, exc.message)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Registered {patient.display_name}, MRN {patient.mrn}.")
+            return redirect("patients:detail", id=patient.public_id)
+    show_allow = bool(candidates) or (form.is_bound and form.data.get("allow_duplicate"))
+    return render(
+        request,
+        "patients/register.html",
+        {"form": form, "candidates": candidates, "show_allow_duplicate": show_allow},
+    )
+
+
+@staff_view("patient.view")
+def detail(request: HttpRequest, id) -> HttpResponse:
+    user = request.user
+    patient = access_patient(user=user, id=id)
+    appointments = patient_appointments(user=user, patient=patient)
+    now = timezone.now()
+    upcoming = sorted((a for a in appointments if a.start >= now), key=lambda a: a.start)
+    recent = [a for a in appointments if a.start < now]
+    context = {
+        "patient": patient,
+        "age": patient.age_on(clinic_today(user.clinic)),
+        "phones": {
+            "mobile": phone_display(patient.phone_mobile),
+            "home": phone_display(patient.phone_home),
+            "emergency": phone_display(patient.emergency_contact_phone),
+        },
+        "coverages": list(coverage_list(patient=patient)),
+        "upcoming": upcoming,
+        "recent": recent,
+        "tz": user.clinic.tz,
+        "can_edit": can(user, "patient.edit"),
+        "can_add_coverage": can(user, "coverage.edit"),
+        "can_book": can(user, "appointment.book"),
+    }
+    return render(request, "patients/detail.html", context)
+
+
+@staff_view("patient.edit")
+def edit(request: HttpRequest, id) -> HttpResponse:
+    patient = access_patient(user=request.user, id=id)
+    data = request.POST if request.method == "POST" else None
+    form = PatientForm(data, initial=PatientForm.initial_for(patient))
+    next_url = safe_next(request)
+    if data is not None and form.is_valid():
+        try:
+            patient_update(actor=request.user, patient=patient, **form.patient_values())
+        except ApplicationError as exc:
+            form_errors(form, exc)
+            patient.refresh_from_db()  # the service may have touched the object in memory
+        else:
+            messages.success(request, f"Saved changes to {patient.display_name}.")
+            return redirect(next_url or reverse("patients:detail", args=[patient.public_id]))
+    return render(
+        request, "patients/edit.html", {"patient": patient, "form": form, "next": next_url}
+    )
+
+
+@staff_view("coverage.edit")
+def coverage_new(request: HttpRequest, id) -> HttpResponse:
+    patient = access_patient(user=request.user, id=id)
+    existing = list(coverage_list(patient=patient, active_only=True))
+    taken = {c.priority for c in existing}
+    free = next((p for p in Coverage.Priority.values if p not in taken), Coverage.Priority.PRIMARY)
+    data = request.POST if request.method == "POST" else None
+    form = CoverageForm(data, payers=payer_list(user=request.user), initial={"priority": free})
+    if data is not None and form.is_valid():
+        try:
+            coverage = coverage_add(actor=request.user, patient=patient, **form.coverage_values())
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Added {coverage.payer.name} ({coverage.get_priority_display()})."
+            )
+            return redirect("patients:detail", id=patient.public_id)
+    return render(
+        request,
+        "patients/coverage_form.html",
+        {"patient": patient, "form": form, "existing": existing},
+    )
