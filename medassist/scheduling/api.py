@@ -1,3 +1,168 @@
-from ninja import Router
+"""Appointments for API clients: the day's schedule, booking and the visit lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from ninja import Query, Router
+from ninja.responses import codes_4xx
+from pydantic import BeforeValidator
+
+from medassist.patients.selectors import access_patient
+from medassist.practice.roles import require
+from medassist.practice.schemas import ErrorOut, as_local
+from medassist.practice.selectors import access_location, access_provider, access_visit_type
+from medassist.scheduling.models import Appointment, Status
+from medassist.scheduling.schemas import (
+    AppointmentDetailOut,
+    AppointmentIn,
+    AppointmentOut,
+    CancelIn,
+)
+from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
+from medassist.scheduling.services import (
+    TRANSITION_PERMISSION,
+    appointment_book,
+    appointment_cancel,
+    appointment_no_show,
+    appointment_start_visit,
+)
 
 router = Router()
+
+ERRORS = {codes_4xx: ErrorOut}
+
+
+def appointment_data(appt: Appointment, tz) -> dict:
+    """The public shape of an appointment (related rows must be select_related)."""
+    patient = appt.patient
+    return {
+        "id": appt.public_id,
+        "status": appt.status,
+        "status_label": appt.get_status_display(),
+        "status_changed_at": as_local(appt.status_changed_at, tz),
+        "start": as_local(appt.start, tz),
+        "end": as_local(appt.end, tz),
+        "patient": {
+            "id": patient.public_id,
+            "mrn": patient.mrn,
+            "name": patient.display_name,
+            "date_of_birth": patient.date_of_birth,
+        },
+        "provider": {"id": appt.provider.public_id, "name": appt.provider.display_name},
+        "visit_type": {
+            "id": appt.visit_type.public_id,
+            "name": appt.visit_type.name,
+            "code": appt.visit_type.code,
+            "duration_minutes": appt.visit_type.duration_minutes,
+        },
+        "location": {"id": appt.location.public_id, "name": appt.location.name},
+        "room": {"id": appt.room.public_id, "name": appt.room.name} if appt.room else None,
+        "note": appt.note,
+        "cancel_reason": appt.cancel_reason,
+    }
+
+
+def appointment_detail(appt: Appointment, tz) -> dict:
+    data = appointment_data(appt, tz)
+    data["history"] = [
+        {
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "at": as_local(change.at, tz),
+            "by": change.by.display_name,
+            "reason": change.reason,
+        }
+        for change in appt.changes.select_related("by").order_by("at", "id")
+    ]
+    return data
+
+
+def _blank_is_none(value):
+    return None if value == "" else value
+
+
+OptionalId = Annotated[uuid.UUID | None, BeforeValidator(_blank_is_none)]
+
+
+@router.get("", response={200: list[AppointmentOut], **ERRORS})
+def list_appointments(
+    request,
+    day: Annotated[
+        date | None, Query(alias="date", description="Clinic-local day; default today.")
+    ] = None,
+    provider: Annotated[OptionalId, Query(description="Only this provider's visits.")] = None,
+    location: Annotated[OptionalId, Query(description="Only this location's visits.")] = None,
+):
+    """One clinic-local day of the schedule, optionally for one provider or location."""
+    user = request.auth
+    require(user, "schedule.view")
+    provider_obj = access_provider(user=user, id=provider) if provider else None
+    location_obj = access_location(user=user, id=location) if location else None
+    appointments = day_schedule(
+        user=user,
+        day=day or clinic_today(user.clinic),
+        provider=provider_obj,
+        location=location_obj,
+    )
+    return [appointment_data(a, user.clinic.tz) for a in appointments]
+
+
+@router.post("", response={201: AppointmentDetailOut, **ERRORS})
+def book_appointment(request, payload: AppointmentIn):
+    """Book a visit. A time that overlaps the provider's other visits is refused with 409
+    `slot_taken`; a past date with 422."""
+    user = request.auth
+    patient = access_patient(user=user, id=payload.patient, audit=False)
+    provider = access_provider(user=user, id=payload.provider)
+    visit_type = access_visit_type(user=user, id=payload.visit_type)
+    location = access_location(user=user, id=payload.location)
+    require(user, "appointment.book")
+    appt = appointment_book(
+        actor=user,
+        patient=patient,
+        provider=provider,
+        visit_type=visit_type,
+        location=location,
+        start=payload.start,
+        note=payload.note,
+    )
+    return 201, appointment_detail(appt, user.clinic.tz)
+
+
+@router.get("/{appointment_id}", response={200: AppointmentDetailOut, **ERRORS})
+def get_appointment(request, appointment_id: uuid.UUID):
+    """One appointment with its status history (who moved it, when)."""
+    appt = access_appointment(user=request.auth, id=appointment_id)
+    return appointment_detail(appt, request.auth.clinic.tz)
+
+
+@router.post("/{appointment_id}/cancel", response={200: AppointmentDetailOut, **ERRORS})
+def cancel_appointment(request, appointment_id: uuid.UUID, payload: CancelIn):
+    user = request.auth
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    require(user, TRANSITION_PERMISSION[Status.CANCELLED])
+    appt = appointment_cancel(actor=user, appointment=appt, reason=payload.reason)
+    return appointment_detail(appt, user.clinic.tz)
+
+
+@router.post("/{appointment_id}/no-show", response={200: AppointmentDetailOut, **ERRORS})
+def mark_no_show(request, appointment_id: uuid.UUID):
+    """Only a visit whose start time has passed can be a no-show."""
+    user = request.auth
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    require(user, TRANSITION_PERMISSION[Status.NO_SHOW])
+    appt = appointment_no_show(actor=user, appointment=appt)
+    return appointment_detail(appt, user.clinic.tz)
+
+
+@router.post("/{appointment_id}/start-visit", response={200: AppointmentDetailOut, **ERRORS})
+def start_visit(request, appointment_id: uuid.UUID):
+    """The provider starts seeing a roomed patient."""
+    user = request.auth
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    require(user, TRANSITION_PERMISSION[Status.WITH_PROVIDER])
+    appt = appointment_start_visit(actor=user, appointment=appt)
+    return appointment_detail(appt, user.clinic.tz)

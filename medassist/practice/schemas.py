@@ -1,0 +1,167 @@
+"""API schemas for practice set-up, plus the strict building blocks every app's API schemas use.
+
+Write bodies refuse unknown fields and loose types: a number is never read from a string, a
+date or time never from a number, and a time must carry its UTC offset.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+
+def Text(max_length: int, *, min_length: int = 0):  # noqa: N802 - reads like a type
+    """A JSON string (never a number or bool) of bounded length."""
+    return Annotated[
+        str, StringConstraints(strict=True, max_length=max_length, min_length=min_length)
+    ]
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+
+
+def _iso_date(value):
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise PydanticCustomError("date_format", "Write the date as YYYY-MM-DD.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "date_invalid", "{value} is not a real date.", {"value": value}
+        ) from None
+
+
+def _aware_datetime(value):
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and "T" in value and len(value) <= 40:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "datetime_format",
+                "Write the time as ISO 8601 with its UTC offset, e.g. 2026-05-04T09:30:00-04:00.",
+            ) from None
+    else:
+        raise PydanticCustomError(
+            "datetime_format",
+            "Write the time as ISO 8601 with its UTC offset, e.g. 2026-05-04T09:30:00-04:00.",
+        )
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise PydanticCustomError(
+            "datetime_naive",
+            "The time has no UTC offset; add one, e.g. 2026-05-04T09:30:00-04:00.",
+        )
+    return parsed
+
+
+def _money(value):
+    if not isinstance(value, str):
+        raise PydanticCustomError("money_type", 'Send the amount as a string, like "25.00".')
+    text = value.strip()
+    if not _MONEY.match(text):
+        raise PydanticCustomError(
+            "money_format",
+            'Write the amount like "25.00" (no sign, at most two decimal places).',
+        )
+    return text
+
+
+def _uuid(value):
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("uuid", "Send the id as a UUID string.")
+
+
+def as_local(value: datetime | None, tz) -> datetime | None:
+    """Timestamps leave the API in the clinic's own zone, with its UTC offset."""
+    return None if value is None else value.astimezone(tz)
+
+
+def money(value) -> str | None:
+    """Money leaves the API as a string with two decimals, e.g. "25.00"."""
+    return None if value is None else f"{value:.2f}"
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+AwareDateTime = Annotated[datetime, BeforeValidator(_aware_datetime)]
+Money = Annotated[str, BeforeValidator(_money), Field(examples=["25.00"])]
+Id = Annotated[uuid.UUID, BeforeValidator(_uuid)]
+StrictBool = Annotated[bool, Field(strict=True)]
+StrictInt = Annotated[int, Field(strict=True)]
+Measure = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+class In(Schema):
+    """Base of every write body: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[str]] | None = None
+
+
+class Ref(Schema):
+    id: uuid.UUID
+    name: str
+
+
+# --- practice set-up -----------------------------------------------------------------------
+
+
+class ProviderOut(Schema):
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    display_name: str
+    credentials: str
+    npi: str
+    specialty: str
+    location_ids: list[uuid.UUID]
+
+
+class VisitTypeOut(Schema):
+    id: uuid.UUID
+    name: str
+    code: str
+    duration_minutes: int
+
+
+class LocationOut(Schema):
+    id: uuid.UUID
+    name: str
+    address_line1: str
+    city: str
+    state: str
+    postal_code: str
+    phone: str
+
+
+class RoomOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+    location: Ref
+
+
+class PayerOut(Schema):
+    id: uuid.UUID
+    name: str
+    payer_id: str
