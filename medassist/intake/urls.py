@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.intake import views
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("worklist/", views.worklist, name="worklist"),
+    path("visits/<uuid:id>/room/", views.room, name="room"),
+    path("visits/<uuid:id>/vitals/", views.vitals, name="vitals"),
+    path("visits/<uuid:id>/start/", views.start_visit, name="start_visit"),
+]

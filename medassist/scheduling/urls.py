@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.scheduling import views
 
 app_name = "scheduling"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.day, name="day"),
+    path("book/", views.book, name="book"),
+    path("appointments/<uuid:id>/", views.appointment, name="appointment"),
+    path("appointments/<uuid:id>/cancel/", views.cancel, name="cancel"),
+    path("appointments/<uuid:id>/no-show/", views.no_show, name="no_show"),
+]

@@ -1,0 +1,185 @@
+"""Forms of the schedule screens. They parse and check shape; the services decide the rest."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+
+from django import forms
+
+from medassist.practice.selectors import location_list, provider_list, visit_type_list
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def sane_date(value: date | None) -> date | None:
+    """Refuse dates no clinic schedule can mean (and that would overflow date arithmetic)."""
+    if value is not None and not (FIRST_YEAR <= value.year <= LAST_YEAR):
+        raise forms.ValidationError(
+            f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
+        )
+    return value
+
+
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """A select of clinic-scoped objects addressed by their public UUID (never the integer key)."""
+
+    def __init__(self, queryset, *, label_from=None, **kwargs):
+        kwargs.setdefault("to_field_name", "public_id")
+        super().__init__(queryset, **kwargs)
+        self._label_from = label_from
+
+    def label_from_instance(self, obj) -> str:
+        if self._label_from is not None:
+            return self._label_from(obj)
+        return str(obj)
+
+    def to_python(self, value):
+        # A malformed UUID is simply "not one of the choices", never a server error.
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            try:
+                uuid.UUID(str(value))
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from exc
+        return super().to_python(value)
+
+
+class DayForm(forms.Form):
+    """The day view's filters, all kept in the URL: ?date=&provider=&location=."""
+
+    date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Write the date as YYYY-MM-DD."},
+    )
+    provider = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All providers",
+        label_from=lambda p: p.display_name,
+        error_messages={"invalid_choice": "There is no such provider in this clinic."},
+    )
+    location = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All locations",
+        error_messages={"invalid_choice": "There is no such location in this clinic."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_list(user=user, active_only=False)
+        self.fields["location"].queryset = location_list(user=user)
+
+    def clean_date(self):
+        return sane_date(self.cleaned_data.get("date"))
+
+    def value(self, name: str):
+        """The cleaned value of a filter, or None when it was absent or invalid."""
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+
+class BookForm(forms.Form):
+    patient = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a patient: search by name, date of birth, MRN or phone.",
+            "invalid": "Choose a patient from the search results.",
+        },
+    )
+    provider = PublicIdChoiceField(
+        queryset=None,
+        label_from=lambda p: p.display_name,
+        empty_label="Choose a provider",
+        error_messages={
+            "required": "Choose a provider.",
+            "invalid_choice": "That provider is not taking appointments here.",
+        },
+    )
+    visit_type = PublicIdChoiceField(
+        queryset=None,
+        empty_label="Choose a visit type",
+        error_messages={
+            "required": "Choose a visit type.",
+            "invalid_choice": "That visit type is not offered here.",
+        },
+    )
+    location = PublicIdChoiceField(
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": "Choose a location.",
+            "invalid_choice": "There is no such location in this clinic.",
+        },
+    )
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        error_messages={
+            "required": "Choose the date of the visit.",
+            "invalid": "Write the date as YYYY-MM-DD.",
+        },
+    )
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        input_formats=["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p"],
+        error_messages={
+            "required": "Choose the start time.",
+            "invalid": "Write the time as HH:MM (24-hour), e.g. 09:30.",
+        },
+    )
+    note = forms.CharField(
+        label="Booking note",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Booking note is limited to 500 characters."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_list(user=user)
+        self.fields["visit_type"].queryset = visit_type_list(user=user)
+        self.fields["location"].queryset = location_list(user=user)
+
+    def clean_date(self):
+        return sane_date(self.cleaned_data.get("date"))
+
+    def start_in(self, tz) -> datetime:
+        """The chosen clinic-local date and time as an aware datetime (DST-correct)."""
+        local = datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=tz)
+        return local
+
+
+def local_time_exists(moment: datetime) -> bool:
+    """False for a wall-clock time a DST change skips (e.g. 02:30 on the spring-forward day)."""
+    round_trip = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return round_trip.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def parse_start_param(raw: str, tz) -> tuple[date, time] | None:
+    """The booking link's ?start= (ISO, clinic-local or with an offset) as local date and time."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
+    return moment.date(), moment.time().replace(second=0, microsecond=0)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give a reason for cancelling.",
+            "max_length": "The reason is limited to 500 characters.",
+        },
+    )

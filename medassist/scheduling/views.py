@@ -1,0 +1,435 @@
+"""Schedule screens: the front desk's day, booking, and one appointment with its actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.web import form_errors, staff_view
+from medassist.patients.selectors import access_patient, patient_search
+from medassist.practice.roles import can
+from medassist.practice.selectors import provider_list
+from medassist.scheduling.forms import (
+    BookForm,
+    CancelForm,
+    DayForm,
+    local_time_exists,
+    parse_start_param,
+)
+from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
+from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
+from medassist.scheduling.services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_no_show,
+)
+
+SLOT_MINUTES = 15
+DAY_FIRST_MINUTE = 7 * 60  # 07:00
+DAY_LAST_MINUTE = 18 * 60  # rows end at 18:00
+SEARCH_LIMIT = 10
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` parameter when it is a local URL of this site, else ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def day_url(day: date, *, provider=None, location=None) -> str:
+    params = {"date": day.isoformat()}
+    if provider is not None:
+        params["provider"] = str(provider.public_id)
+    if location is not None:
+        params["location"] = str(location.public_id)
+    return f"{reverse('scheduling:day')}?{urlencode(params)}"
+
+
+def appointment_day_url(appt: Appointment, tz) -> str:
+    local_day = appt.start.astimezone(tz).date()
+    return day_url(local_day, provider=appt.provider)
+
+
+# ---------------------------------------------------------------------------- day view
+
+
+@dataclass
+class Cell:
+    provider: object
+    blocks: list = field(default_factory=list)
+    busy: bool = False
+    book_url: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    on_the_hour: bool
+    cells: list[Cell]
+
+
+def _minute_of_day(moment: datetime, day: date) -> int:
+    """Minutes from the clinic-local midnight of `day` (wall clock), for placing a block."""
+    return (moment.date() - day).days * 24 * 60 + moment.hour * 60 + moment.minute
+
+
+def _columns(user, provider, location, appointments) -> list:
+    if provider is not None:
+        return [provider]
+    providers = provider_list(user=user)
+    if location is not None:
+        providers = providers.filter(locations=location).distinct()
+    columns = list(providers)
+    shown = {p.pk for p in columns}
+    for appt in appointments:  # e.g. a provider who has since left, or works elsewhere
+        if appt.provider_id not in shown:
+            shown.add(appt.provider_id)
+            columns.append(appt.provider)
+    columns.sort(key=lambda p: (p.last_name, p.first_name))
+    return columns
+
+
+def build_grid(
+    *,
+    day: date,
+    tz,
+    columns: list,
+    appointments: list[Appointment],
+    book_base: dict | None,
+    back: str,
+) -> list[Row]:
+    """Rows of 15 minutes (07:00–18:00, widened to fit any earlier or later visit) by provider."""
+    now = timezone.now()
+    placed = []
+    for appt in appointments:
+        local_start = appt.start.astimezone(tz)
+        local_end = appt.end.astimezone(tz)
+        placed.append(
+            (
+                appt,
+                local_start,
+                _minute_of_day(local_start, day),
+                _minute_of_day(local_end, day),
+            )
+        )
+    first = DAY_FIRST_MINUTE
+    last = DAY_LAST_MINUTE
+    for _appt, _start, start_min, _end_min in placed:
+        first = min(first, start_min - start_min % SLOT_MINUTES)
+        last = max(last, start_min - start_min % SLOT_MINUTES + SLOT_MINUTES)
+    first, last = max(first, 0), min(last, 24 * 60)
+
+    rows: list[Row] = []
+    index = {p.pk: i for i, p in enumerate(columns)}
+    for minute in range(first, last, SLOT_MINUTES):
+        wall = time(minute // 60, minute % 60)
+        rows.append(
+            Row(
+                label=wall.strftime("%H:%M"),
+                on_the_hour=wall.minute == 0,
+                cells=[Cell(provider=p) for p in columns],
+            )
+        )
+    for appt, local_start, start_min, end_min in placed:
+        col = index.get(appt.provider_id)
+        if col is None:
+            continue
+        row_i = (start_min - first) // SLOT_MINUTES
+        url = (
+            reverse("scheduling:appointment", args=[appt.public_id])
+            + "?"
+            + urlencode({"next": back})
+        )
+        rows[row_i].cells[col].blocks.append(
+            {"appt": appt, "start": local_start, "url": url, "minutes": end_min - start_min}
+        )
+        if appt.status in ACTIVE_STATUSES:
+            for i, row in enumerate(rows):
+                row_start = first + i * SLOT_MINUTES
+                if start_min < row_start + SLOT_MINUTES and end_min > row_start:
+                    row.cells[col].busy = True
+    if book_base is not None:
+        book = reverse("scheduling:book")
+        for i, row in enumerate(rows):
+            minute = first + i * SLOT_MINUTES
+            slot = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
+            if slot < now:
+                continue
+            for cell in row.cells:
+                if cell.blocks or cell.busy:
+                    continue
+                params = {
+                    "provider": str(cell.provider.public_id),
+                    "start": f"{day.isoformat()}T{row.label}",
+                    **book_base,
+                }
+                cell.book_url = f"{book}?{urlencode(params)}"
+    return rows
+
+
+@staff_view("schedule.view")
+def day(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    clinic = user.clinic
+    tz = clinic.tz
+    today = clinic_today(clinic)
+    data = request.GET.copy()
+    if not data.get("date"):
+        data["date"] = today.isoformat()
+    form = DayForm(data, user=user)
+    shown_day = form.value("date") or today
+    provider = form.value("provider")
+    location = form.value("location")
+
+    appointments = day_schedule(user=user, day=shown_day, provider=provider, location=location)
+    columns = _columns(user, provider, location, appointments)
+    here = day_url(shown_day, provider=provider, location=location)
+    book_base = None
+    if can(user, "appointment.book") and shown_day >= today:
+        book_base = {"next": here}
+        if location is not None:
+            book_base["location"] = str(location.public_id)
+    rows = build_grid(
+        day=shown_day,
+        tz=tz,
+        columns=columns,
+        appointments=appointments,
+        book_base=book_base,
+        back=here,
+    )
+    counts: dict[str, int] = {}
+    for appt in appointments:
+        counts[appt.status] = counts.get(appt.status, 0) + 1
+    context = {
+        "form": form,
+        "clinic_tz": tz,
+        "day": shown_day,
+        "today": today,
+        "is_today": shown_day == today,
+        "prev_url": day_url(shown_day - timedelta(days=1), provider=provider, location=location),
+        "next_url": day_url(shown_day + timedelta(days=1), provider=provider, location=location),
+        "today_url": day_url(today, provider=provider, location=location),
+        "here": here,
+        "provider": provider,
+        "location": location,
+        "columns": columns,
+        "rows": rows,
+        "appointments": appointments,
+        "active_count": sum(1 for a in appointments if a.status in ACTIVE_STATUSES),
+        "cancelled_count": counts.get(Status.CANCELLED, 0) + counts.get(Status.NO_SHOW, 0),
+        "can_book": book_base is not None,
+    }
+    return render(request, "scheduling/day.html", context)
+
+
+# ---------------------------------------------------------------------------- booking
+
+
+def _book_error_field(exc: ApplicationError) -> str | None:
+    """Where a booking refusal is shown: an overlap next to the time, a past date by the date."""
+    if exc.field == "start":
+        return "time" if exc.code == "slot_taken" else "date"
+    return None
+
+
+def _attach_booking_error(form: BookForm, exc: ApplicationError) -> None:
+    target = _book_error_field(exc)
+    if target is not None:
+        form.add_error(target, exc.message)
+    else:
+        form_errors(form, exc)
+
+
+def _picked_patient(user, raw):
+    if not raw:
+        return None
+    try:
+        return access_patient(user=user, id=raw)
+    except NotFound:
+        return None
+
+
+@staff_view("appointment.book")
+def book(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    tz = user.clinic.tz
+    if request.htmx and request.method == "GET":
+        if "q" in request.GET:
+            query = request.GET.get("q", "")[:100]
+            results = patient_search(user=user, query=query, limit=SEARCH_LIMIT)
+            return render(
+                request,
+                "scheduling/book.html#patient_results",
+                {"results": results, "query": query, "limit": SEARCH_LIMIT},
+            )
+        if "pick" in request.GET:
+            picked = _picked_patient(user, request.GET.get("pick"))
+            return render(request, "scheduling/book.html#picker", {"picked": picked})
+
+    status = 200
+    picked = None
+    if request.method == "POST":
+        form = BookForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            picked = _picked_patient(user, data["patient"])
+            start = form.start_in(tz)
+            if picked is None:
+                form.add_error("patient", "There is no such patient in this clinic.")
+            elif not local_time_exists(start):
+                form.add_error(
+                    "time",
+                    f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
+                    "(the clocks move forward); choose another time.",
+                )
+            else:
+                try:
+                    appt = appointment_book(
+                        actor=user,
+                        patient=picked,
+                        provider=data["provider"],
+                        visit_type=data["visit_type"],
+                        location=data["location"],
+                        start=start,
+                        note=data["note"],
+                    )
+                except ApplicationError as exc:
+                    _attach_booking_error(form, exc)
+                    status = exc.status
+                else:
+                    messages.success(
+                        request,
+                        f"Booked {picked.display_name} with {appt.provider.display_name} "
+                        f"on {start:%a %b %d} at {start:%H:%M}.",
+                    )
+                    return redirect(day_url(data["date"], provider=appt.provider))
+        else:
+            picked = _picked_patient(user, form.data.get("patient"))
+        if status == 200:
+            status = 422
+    else:
+        initial: dict = {}
+        for name in ("provider", "location"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+        start = parse_start_param(request.GET.get("start", ""), tz)
+        if start is not None:
+            initial["date"], initial["time"] = start
+        else:
+            initial["date"] = clinic_today(user.clinic)
+        picked = _picked_patient(user, request.GET.get("patient"))
+        if picked is not None:
+            initial["patient"] = picked.public_id
+        form = BookForm(initial=initial, user=user)
+    back = safe_next(request) or reverse("scheduling:day")
+    return render(
+        request,
+        "scheduling/book.html",
+        {"form": form, "picked": picked, "back": back, "clinic_tz": tz},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------- one appointment
+
+
+def _render_appointment(
+    request: HttpRequest,
+    appt: Appointment,
+    *,
+    cancel_form: CancelForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    allowed = appt.allowed_next()
+    history = list(appt.changes.select_related("by").order_by("at", "id"))
+    back = safe_next(request) or appointment_day_url(appt, request.user.clinic.tz)
+    actions = {
+        "cancel": can(user, "appointment.cancel") and Status.CANCELLED in allowed,
+        "no_show": can(user, "appointment.no_show")
+        and Status.NO_SHOW in allowed
+        and appt.start <= now,
+        "no_show_later": can(user, "appointment.no_show")
+        and Status.NO_SHOW in allowed
+        and appt.start > now,
+        "check_in": can(user, "appointment.check_in") and Status.ARRIVED in allowed,
+        "room": can(user, "appointment.room") and Status.ROOMED in allowed,
+        "vitals": can(user, "vitals.view")
+        and appt.status
+        in (Status.ARRIVED, Status.ROOMED, Status.WITH_PROVIDER, Status.CHECKED_OUT),
+        "start_visit": can(user, "appointment.start_visit") and Status.WITH_PROVIDER in allowed,
+        "check_out": can(user, "appointment.check_out") and Status.CHECKED_OUT in allowed,
+    }
+    return render(
+        request,
+        "scheduling/appointment.html",
+        {
+            "appt": appt,
+            "clinic_tz": user.clinic.tz,
+            "history": history,
+            "actions": actions,
+            "cancel_form": cancel_form or CancelForm(),
+            "error": error,
+            "back": back,
+            "here": request.path + ("?" + urlencode({"next": back})),
+        },
+        status=status,
+    )
+
+
+@staff_view("schedule.view")
+def appointment(request: HttpRequest, id) -> HttpResponse:
+    appt = access_appointment(user=request.user, id=id)
+    return _render_appointment(request, appt)
+
+
+@staff_view("appointment.cancel")
+@require_POST
+def cancel(request: HttpRequest, id) -> HttpResponse:
+    appt = access_appointment(user=request.user, id=id)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _render_appointment(request, appt, cancel_form=form, status=422)
+    try:
+        appointment_cancel(actor=request.user, appointment=appt, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        appt.refresh_from_db()
+        form_errors(form, exc)
+        return _render_appointment(request, appt, cancel_form=form, status=exc.status)
+    local = appt.start.astimezone(request.user.clinic.tz)
+    messages.success(
+        request, f"Cancelled {appt.patient.display_name}'s visit at {local:%H:%M} on {local:%b %d}."
+    )
+    return redirect(safe_next(request) or appointment_day_url(appt, request.user.clinic.tz))
+
+
+@staff_view("appointment.no_show")
+@require_POST
+def no_show(request: HttpRequest, id) -> HttpResponse:
+    appt = access_appointment(user=request.user, id=id)
+    try:
+        appointment_no_show(actor=request.user, appointment=appt)
+    except ApplicationError as exc:
+        appt.refresh_from_db()
+        return _render_appointment(request, appt, error=exc.message, status=exc.status)
+    messages.success(request, f"Marked {appt.patient.display_name} as a no-show.")
+    return redirect(safe_next(request) or appointment_day_url(appt, request.user.clinic.tz))
