@@ -72,8 +72,10 @@ def coverage_data(coverage: Coverage, tz) -> dict:
 @router.get("", response={200: list[PatientSummaryOut], **ERRORS})
 def search_patients(
     request,
-    q: Annotated[str, Query(max_length=200, description="Name, MRN, birth date or phone.")] = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    q: Annotated[
+        str, Query("", max_length=200, description="Name, MRN, birth date or phone.")
+    ] = "",
+    limit: Annotated[int, Query(25, ge=1, le=100)] = 25,
 ):
     """Find patients of your clinic. Every patient listed is recorded in the audit log."""
     patients = patient_search(user=request.auth, query=q, limit=limit)

@@ -91,10 +91,10 @@ OptionalId = Annotated[uuid.UUID | None, BeforeValidator(_blank_is_none)]
 def list_appointments(
     request,
     day: Annotated[
-        date | None, Query(alias="date", description="Clinic-local day; default today.")
+        date | None, Query(None, alias="date", description="Clinic-local day; default today.")
     ] = None,
-    provider: Annotated[OptionalId, Query(description="Only this provider's visits.")] = None,
-    location: Annotated[OptionalId, Query(description="Only this location's visits.")] = None,
+    provider: Annotated[OptionalId, Query(None, description="Only this provider's visits.")] = None,
+    location: Annotated[OptionalId, Query(None, description="Only this location's visits.")] = None,
 ):
     """One clinic-local day of the schedule, optionally for one provider or location."""
     user = request.auth
