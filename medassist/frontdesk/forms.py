@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from medassist.frontdesk.models import PaymentMethod
 
 SELF_PAY = "self_pay"
 AMOUNT_ATTRS = {"inputmode": "decimal", "placeholder": "0.00", "autocomplete": "off"}
+
+
+def _amount_text(value: str) -> str:
+    """Refuse text that is not a finite number (e.g. 'NaN'); the service checks the rest."""
+    text = (value or "").strip()
+    if text:
+        try:
+            number = Decimal(text.replace("$", "").replace(",", ""))
+        except (InvalidOperation, ValueError):
+            number = None
+        if number is None or not number.is_finite():
+            raise forms.ValidationError(f"{text!r} is not an amount; write it like 25.00.")
+    return text
 
 
 class CheckInForm(forms.Form):
@@ -47,6 +62,9 @@ class CheckInForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("coverage", choices[0][0])
 
+    def clean_copay_collected(self) -> str:
+        return _amount_text(self.cleaned_data["copay_collected"])
+
     @property
     def chosen_coverage(self):
         return self.coverages.get(self.cleaned_data["coverage"])
@@ -79,3 +97,6 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(
         label="Payment method", choices=PaymentMethod.choices, required=False
     )
+
+    def clean_amount_collected(self) -> str:
+        return _amount_text(self.cleaned_data["amount_collected"])

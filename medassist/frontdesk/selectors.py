@@ -45,7 +45,7 @@ def board(*, user, now: datetime | None = None) -> Board:
     """Today's flow board for `user` (requires board.view; the patients shown are audited)."""
     now = now or timezone.now()
     appointments = flow_board(user=user)
-    allowed = {
+    allowed: dict[str, str] = {
         status: name for status, (name, permission) in NEXT_ACTION.items() if can(user, permission)
     }
     rows = []

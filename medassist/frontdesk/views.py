@@ -24,7 +24,8 @@ BOARD_REFRESH_SECONDS = 15
 
 
 def _partial(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
 
 
 @staff_view("board.view")

@@ -184,7 +184,7 @@ class CoverageFields(forms.Form):
             "group_number": data["group_number"],
             "subscriber_name": data["subscriber_name"],
             "subscriber_date_of_birth": data["subscriber_date_of_birth"],
-            "relationship": data["relationship"],
+            "relationship": data["relationship"] or Coverage.Relationship.SELF,
             "copay": data["copay"],
         }
 
@@ -218,6 +218,7 @@ class RegistrationForm(PatientForm, CoverageFields):
         super().__init__(*args, **kwargs)
         self.fields["payer"].required = False
         self.fields["member_id"].required = False
+        self.fields["relationship"].required = False
         self.fields["payer"].choices = [("", "No insurance / self-pay")] + list(
             self.fields["payer"].choices
         )[1:]

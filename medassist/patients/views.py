@@ -35,7 +35,8 @@ QUERY_MAX = 100
 
 
 def _partial(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
 
 
 def safe_next(request: HttpRequest) -> str:
