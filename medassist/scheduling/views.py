@@ -413,8 +413,12 @@ def cancel(request: HttpRequest, id) -> HttpResponse:
         appointment_cancel(actor=request.user, appointment=appt, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         appt.refresh_from_db()
-        form_errors(form, exc)
-        return _render_appointment(request, appt, cancel_form=form, status=exc.status)
+        if exc.field == "reason":
+            form_errors(form, exc)
+            return _render_appointment(request, appt, cancel_form=form, status=exc.status)
+        return _render_appointment(
+            request, appt, cancel_form=form, error=exc.message, status=exc.status
+        )
     local = appt.start.astimezone(request.user.clinic.tz)
     messages.success(
         request, f"Cancelled {appt.patient.display_name}'s visit at {local:%H:%M} on {local:%b %d}."
