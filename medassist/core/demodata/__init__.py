@@ -1,0 +1,200 @@
+"""The demo clinic: a believable, deterministic practice to try medassist with.
+
+`load()` builds "Riverside Family Medicine" from a constant seed, with dates relative to the
+clinic-local today: set-up data and staff logins, 500 patients with insurance, and four weeks of
+appointments carried through the visit lifecycle. The same date gives the same clinic.
+`delete()` removes the demo clinic and every row that belongs to it (demo data only)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_record
+from medassist.core.demodata import people, setup, visits
+from medassist.core.demodata.setup import write_columns
+from medassist.core.errors import Conflict
+from medassist.patients.models import Coverage, Patient
+from medassist.practice.models import Clinic, User
+
+SEED = 20260611
+CLINIC_NAME = setup.CLINIC_NAME
+PASSWORD = setup.PASSWORD
+logins = setup.logins
+
+
+class AlreadyLoaded(Conflict):
+    code = "demo_already_loaded"
+
+
+@dataclass
+class Loaded:
+    clinic: Clinic
+    pivot: datetime
+    counts: dict[str, int]
+
+
+def find() -> Clinic | None:
+    return Clinic.objects.filter(name=CLINIC_NAME, mrn_prefix="RF").first()
+
+
+def counts(clinic: Clinic) -> dict[str, int]:
+    from medassist.scheduling.models import Appointment
+
+    return {
+        "locations": clinic.locations.count(),
+        "rooms": clinic.locations.aggregate(n=models.Count("rooms"))["n"],
+        "providers": clinic.providers.count(),
+        "staff logins": clinic.staff.count(),
+        "patients": Patient.objects.filter(clinic=clinic).count(),
+        "appointments": Appointment.objects.filter(clinic=clinic).count(),
+    }
+
+
+@transaction.atomic
+def load(*, now: datetime | None = None) -> Loaded:
+    """Load the demo clinic. Refuses if it is already there or a demo username is taken."""
+    if find() is not None:
+        raise AlreadyLoaded(f"The demo clinic “{CLINIC_NAME}” is already loaded.")
+    taken = sorted(
+        User.objects.filter(username__in=setup.usernames()).values_list("username", flat=True)
+    )
+    if taken:
+        raise Conflict(
+            "These demo usernames already belong to someone else in this database: "
+            + ", ".join(taken)
+            + ". Load the demo into a fresh database (e.g. MEDASSIST_SQLITE_PATH=var/demo.sqlite3)."
+        )
+    now = now or timezone.now()
+    rng, uuids = random.Random(SEED), random.Random(SEED + 1)
+    practice = setup.build(rng)
+    today = visits.pivot_for(now, practice.clinic.tz).date()
+    registry = people.Registry(practice, rng, uuids, today)
+    persons = registry.build()
+    registry.save()
+    schedule = visits.Schedule(practice, persons, rng, uuids, now)
+    schedule.build()
+    done = schedule.save()
+    _confirmations(schedule.visits)
+    clinic = practice.clinic
+    result = {**counts(clinic), **done}
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.CREATE,
+        object_type="demo.clinic",
+        clinic=clinic,
+        detail={"loaded": "demo clinic", **{k.replace(" ", "_"): v for k, v in result.items()}},
+    )
+    return Loaded(clinic=clinic, pivot=schedule.pivot, counts=result)
+
+
+def _confirmations(all_visits) -> None:
+    """Demographics and insurance were last confirmed at each patient's latest check-in."""
+    patients: dict[int, tuple[datetime, Patient]] = {}
+    coverages: dict[int, tuple[datetime, Coverage]] = {}
+    for visit in all_visits:
+        if visit.check_in is None or visit.check_in.pk is None:
+            continue
+        at = visit.check_in.checked_in_at
+        patient = visit.person.patient
+        if patient.pk not in patients or patients[patient.pk][0] < at:
+            patients[patient.pk] = (at, patient)
+        coverage = visit.check_in.coverage
+        if coverage is not None and (
+            coverage.pk not in coverages or coverages[coverage.pk][0] < at
+        ):
+            coverages[coverage.pk] = (at, coverage)
+    write_columns(
+        Patient, ["demographics_confirmed_at"], [(p.pk, at) for at, p in patients.values()]
+    )
+    write_columns(Coverage, ["verified_at"], [(c.pk, at) for at, c in coverages.values()])
+
+
+# -- deleting the demo clinic ---------------------------------------------------------------
+STAMPS = ("created_by", "updated_by")
+
+
+def _foreign_keys(model):
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.name not in STAMPS and f.related_model is not model:
+            yield f
+
+
+def _clinic_paths(model, depth: int = 3) -> list[str]:
+    """Lookups that lead from `model` to its clinic, one (the shortest) per foreign key."""
+    paths = []
+    for f in _foreign_keys(model):
+        if f.related_model is Clinic:
+            paths.append(f.name)
+        elif depth > 1:
+            sub = _clinic_paths(f.related_model, depth - 1)
+            if sub:
+                paths.append(f"{f.name}__{min(sub, key=len)}")
+    return paths
+
+
+def _plan() -> list[tuple[type[models.Model], list[str]]]:
+    """Every model whose rows can belong to a clinic (except staff and the clinic itself),
+    ordered so that rows are deleted before the rows they point at."""
+    scoped = {}
+    for model in apps.get_models():
+        if model in (Clinic, User) or model._meta.proxy:
+            continue
+        paths = _clinic_paths(model)
+        if paths:
+            scoped[model] = paths
+    ordered: list[type[models.Model]] = []
+    remaining = set(scoped)
+    while remaining:
+        # A model is free to go once nothing left still points at it.
+        free = [
+            m
+            for m in remaining
+            if not any(
+                f.related_model is m for other in remaining - {m} for f in _foreign_keys(other)
+            )
+        ]
+        if not free:  # a cycle: fall back to a stable order and let the database decide
+            free = list(remaining)
+        free.sort(key=lambda m: m._meta.label)
+        ordered.extend(free)
+        remaining -= set(free)
+    return [(m, scoped[m]) for m in ordered]
+
+
+def _guarded(model) -> bool:
+    """True for append-only models whose queryset refuses delete (the audit log)."""
+    return type(model._default_manager.all()).delete is not models.QuerySet.delete
+
+
+@transaction.atomic
+def delete() -> bool:
+    """Delete the demo clinic and everything that belongs to it. Demo data only: this is the one
+    place that removes audit events, with a raw SQL DELETE scoped to the demo clinic."""
+    clinic = find()
+    if clinic is None:
+        return False
+    for model, paths in _plan():
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{path: clinic.pk})
+        rows = model._base_manager.filter(condition)
+        if _guarded(model):
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            sql, params = rows.values("pk").query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({sql})", params)  # noqa: S608
+        else:
+            rows.delete()
+    User.objects.filter(clinic=clinic).delete()
+    Clinic.objects.filter(pk=clinic.pk).update(created_by=None, updated_by=None)
+    Clinic.objects.filter(pk=clinic.pk).delete()
+    return True

@@ -1,0 +1,75 @@
+"""`medassist demo`: load the demo clinic (Riverside Family Medicine) and print its logins."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from medassist.core import demodata
+from medassist.core.errors import ApplicationError
+from medassist.core.management.commands.serve import unapplied_migrations
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo clinic: 2 locations, 6 providers, staff logins, 500 patients and four "
+        "weeks of appointments around today. Does nothing if it is already loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo clinic and all its data (demo data only), then load it again.",
+        )
+
+    def handle(self, *args, reset: bool = False, **options):
+        pending = unapplied_migrations()
+        if pending:
+            raise CommandError(
+                f"The database is not set up yet ({pending} migrations to apply). "
+                "Run `medassist migrate` first."
+            )
+        existing = demodata.find()
+        if existing is not None and not reset:
+            counts = demodata.counts(existing)
+            self.stdout.write(
+                f"The demo clinic “{existing.name}” is already loaded "
+                f"({counts['patients']} patients, {counts['appointments']} appointments). "
+                "Nothing changed. Use --reset to delete it and load it fresh."
+            )
+            self._print_logins()
+            return
+        started = time.monotonic()
+        try:
+            if existing is not None:
+                self.stdout.write(f"Deleting the demo clinic “{existing.name}”…")
+                demodata.delete()
+            self.stdout.write("Loading the demo clinic…")
+            loaded = demodata.load()
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"The database refused the demo data: {exc}") from exc
+        c = loaded.counts
+        local = loaded.pivot.astimezone(loaded.clinic.tz)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded “{loaded.clinic.name}” in {time.monotonic() - started:.1f} s: "
+                f"{c['locations']} locations, {c['rooms']} rooms, {c['providers']} providers, "
+                f"{c['patients']} patients, {c['appointments']} appointments "
+                f"(today's clinic is shown as of {local:%H:%M} {local.tzname()})."
+            )
+        )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        rows = demodata.logins()
+        width = max(len(r[0]) for r in rows)
+        self.stdout.write("\nDemo logins (every password is the same):")
+        self.stdout.write(f"  {'username'.ljust(width)}  {'password'.ljust(14)}  role")
+        for username, role, password in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {password.ljust(14)}  {role}")
+        self.stdout.write("See docs/demo.md for what the demo clinic contains.")
