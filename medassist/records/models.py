@@ -632,6 +632,22 @@ class Note(ChartItem):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Last line of defence: the text of a signed note never changes, whoever saves it."""
+        if not self._state.adding and self.pk:
+            old = Note.objects.filter(pk=self.pk).values("status", "title", "body").first()
+            if (
+                old
+                and old["status"] != Note.Status.DRAFT
+                and (old["title"], old["body"]) != (self.title, self.body)
+            ):
+                raise NoteImmutable("A signed note cannot be edited; amend it with a reason.")
+        super().save(*args, **kwargs)
+
+
+class NoteImmutable(Exception):
+    pass
+
 
 def document_upload_to(instance: Document, filename: str) -> str:
     """A random stored name; the extension follows the sniffed type, never the upload's name."""

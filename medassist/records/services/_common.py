@@ -1,0 +1,263 @@
+"""What every chart write shares: validation helpers, the history row, the audit event, and the
+generic create / update / entered-in-error steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_record
+from medassist.core.errors import Conflict, ValidationFailed, from_django_validation
+from medassist.records.models import ENTERED_IN_ERROR, ChartHistory
+from medassist.records.permissions import require_chart
+
+# fields never shown as "changed" in history
+_SKIP = {"id", "public_id", "created_at", "updated_at", "created_by", "updated_by", "version"}
+REASON_MAX = 500
+
+
+def _json_value(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    if hasattr(value, "name"):  # FieldFile
+        return value.name or None
+    return str(value)
+
+
+def tracked_fields(obj) -> list[str]:
+    names = []
+    for f in obj._meta.concrete_fields:
+        if f.name in _SKIP:
+            continue
+        if isinstance(f, models.ForeignKey) and f.name == "patient":
+            continue
+        names.append(f.name)
+    return names
+
+
+def snapshot(obj) -> dict:
+    """The item's tracked values, JSON-ready. Foreign keys are recorded by their raw id."""
+    data = {}
+    for name in tracked_fields(obj):
+        f = obj._meta.get_field(name)
+        if isinstance(f, models.ForeignKey):
+            data[name] = getattr(obj, f.attname)
+        else:
+            data[name] = _json_value(getattr(obj, name))
+    return data
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {
+        k: {"before": before.get(k), "after": v}
+        for k, v in after.items()
+        if before.get(k) != v and not (before.get(k) in (None, "") and v in (None, ""))
+    }
+
+
+def clean_text(value, *, field: str, label: str, max_length: int, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if required and not text:
+        raise ValidationFailed(f"{label} is required.", field=field)
+    if len(text) > max_length:
+        raise ValidationFailed(f"{label} is limited to {max_length:,} characters.", field=field)
+    return text
+
+
+def clean_reason(reason: str | None) -> str:
+    return clean_text(
+        reason, field="reason", label="A reason", max_length=REASON_MAX, required=True
+    )
+
+
+def check_not_future(value, *, field: str, label: str, today: dt.date) -> None:
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day > today:
+        raise ValidationFailed(f"{label} cannot be in the future.", field=field)
+
+
+def check_order(first, second, *, field: str, message: str) -> None:
+    if first is not None and second is not None and second < first:
+        raise ValidationFailed(message, field=field)
+
+
+def check_patient_in_clinic(actor, patient) -> None:
+    if patient is None or patient.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown patient.", field="patient")
+
+
+def clinic_today(actor) -> dt.date:
+    tz = getattr(getattr(actor, "clinic", None), "tz", None)
+    return timezone.localdate(timezone=tz) if tz else timezone.localdate()
+
+
+def full_clean(obj, *, exclude: tuple[str, ...] = ()) -> None:
+    try:
+        fks = [f.name for f in obj._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        obj.full_clean(
+            exclude=[*fks, *exclude],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except DjangoValidationError as exc:
+        raise from_django_validation(exc) from exc
+
+
+def _actor_name(actor) -> str:
+    if actor is None or getattr(actor, "pk", None) is None:
+        return "system"
+    return actor.get_full_name() or actor.username
+
+
+def write_history(
+    *, actor, obj, action: str, changes: dict, reason: str = "", label: str = ""
+) -> ChartHistory:
+    row = ChartHistory(
+        patient_id=obj.patient_id,
+        item_type=obj.ITEM_TYPE,
+        item_id=obj.public_id,
+        item_label=(label or str(obj))[:300],
+        version=obj.version,
+        action=action,
+        changes=changes,
+        reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=_actor_name(actor),
+        at=timezone.now(),
+    )
+    row.save()
+    return row
+
+
+_AUDIT_ACTION = {
+    ChartHistory.Action.CREATE: AuditEvent.Action.CREATE,
+    ChartHistory.Action.UPDATE: AuditEvent.Action.UPDATE,
+    ChartHistory.Action.ENTERED_IN_ERROR: AuditEvent.Action.TRANSITION,
+    ChartHistory.Action.SIGN: AuditEvent.Action.TRANSITION,
+    ChartHistory.Action.AMEND: AuditEvent.Action.TRANSITION,
+}
+
+
+def record_change(
+    *, actor, obj, action: str, changes: dict, reason: str = "", patient=None
+) -> ChartHistory:
+    """History row + audit event, in the caller's transaction."""
+    row = write_history(actor=actor, obj=obj, action=action, changes=changes, reason=reason)
+    audit_record(
+        actor=actor,
+        action=_AUDIT_ACTION[action],
+        obj=obj,
+        patient=patient or obj.patient,
+        detail={"chart": action, "item_type": obj.ITEM_TYPE, "version": obj.version},
+    )
+    return row
+
+
+def save_new(*, actor, obj, patient=None) -> None:
+    """Stamp, validate, save a new chart item and record its creation."""
+    obj.version = 1
+    obj.stamp(actor)
+    full_clean(obj)
+    obj.save()
+    record_change(
+        actor=actor,
+        obj=obj,
+        action=ChartHistory.Action.CREATE,
+        changes=diff({}, snapshot(obj)),
+        patient=patient,
+    )
+
+
+def lock(obj):
+    """Re-read the item under a row lock (PostgreSQL; SQLite writes are serialized)."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def apply_update(*, actor, obj, changes: dict, validate=None, reason: str = ""):
+    """Lock, apply `changes` (field → new value), validate, save; history only if something
+    changed. Refused for items entered in error. Returns the fresh object."""
+    current = lock(obj)
+    if current.is_entered_in_error:
+        raise Conflict("This item was marked entered in error and can no longer be changed.")
+    before = snapshot(current)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if validate is not None:
+        validate(current)
+    full_clean(current)
+    changed = diff(before, snapshot(current))
+    if not changed:
+        return current
+    current.version += 1
+    current.stamp(actor)
+    current.save()
+    record_change(
+        actor=actor, obj=current, action=ChartHistory.Action.UPDATE, changes=changed, reason=reason
+    )
+    return current
+
+
+def _check_fields(changes: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed(f"These fields cannot be changed here: {', '.join(unknown)}.")
+
+
+def _update(
+    *,
+    actor,
+    obj,
+    changes: dict,
+    allowed: set[str],
+    validate,
+    reason: str = "",
+    permission: str = "chart.edit",
+):
+    require_chart(actor, permission)
+    check_patient_in_clinic(actor, obj.patient)
+    _check_fields(changes, allowed)
+    for name in ("display", "note", "reason", "reaction"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    return apply_update(actor=actor, obj=obj, changes=changes, validate=validate, reason=reason)
+
+
+@transaction.atomic
+def chart_item_enter_in_error(*, actor, item, reason: str, permission: str = "chart.edit"):
+    """Mark any chart item entered-in-error with a reason. Nothing is deleted."""
+    require_chart(actor, permission)
+    check_patient_in_clinic(actor, item.patient)
+    text = clean_reason(reason)
+    current = lock(item)
+    if current.is_entered_in_error:
+        raise Conflict("This item is already marked entered in error.")
+    before = snapshot(current)
+    setattr(current, current.STATUS_FIELD, ENTERED_IN_ERROR)
+    current.error_reason = text
+    current.version += 1
+    current.stamp(actor)
+    current.save()
+    record_change(
+        actor=actor,
+        obj=current,
+        action=ChartHistory.Action.ENTERED_IN_ERROR,
+        changes=diff(before, snapshot(current)),
+        reason=text,
+    )
+    return current
