@@ -52,6 +52,7 @@ class VitalsForm(forms.Form):
         label="Temperature unit",
         choices=[("F", "°F"), ("C", "°C")],
         initial="F",
+        required=False,
         error_messages={"invalid_choice": "Temperature unit must be C or F."},
     )
     spo2 = _number("SpO2 (%)", size=4)
@@ -60,6 +61,7 @@ class VitalsForm(forms.Form):
         label="Height unit",
         choices=[("in", "in"), ("cm", "cm")],
         initial="in",
+        required=False,
         error_messages={"invalid_choice": "Height unit must be cm or in."},
     )
     weight = _number("Weight", decimal=True, size=5)
@@ -67,13 +69,18 @@ class VitalsForm(forms.Form):
         label="Weight unit",
         choices=[("lb", "lb"), ("kg", "kg")],
         initial="lb",
+        required=False,
         error_messages={"invalid_choice": "Weight unit must be kg or lb."},
     )
     pain = _number("Pain (0–10)", size=3)
 
     def vitals(self) -> dict:
-        """The readings as keyword arguments of intake.vitals.normalize (units included)."""
-        return {key: self.cleaned_data.get(key) for key in VITAL_KEYS}
+        """The readings as keyword arguments of intake.vitals.normalize (units included; a
+        missing unit means the form's default: °F, inches, pounds)."""
+        values = {key: self.cleaned_data.get(key) for key in VITAL_KEYS}
+        for key in ("temperature_unit", "height_unit", "weight_unit"):
+            values[key] = values[key] or self.fields[key].initial
+        return values
 
     def has_any_reading(self) -> bool:
         return any(

@@ -136,6 +136,7 @@ def room(request: HttpRequest, id) -> HttpResponse:
     appt = access_appointment(user=user, id=id)
     status = 200
     form = None
+    error = ""
     if request.method == "POST":
         form = RoomingForm(request.POST, rooms=free_rooms(user=user, location=appt.location))
         if form.is_valid():
@@ -153,6 +154,7 @@ def room(request: HttpRequest, id) -> HttpResponse:
                     # The service may have moved this in-memory copy before it refused.
                     appt.refresh_from_db()
                     form.attach(exc)
+                    error = exc.message
                     status = exc.status
                 else:
                     messages.success(request, f"{appt.patient.display_name} is in {chosen.name}.")
@@ -174,6 +176,7 @@ def room(request: HttpRequest, id) -> HttpResponse:
             "appt": appt,
             "clinic_tz": user.clinic.tz,
             "form": form if appt.status == Status.ARRIVED else None,
+            "error": error,
             "rooming": rooming,
             "vitals_sets": vitals_sets,
             "can_record_vitals": can(user, "vitals.record") and appt.status in IN_CLINIC_STATUSES,
