@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
@@ -91,7 +92,7 @@ def check_in_view(request: HttpRequest, id) -> HttpResponse:
         "form": form,
         "coverages": coverages,
         "can_check_in": appt.status == Status.BOOKED,
-        "edit_url": f"{edit_url}?next={here}",
+        "edit_url": f"{edit_url}?{urlencode({'next': here})}",
     }
     return render(request, "frontdesk/check_in.html", context)
 
