@@ -49,6 +49,12 @@ def _workers(value: str) -> int:
     return workers
 
 
+def _gunicorn_has(setting: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(s.name == setting for s in KNOWN_SETTINGS)
+
+
 def _check_free(host: str, port: int) -> None:
     """Fail early, with a plain message, when the address cannot be listened on."""
     try:
@@ -121,6 +127,10 @@ class Command(BaseCommand):
             "--error-logfile",
             "-",
         ]
+        if _gunicorn_has("control_socket_disable"):
+            # gunicorn 25+ opens a control socket in ~/.gunicorn shared by every instance;
+            # two servers on one machine (a demo and the tests) would fight over it.
+            argv.append("--no-control-socket")
         os.execvp(argv[0], argv)  # noqa: S606 - a fixed argv, no shell
 
     def _notes(self, host: str) -> list[str]:
