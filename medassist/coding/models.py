@@ -49,7 +49,7 @@ class Icd10cmCode(models.Model):
     sort_key = models.BigIntegerField(help_text="Shorter codes first, then code order.")
     chapter = models.CharField(max_length=6, help_text="Roman numeral, e.g. IV.")
     block = models.CharField(max_length=10, blank=True, help_text="e.g. E08-E13.")
-    parent_code = models.CharField(max_length=10, blank=True)
+    parent_code = models.CharField(max_length=10, blank=True, db_index=True)
     inclusion_terms = models.TextField(
         blank=True, help_text="Inclusion terms and 'includes' notes, one per line."
     )
@@ -86,11 +86,24 @@ class Icd10cmWord(models.Model):
         return f"{self.word} -> {self.stem}"
 
 
+def posting_tier(rank_class: int, in_heading: bool, in_description: bool) -> int:
+    """The relevance of one stem for one code, smaller is better: common/billable/header first,
+    then whether the stem is in the code's category title (the concept: "femur" in S72
+    "Fracture of femur", not in M80.051A's "Osteoporosis with current pathological fracture"),
+    then whether it is in the code's own description rather than only its inclusion terms."""
+    return rank_class * 4 + (0 if in_heading else 2) + (0 if in_description else 1)
+
+
+def tier_flags(tier: int) -> tuple[int, bool, bool]:
+    """(rank_class, in_heading, in_description) of a posting tier."""
+    return tier // 4, tier % 4 < 2, tier % 2 == 0
+
+
 class Icd10cmPosting(models.Model):
     """Inverted index: this stem occurs in this code's description or inclusion terms.
 
-    `tier` = rank_class * 2 + (0 if the stem is in the description else 1), and `code_key` is
-    the code's sort_key, so `(stem, tier, code_key)` is already in result order."""
+    `tier` is `posting_tier(...)` and `code_key` the code's sort_key, so the index
+    `(stem, tier, code_key)` lists a stem's codes already in result order."""
 
     pk = models.CompositePrimaryKey("code_id", "stem")
     code = models.ForeignKey(

@@ -17,10 +17,12 @@ from django.db.models import Count
 
 from medassist.coding import source, text
 from medassist.coding.models import (
+    CodeKind,
     Icd10cmCode,
     Icd10cmPosting,
     Icd10cmWord,
     RankClass,
+    posting_tier,
 )
 from medassist.core.errors import ValidationFailed
 
@@ -141,6 +143,36 @@ def _index_entries(description: str, inclusion_terms: str) -> dict[str, bool]:
     return entries
 
 
+def _category_key(code: str, kind: str) -> tuple[str, str] | None:
+    if kind in (CodeKind.CATEGORY, CodeKind.SUBCATEGORY):
+        return (code[:3], CodeKind.CATEGORY)
+    return None
+
+
+def _wanted_postings(desired: dict[tuple, tuple]) -> dict[tuple, set[tuple[str, int, int]]]:
+    """The index entries of each code: (stem, tier, code_key), see Icd10cmPosting."""
+    heading_cache: dict[tuple, set[str]] = {}
+
+    def heading(key: tuple) -> set[str]:
+        if key not in heading_cache:
+            values = desired.get(key)
+            heading_cache[key] = (
+                set(_index_entries(values[1], values[9])) if values is not None else set()
+            )
+        return heading_cache[key]
+
+    out = {}
+    for key, values in desired.items():
+        rank, key_value = values[4], values[5]
+        category = _category_key(*key)
+        title = heading(category) if category else heading(key)
+        out[key] = {
+            (stem, posting_tier(rank, stem in title, in_desc), key_value)
+            for stem, in_desc in _index_entries(values[1], values[9]).items()
+        }
+    return out
+
+
 def _chunks(values: list, size: int = 900):
     for i in range(0, len(values), size):
         yield values[i : i + size]
@@ -250,12 +282,15 @@ def _sync_postings(
 ) -> dict[str, int]:
     """Rewrite the index entries of every code that was created or changed, or whose entry
     count in the database differs from what it should be. Returns codes per stem."""
-    want: dict[int, set[tuple[str, int, int]]] = {}
-    for key, values in desired.items():
-        rank, key_value = values[4], values[5]
-        want[ids[key]] = {
-            (stem, rank * 2 + (0 if in_desc else 1), key_value)
-            for stem, in_desc in _index_entries(values[1], values[9]).items()
+    by_key = _wanted_postings(desired)
+    want = {ids[key]: entries for key, entries in by_key.items()}
+    # A category's words are its codes' heading: when a category changes, so do its codes.
+    changed_categories = {
+        key[0] for key, pk in ids.items() if pk in touched and key[1] == "category"
+    }
+    if changed_categories:
+        touched = touched | {
+            pk for key, pk in ids.items() if key[1] != "block" and key[0][:3] in changed_categories
         }
     count_query = Icd10cmPosting.objects.values_list("code_id").annotate(n=Count("stem")).order_by()
     if full:

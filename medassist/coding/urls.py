@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.coding import views
 
 app_name = "coding"
-urlpatterns: list = []
+urlpatterns = [
+    path("icd10/", views.icd10_typeahead, name="icd10_typeahead"),
+]

@@ -1,0 +1,302 @@
+"""Reading the ICD-10-CM code set: typeahead search and one code with its ancestors.
+
+Code-set search is not patient data: no audit events.
+
+Search, in short (docs/coding.md has the long form):
+- A query that looks like a code ("E11", "e119", "S72.001A") finds codes starting with it,
+  with or without the dot.
+- Otherwise every word (in any order) must match a word of the description or inclusion terms,
+  by stem ("fractures" = "fracture", "diabetic" = "diabetes") or as the start of a word ("fract
+  fem"). The search starts from the rarest word's index entries, already stored in result
+  order, and checks the other words per candidate, so a query reads a few hundred index rows
+  at most instead of scanning the code set.
+- Order: common billable codes, other billable codes, then headers; within each, more words
+  matched, words in the description before words only in inclusion terms, shorter codes first.
+- When no code has every word, codes with the most of them are shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from medassist.coding import text
+from medassist.coding.models import (
+    CodeKind,
+    Icd10cmCode,
+    Icd10cmPosting,
+    Icd10cmWord,
+    tier_flags,
+)
+from medassist.coding.source import normalize_code
+from medassist.core.errors import NotFound, ValidationFailed
+
+MIN_QUERY = 2
+MAX_QUERY = 100
+MAX_TERMS = 8
+MAX_LIMIT = 100
+_CODE_QUERY = re.compile(r"^[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,4})$")
+_KIND_ORDER = {
+    CodeKind.CHAPTER: 0,
+    CodeKind.BLOCK: 1,
+    CodeKind.CATEGORY: 2,
+    CodeKind.SUBCATEGORY: 3,
+}
+
+
+def _startswith(field: str, prefix: str) -> Q:
+    """A prefix match that uses the column's B-tree index on both databases. SQLite's LIKE is
+    case-insensitive and cannot use a plain index, so it gets a range (our words and codes are
+    [a-z0-9] / [A-Z0-9-], all sorting below "~"); PostgreSQL's LIKE 'x%' uses the
+    varchar_pattern_ops index Django adds for indexed CharFields."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "~"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def icd10_query_problem(query: str) -> str:
+    """Why a query gives no search (empty, too short, no letters or digits, too long), or ''."""
+    q = (query or "").strip()
+    if len(q) > MAX_QUERY:
+        return f"Search text is too long: at most {MAX_QUERY} characters."
+    if not q:
+        return "Type a code (E11.9) or words of a diagnosis (type 2 diabetes)."
+    if not text.TOKEN.search(q.lower()):
+        return "Type letters or digits: a code (E11.9) or words of a diagnosis."
+    if len(q) < MIN_QUERY:
+        return f"Type at least {MIN_QUERY} characters."
+    if _code_prefix(q) is None and not _terms(q):
+        return "Those are only small words (of, and, with...): add a word of the diagnosis."
+    return ""
+
+
+def _code_prefix(query: str) -> str | None:
+    q = query.strip().upper()
+    if _CODE_QUERY.match(q):
+        return q.replace(".", "")
+    return None
+
+
+def _terms(query: str) -> list[str]:
+    seen: list[str] = []
+    for token in text.words(query):
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_TERMS]
+
+
+def icd10_search(*, query: str, limit: int = 20) -> list[Icd10cmCode]:
+    """Typeahead search of the ICD-10-CM code set (see the module docstring).
+
+    Empty, one-character and symbol-only queries give an empty list; a query longer than
+    MAX_QUERY characters or a limit outside 1..MAX_LIMIT raises ValidationFailed."""
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit"
+        )
+    q = (query or "").strip()
+    if len(q) > MAX_QUERY:
+        raise ValidationFailed(
+            f"Search text is too long: at most {MAX_QUERY} characters.",
+            field="q",
+            code="query_too_long",
+        )
+    if icd10_query_problem(q):
+        return []
+    results: list[Icd10cmCode] = []
+    prefix = _code_prefix(q)
+    if prefix:
+        results = list(
+            Icd10cmCode.objects.filter(_startswith("code_compact", prefix))
+            .filter(kind__in=(CodeKind.CATEGORY, CodeKind.SUBCATEGORY))
+            .order_by("rank_class", "sort_key")[:limit]
+        )
+        if len(results) >= limit:
+            return results
+    # Words; a clinical abbreviation ("htn") is also searched as the words of its meaning,
+    # and both lists are merged by rank class (billable before headers).
+    terms = _terms(q)
+    variants = [terms]
+    expanded = list(dict.fromkeys(text.expand_abbreviations(terms)))[:MAX_TERMS]
+    if expanded != terms:
+        variants.insert(0, expanded)
+    seen = {item.pk for item in results}
+    found: list[tuple[tuple, Icd10cmCode]] = []
+    for number, variant in enumerate(variants):
+        for position, (key, item) in enumerate(_word_search(variant, limit)):
+            if item.pk not in seen:
+                seen.add(item.pk)
+                found.append(((key[0], number, position), item))
+    found.sort(key=lambda pair: pair[0])
+    results.extend(item for _, item in found)
+    return results[:limit]
+
+
+@dataclass
+class _Term:
+    word: str
+    stems: dict[str, int]  # stem -> how many codes carry it
+
+    @property
+    def weight(self) -> int:
+        return sum(self.stems.values())
+
+
+def _whole_word_only(word: str) -> bool:
+    return word.isdigit() or len(word) == 1
+
+
+def _lookup_terms(words: list[str]) -> list[_Term]:
+    """Each query word with the indexed stems it matches (one query): the same stem, or any
+    indexed word or stem it is the start of. Numbers and single letters must match whole."""
+    terms = [_Term(w, {}) for w in words]
+    condition = Q()
+    for term in terms:
+        if _whole_word_only(term.word):
+            condition |= Q(word=term.word)
+        else:
+            condition |= _startswith("word", term.word) | _startswith("stem", text.stem(term.word))
+    rows = Icd10cmWord.objects.filter(condition).values_list("word", "stem", "stem_codes")
+    for word, stem, count in rows:
+        for term in terms:
+            if _whole_word_only(term.word):
+                hit = word == term.word
+            else:
+                hit = word.startswith(term.word) or stem.startswith(text.stem(term.word))
+            if hit:
+                term.stems[stem] = count
+    return terms
+
+
+def _word_search(words: list[str], limit: int) -> list[tuple[tuple, Icd10cmCode]]:
+    """(rank key, code) pairs, best first."""
+    terms = [t for t in _lookup_terms(words) if t.stems] if words else []
+    if not terms:
+        return []
+    terms.sort(key=lambda t: t.weight)
+    window = max(limit * 4, 60)
+    ids = _codes_with_all(terms, window)
+    if not ids and len(terms) > 1:
+        # No code has every word: those with all but one, else those with any one.
+        for size in sorted({len(terms) - 1, 1}, reverse=True):
+            for subset in combinations(terms, size):
+                ids.extend(i for i in _codes_with_all(list(subset), window) if i not in ids)
+            if ids:
+                break
+    keys = _rank_keys(ids, terms)
+    best = sorted(keys, key=keys.__getitem__)[:limit]
+    codes = Icd10cmCode.objects.in_bulk(best)
+    return [(keys[pk], codes[pk]) for pk in best if pk in codes]
+
+
+def _codes_with_all(terms: list[_Term], window: int) -> list[int]:
+    """Ids of codes that have every term, in index order: the rarest term's entries are read
+    in (stem, tier, code_key) order and the others are checked per candidate."""
+    driver, others = terms[0], terms[1:]
+    query = Icd10cmPosting.objects.filter(stem__in=list(driver.stems))
+    for term in others:
+        query = query.filter(
+            Exists(
+                Icd10cmPosting.objects.filter(
+                    code_id=OuterRef("code_id"), stem__in=list(term.stems)
+                )
+            )
+        )
+    ids = query.order_by("tier", "code_key").values_list("code_id", flat=True)[:window]
+    return list(dict.fromkeys(ids))
+
+
+def _rank_keys(ids: list[int], terms: list[_Term]) -> dict[int, tuple]:
+    """The final order of the candidates, from their index entries (one query): rank class,
+    more words matched, more words in the category title, more words in the description,
+    then shorter code."""
+    if not ids:
+        return {}
+    stem_terms: dict[str, list[int]] = {}
+    for number, term in enumerate(terms):
+        for stem in term.stems:
+            stem_terms.setdefault(stem, []).append(number)
+    best: dict[int, dict[int, int]] = {pk: {} for pk in ids}
+    code_keys: dict[int, int] = {}
+    rows = Icd10cmPosting.objects.filter(code_id__in=ids, stem__in=list(stem_terms))
+    for code_id, stem, tier, code_key in rows.values_list("code_id", "stem", "tier", "code_key"):
+        code_keys[code_id] = code_key
+        for number in stem_terms[stem]:
+            previous = best[code_id].get(number)
+            best[code_id][number] = tier if previous is None else min(previous, tier)
+    keys = {}
+    for pk, per_term in best.items():
+        if not per_term:
+            continue
+        flags = [tier_flags(tier) for tier in per_term.values()]
+        keys[pk] = (
+            min(f[0] for f in flags),
+            -len(per_term),
+            -sum(1 for f in flags if f[1]),
+            -sum(1 for f in flags if f[2]),
+            code_keys[pk],
+        )
+    return keys
+
+
+def icd10_get(*, code: str) -> Icd10cmCode:
+    """One code by its name, with or without the dot ("E11.9", "e119"); NotFound otherwise.
+    For the few names that are both a block and its single category (B99), the category."""
+    name = normalize_code(code)
+    if not name or len(name) > 10:
+        raise NotFound(f"{code!r} is not an ICD-10-CM code.")
+    rows = list(Icd10cmCode.objects.filter(code=name))
+    if not rows:
+        raise NotFound(f"{name} is not an ICD-10-CM code in the loaded code set.")
+    return max(rows, key=lambda row: _KIND_ORDER[row.kind])
+
+
+def icd10_ancestors(item: Icd10cmCode) -> list[Icd10cmCode]:
+    """Parent first, chapter last (one query)."""
+    if item.kind == CodeKind.CHAPTER:
+        return []
+    compact = item.code_compact
+    prefixes = [normalize_code(compact[:n]) for n in range(3, len(compact))]
+    rows = Icd10cmCode.objects.filter(
+        Q(code__in=prefixes, kind__in=(CodeKind.CATEGORY, CodeKind.SUBCATEGORY))
+        | Q(code=item.block, kind=CodeKind.BLOCK)
+        | Q(chapter=item.chapter, kind=CodeKind.CHAPTER)
+    )
+    by_code: dict[str, list[Icd10cmCode]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    chain: list[Icd10cmCode] = []
+    current = item
+    while current.parent_code:
+        options = [
+            row
+            for row in by_code.get(current.parent_code, [])
+            if (row.code, row.kind) != (current.code, current.kind)
+            and _KIND_ORDER[row.kind] <= _KIND_ORDER[current.kind]
+        ]
+        if not options:
+            break
+        current = max(options, key=lambda row: _KIND_ORDER[row.kind])
+        chain.append(current)
+    return chain
+
+
+_CHILD_KINDS = {
+    CodeKind.CHAPTER: (CodeKind.BLOCK,),
+    CodeKind.BLOCK: (CodeKind.CATEGORY,),
+    CodeKind.CATEGORY: (CodeKind.SUBCATEGORY,),
+    CodeKind.SUBCATEGORY: (CodeKind.SUBCATEGORY,),
+}
+
+
+def icd10_children(item: Icd10cmCode) -> list[Icd10cmCode]:
+    """The codes directly under this one, in code order (one query)."""
+    return list(
+        Icd10cmCode.objects.filter(parent_code=item.code, kind__in=_CHILD_KINDS[item.kind])
+        .exclude(code=item.code, kind=item.kind)
+        .order_by("sort_key")
+    )
