@@ -142,6 +142,25 @@ def test_a_bad_partial_update_is_refused_and_changes_nothing(
     assert snapshot() == before
 
 
+def test_a_coverage_update_changes_only_the_fields_sent_and_null_clears_the_copay(biller, patient):
+    # given
+    coverage = patient.coverages.first()
+    # when
+    response = Api(biller).patch(
+        f"/api/patients/{patient.public_id}/coverages/{coverage.public_id}",
+        {"copay": None, "group_number": "G-7"},
+    )
+    # then
+    assert response.status_code == 200, response.content
+    assert response.json()["copay"] is None
+    coverage.refresh_from_db()
+    assert (coverage.copay, coverage.group_number, coverage.member_id) == (
+        None,
+        "G-7",
+        "XJH123456789",
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "field", "says"),
     [

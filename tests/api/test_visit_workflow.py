@@ -3,6 +3,7 @@ start visit → check out, each step audited with the caller's address."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from medassist.audit.models import AuditEvent
@@ -16,6 +17,18 @@ def _events_since(last_id: int) -> list[tuple[str, str, str]]:
     assert rows, "the step wrote no audit event"
     assert {(e.client_address, e.channel) for e in rows} == {("127.0.0.1", "api")}
     return sorted((e.action, e.object_type, e.actor_username) for e in rows)
+
+
+def _ids_are_uuids(value, path="") -> None:
+    """No integer key leaves the server: every id in a response is a UUID."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" or (key.endswith("_id") and key not in {"member_id", "payer_id"}):
+                assert isinstance(item, str) and uuid.UUID(item), f"{path}.{key}={item!r}"
+            _ids_are_uuids(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            _ids_are_uuids(item, path)
 
 
 def _last_event_id() -> int:
@@ -203,3 +216,5 @@ def test_a_whole_visit_runs_through_the_api_and_every_step_is_audited(
     assert patient_now["demographics_confirmed_at"] is not None
     coverage_now = desk.get(f"/api/patients/{patient['id']}/coverages").json()
     assert coverage_now[0]["verified_at"] is not None
+    for body in (patient, coverage, appt, checked_in, rooming, checkout, detail, coverage_now):
+        _ids_are_uuids(body)
