@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
 from medassist.core.web import form_errors
 from medassist.practice.models import Provider
 from medassist.records import forms, selectors, services
@@ -108,6 +108,8 @@ def _section_response(request, patient, section: str) -> HttpResponse:
 
 
 def _fail(request, form, exc: ApplicationError, **kwargs) -> HttpResponse:
+    if isinstance(exc, (PermissionDenied, NotFound)):
+        raise exc
     form_errors(form, exc)
     return _form_response(request, form=form, status=422, **kwargs)
 

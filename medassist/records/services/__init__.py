@@ -50,7 +50,17 @@ from medassist.records.services.notes import (
     note_update,
 )
 
+
+def item_enter_in_error(*, actor, item, reason: str):
+    """Withdraw any chart item with a reason, with the permission its kind needs."""
+    if item.ITEM_TYPE == "note":
+        return note_enter_in_error(actor=actor, note=item, reason=reason)
+    permission = "document.upload" if item.ITEM_TYPE == "document" else "chart.edit"
+    return chart_item_enter_in_error(actor=actor, item=item, reason=reason, permission=permission)
+
+
 __all__ = [
+    "item_enter_in_error",
     "allergy_create",
     "allergy_enter_in_error",
     "allergy_update",
