@@ -6,6 +6,7 @@ seconds). It returns plain rows; services.py writes them to the database."""
 from __future__ import annotations
 
 import csv
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,7 +51,10 @@ class SourceCode:
 
 
 def _package():
-    import simple_icd_10_cm
+    with warnings.catch_warnings():
+        # The package reads its data with importlib.resources' deprecated read_text.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
 
     return simple_icd_10_cm
 
