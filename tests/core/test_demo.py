@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
@@ -29,6 +30,8 @@ from medassist.patients.models import Patient
 from medassist.practice.models import Clinic, Location, Provider, Room, User, VisitType
 from medassist.practice.roles import Role, can
 from medassist.practice.validators import npi_is_valid
+from medassist.records.models import ChartHistory
+from medassist.records.services.clinical import encounter_for_appointment
 from medassist.scheduling.models import (
     ACTIVE_STATUSES,
     TRANSITIONS,
@@ -77,6 +80,17 @@ def _fingerprint(clinic: Clinic) -> str:
             status = ""
         digest.update(repr((npi, start, mrn, code, status)).encode())
     return digest.hexdigest()
+
+
+def _assert_foreign_keys_hold() -> None:
+    """Check the deferred foreign keys now (the test's transaction never commits)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_key_check")
+            assert cursor.fetchall() == []
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _table_counts() -> dict[str, int]:
@@ -315,12 +329,13 @@ def test_running_demo_again_changes_nothing(db, demo):
 
 
 def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, demo):
-    # given the demo's fingerprint and an audit event a user left while trying it
+    # given the demo's fingerprint, and a chart encounter (with its append-only history and
+    # audit events) a doctor started while trying the demo
     before = _fingerprint(demo.clinic)
-    frontdesk = User.objects.get(username="frontdesk")
-    AuditEvent.objects.create(
-        at=timezone.now(), actor=frontdesk, clinic=demo.clinic, action="read", object_type="x"
-    )
+    doctor = User.objects.get(username="doctor")
+    visit = Appointment.objects.filter(provider__user=doctor, status=Status.WITH_PROVIDER).first()
+    encounter_for_appointment(actor=doctor, appointment=visit)
+    assert ChartHistory.objects.filter(actor=doctor).exists()
     # and another clinic with its own staff, patient, appointment and audit trail
     harbor = factories.make_clinic(name="Harbor Pediatrics")
     desk = factories.make_user(harbor, "front_desk", "harbor_desk")
@@ -336,11 +351,13 @@ def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, de
     call_command("demo", reset=True, stdout=out)
 
     # then it is the same clinic again, patient for patient and appointment for appointment
+    _assert_foreign_keys_hold()
     assert "Loaded" in out.getvalue()
     reloaded = Clinic.objects.get(name="Riverside Family Medicine")
     assert reloaded.pk != demo.clinic.pk
     assert _fingerprint(reloaded) == before
-    assert not AuditEvent.objects.filter(actor__username="frontdesk", object_type="x").exists()
+    assert not ChartHistory.objects.filter(patient__clinic=demo.clinic).exists()
+    assert not AuditEvent.objects.filter(clinic=demo.clinic).exists()
     # and the other clinic lost nothing
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert Appointment.objects.filter(pk=appointment.pk).exists()

@@ -7,6 +7,7 @@ appointments carried through the visit lifecycle. The same date gives the same c
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,18 +120,18 @@ def _confirmations(all_visits) -> None:
 
 # -- deleting the demo clinic ---------------------------------------------------------------
 STAMPS = ("created_by", "updated_by")
-
-
-def _foreign_keys(model):
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.name not in STAMPS and f.related_model is not model:
-            yield f
+CHUNK = 500
 
 
 def _clinic_paths(model, depth: int = 3) -> list[str]:
-    """Lookups that lead from `model` to its clinic, one (the shortest) per foreign key."""
+    """Lookups that lead from `model` to its clinic, the shortest one per foreign key (the
+    who-changed-it stamps do not count: they say who, not whose)."""
+    if model is Clinic:
+        return ["pk"]
     paths = []
-    for f in _foreign_keys(model):
+    for f in model._meta.concrete_fields:
+        if not f.is_relation or f.name in STAMPS or f.related_model is model:
+            continue
         if f.related_model is Clinic:
             paths.append(f.name)
         elif depth > 1:
@@ -140,61 +141,60 @@ def _clinic_paths(model, depth: int = 3) -> list[str]:
     return paths
 
 
-def _plan() -> list[tuple[type[models.Model], list[str]]]:
-    """Every model whose rows can belong to a clinic (except staff and the clinic itself),
-    ordered so that rows are deleted before the rows they point at."""
-    scoped = {}
-    for model in apps.get_models():
-        if model in (Clinic, User) or model._meta.proxy:
-            continue
-        paths = _clinic_paths(model)
-        if paths:
-            scoped[model] = paths
-    ordered: list[type[models.Model]] = []
-    remaining = set(scoped)
-    while remaining:
-        # A model is free to go once nothing left still points at it.
-        free = [
-            m
-            for m in remaining
-            if not any(
-                f.related_model is m for other in remaining - {m} for f in _foreign_keys(other)
-            )
-        ]
-        if not free:  # a cycle: fall back to a stable order and let the database decide
-            free = list(remaining)
-        free.sort(key=lambda m: m._meta.label)
-        ordered.extend(free)
-        remaining -= set(free)
-    return [(m, scoped[m]) for m in ordered]
+def _remove_files_after_commit(doomed) -> None:
+    """Uploaded files (e.g. documents added while trying the demo) go once the rows are gone."""
+    files = []
+    for model, pks in doomed:
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.FileField):
+                continue
+            for start in range(0, len(pks), CHUNK):
+                rows = model._base_manager.filter(pk__in=pks[start : start + CHUNK])
+                files += [(f.storage, name) for name in rows.values_list(f.attname, flat=True)]
 
+    def remove() -> None:
+        for storage, name in files:
+            # Already gone, or not ours to remove: the rows are what matter.
+            with contextlib.suppress(OSError):
+                if name:
+                    storage.delete(name)
 
-def _guarded(model) -> bool:
-    """True for append-only models whose queryset refuses delete (the audit log)."""
-    return type(model._default_manager.all()).delete is not models.QuerySet.delete
+    transaction.on_commit(remove)
 
 
 @transaction.atomic
 def delete() -> bool:
-    """Delete the demo clinic and everything that belongs to it. Demo data only: this is the one
-    place that removes audit events, with a raw SQL DELETE scoped to the demo clinic."""
+    """Delete the demo clinic and every row of every model that belongs to it.
+
+    Demo data only. Clinical data is never deleted by the app, and audit events and chart
+    history refuse deletion through it; this is the one place that removes them, with raw SQL
+    DELETEs scoped to the demo clinic. Every row to delete is found first, while all links are
+    intact; foreign keys are checked when the transaction commits, so the order does not matter
+    and a row of another clinic that points at demo data makes the whole delete fail unchanged.
+    """
     clinic = find()
     if clinic is None:
         return False
-    for model, paths in _plan():
+    doomed = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        paths = _clinic_paths(model)
+        if not paths:
+            continue
         condition = Q()
         for path in paths:
             condition |= Q(**{path: clinic.pk})
-        rows = model._base_manager.filter(condition)
-        if _guarded(model):
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            sql, params = rows.values("pk").query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({sql})", params)  # noqa: S608
-        else:
-            rows.delete()
-    User.objects.filter(clinic=clinic).delete()
-    Clinic.objects.filter(pk=clinic.pk).update(created_by=None, updated_by=None)
-    Clinic.objects.filter(pk=clinic.pk).delete()
+        pks = list(model._base_manager.filter(condition).values_list("pk", flat=True))
+        if pks:
+            doomed.append((model, pks))
+    _remove_files_after_commit(doomed)
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, pks in doomed:
+            table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+            for start in range(0, len(pks), CHUNK):
+                chunk = pks[start : start + CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({marks})", chunk)  # noqa: S608
     return True
