@@ -57,7 +57,12 @@ def test_a_billable_code_knows_its_chapter_block_parent_and_rank():
     )
     assert (category.kind, category.billable, category.rank_class) == (CodeKind.CATEGORY, False, 2)
     assert "diabetes NOS" in category.inclusion_terms.splitlines()
-    assert (chapter.code, chapter.chapter, chapter.block, chapter.parent_code) == ("4", "IV", "", "")
+    assert (chapter.code, chapter.chapter, chapter.block, chapter.parent_code) == (
+        "4",
+        "IV",
+        "",
+        "",
+    )
 
 
 def test_inclusion_terms_and_includes_notes_are_kept_one_per_line():
