@@ -3,6 +3,7 @@ BMI over time, from intake.Vitals."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -10,8 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 KG_TO_LB = 2.2046226218
 
-WIDTH, HEIGHT = 640, 170
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+WIDTH, HEIGHT = 420, 170
+LEFT, RIGHT, TOP, BOTTOM = 38, 10, 10, 24
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,15 @@ class Series:
     values: list[float | None]
 
 
-def _nice_bounds(values: list[float], pad: float) -> tuple[float, float]:
+def _nice_scale(values: list[float], pad: float) -> tuple[float, float, float]:
+    """Axis bounds on round numbers, and the tick step (about four ticks)."""
     lo, hi = min(values), max(values)
     if hi - lo < pad:
         mid = (hi + lo) / 2
         lo, hi = mid - pad / 2, mid + pad / 2
-    span = hi - lo
-    return lo - span * 0.1, hi + span * 0.1
+    raw = (hi - lo) / 4
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100) if s >= raw), 200)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
 
 
 def line_chart(
@@ -37,7 +40,7 @@ def line_chart(
     points = [v for s in series for v in s.values if v is not None]
     if len(dates) == 0 or not points:
         return mark_safe("")
-    lo, hi = _nice_bounds(points, pad)
+    lo, hi, step = _nice_scale(points, pad)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = len(dates)
 
@@ -53,9 +56,10 @@ def line_chart(
         f'aria-labelledby="t-{id(series)}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="t-{id(series)}">{escape(title)} ({escape(unit)})</title>',
     ]
-    # horizontal grid with 4 labelled lines
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
+    # horizontal grid on round values
+    ticks = int(round((hi - lo) / step))
+    for k in range(ticks + 1):
+        v = lo + step * k
         yy = y(v)
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}"/>'
@@ -63,8 +67,9 @@ def line_chart(
         )
     # first, middle and last date on the x axis
     for i in sorted({0, n // 2, n - 1}):
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(
-            f'<text class="axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+            f'<text class="axis" x="{x(i):.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}">'
             f"{escape(dates[i])}</text>"
         )
     for s in series:

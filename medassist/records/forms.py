@@ -31,6 +31,7 @@ class ProblemForm(forms.Form):
         max_length=10,
         help_text="A billable code, e.g. I10 or E11.9. Type a word to search.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Choose an ICD-10-CM code: type a code or words, then pick."},
     )
     display = forms.CharField(
         label="Description", max_length=300, required=False, help_text="Blank: the official one."
