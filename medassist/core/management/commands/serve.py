@@ -128,8 +128,8 @@ class Command(BaseCommand):
             "-",
         ]
         if _gunicorn_has("control_socket_disable"):
-            # gunicorn 25+ opens a control socket in ~/.gunicorn shared by every instance;
-            # two servers on one machine (a demo and the tests) would fight over it.
+            # Recent gunicorn (27 here) opens a control socket in ~/.gunicorn that every
+            # instance shares; two servers on one machine (a demo and the tests) would clash.
             argv.append("--no-control-socket")
         os.execvp(argv[0], argv)  # noqa: S606 - a fixed argv, no shell
 
