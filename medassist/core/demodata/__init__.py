@@ -192,7 +192,7 @@ def delete() -> bool:
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model, pks in doomed:
-            table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+            table, pk = qn(model._meta.db_table), qn(model._meta.pk.column or "id")
             for start in range(0, len(pks), CHUNK):
                 chunk = pks[start : start + CHUNK]
                 marks = ", ".join(["%s"] * len(chunk))

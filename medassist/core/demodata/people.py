@@ -379,7 +379,6 @@ class Registry:
             patient.mrn = f"{clinic.mrn_prefix}{number:06d}"
             clerk = desks[0] if self.rng.random() < 0.7 else desks[-1]
             patient.created_by = patient.updated_by = clerk
-            patient._demo_at = person.registered_at
             checked(patient)
         Patient.objects.bulk_create([p.patient for p in self.people], batch_size=500)
         clinic.next_mrn = len(self.people) + 1
@@ -389,8 +388,10 @@ class Registry:
             for cov in person.coverages:
                 cov.patient = person.patient  # now with its primary key
                 cov.created_by = cov.updated_by = person.patient.created_by
-                cov._demo_at = person.registered_at
                 coverages.append(checked(cov))
         Coverage.objects.bulk_create(coverages, batch_size=500)
-        stamp([p.patient for p in self.people])
-        stamp(coverages)
+        stamp(Patient, [(p.patient, p.registered_at, p.registered_at) for p in self.people])
+        stamp(
+            Coverage,
+            [(c, p.registered_at, p.registered_at) for p in self.people for c in p.coverages],
+        )

@@ -44,6 +44,7 @@ def for_visit(person: Person, code: str, r: random.Random) -> dict:
 
 
 def _bp(person: Person, r: random.Random) -> tuple[int, int]:
+    assert person.bp is not None
     systolic = person.bp[0] + r.randint(-8, 10)
     if person.age >= 50 and r.random() < 0.02:
         systolic += 45  # a hypertensive urgency now and then: a critical flag for the MA

@@ -176,19 +176,12 @@ def write_columns(model, fields: list[str], rows: list[tuple]) -> None:
         cursor.executemany(sql, params)
 
 
-def stamp(rows) -> None:
+def stamp(model, rows: list[tuple]) -> None:
     """Give bulk-created rows the created/updated times of the moment they stand for
-    (`_demo_at`, and `_demo_updated` when it differs); bulk_create stamps them "now"."""
-    if not rows:
-        return
-    for row in rows:
-        row.created_at = row._demo_at
-        row.updated_at = getattr(row, "_demo_updated", row._demo_at)
-    write_columns(
-        type(rows[0]),
-        ["created_at", "updated_at"],
-        [(row.pk, row.created_at, row.updated_at) for row in rows],
-    )
+    (bulk_create stamps them "now"): rows are (object, created_at, updated_at)."""
+    for obj, created, updated in rows:
+        obj.created_at, obj.updated_at = created, updated
+    write_columns(model, ["created_at", "updated_at"], [(o.pk, c, u) for o, c, u in rows])
 
 
 def build(rng: random.Random) -> Practice:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import models
+
 from medassist.core.demodata import readings, words
 from medassist.core.demodata.people import Person
 from medassist.core.demodata.setup import (
@@ -54,7 +56,7 @@ CHILD_MIX = {
     "telehealth": 3,
 }
 # The field holding the moment each record stands for.
-WHEN = {
+WHEN: dict[type[models.Model], str] = {
     CheckIn: "checked_in_at",
     Rooming: "roomed_at",
     Vitals: "taken_at",
@@ -365,13 +367,16 @@ class Schedule:
             )
 
     def _start(self, visit: Visit, at: datetime) -> None:
-        doctor = visit.appt.provider.user if visit.rng.random() < 0.9 else self._ma(visit)
+        doctor = visit.appt.provider.user
+        if doctor is None or visit.rng.random() >= 0.9:
+            doctor = self._ma(visit)
         visit.changes.append((Status.WITH_PROVIDER, at, doctor, ""))
 
     def _check_out(self, visit: Visit, at: datetime) -> None:
         r, desk = visit.rng, self._desk(visit)
         amount = Decimal("0.00")
         check_in = visit.check_in
+        assert check_in is not None  # checkout follows check-in
         if check_in.self_pay:
             amount = Decimal(SELF_PAY_FEES[visit.code])
         elif check_in.copay_due and not check_in.copay_collected and r.random() < 0.5:
@@ -388,9 +393,10 @@ class Schedule:
         )
 
     # -- rooms --------------------------------------------------------------------------------
-    def _usual_rooms(self, day_visits: dict[int, list[Visit]]):
+    def _usual_rooms(self, day_visits: dict[int, list[Visit]]) -> dict[int, Room]:
         """Each provider's usual exam room for the day at their location."""
-        usual, counts = {}, {}
+        usual: dict[int, Room] = {}
+        counts: dict[str, int] = {}
         for provider in self.p.providers:
             if provider.pk not in day_visits or not day_visits[provider.pk]:
                 continue
@@ -404,7 +410,7 @@ class Schedule:
     def _preferred(self, visit: Visit, usual: Room) -> list[Room]:
         rooms = self.p.rooms[visit.appt.location.name]
         by_kind = {kind: [r for r in rooms if r.kind == kind] for kind in Room.Kind.values}
-        first = {"procedure": Room.Kind.PROCEDURE, "nurse-visit": Room.Kind.LAB}.get(visit.code)
+        first = {"procedure": Room.Kind.PROCEDURE, "nurse-visit": Room.Kind.LAB}.get(visit.code, "")
         order = by_kind.get(first, []) + [usual] + by_kind[Room.Kind.EXAM]
         order += by_kind[Room.Kind.PROCEDURE]
         return list(dict.fromkeys(order))
@@ -450,12 +456,17 @@ class Schedule:
             appt = visit.appt
             last_status, last_at, last_by, _ = visit.changes[-1]
             appt.status, appt.status_changed_at, appt.updated_by = last_status, last_at, last_by
-            appt._demo_at, appt._demo_updated = visit.booked_at, last_at
             if visit.rooming is None:
                 appt.room = None
             appts.append(checked(appt))
         Appointment.objects.bulk_create(appts, batch_size=500)
-        changes, records = [], {CheckIn: [], Rooming: [], Vitals: [], Checkout: []}
+        changes: list[StatusChange] = []
+        records: dict[type[models.Model], list] = {
+            CheckIn: [],
+            Rooming: [],
+            Vitals: [],
+            Checkout: [],
+        }
         for visit in self.visits:
             before = ""
             for status, at, by, reason in visit.changes:
@@ -474,14 +485,14 @@ class Schedule:
                     continue
                 record.appointment = visit.appt
                 record.updated_by = record.created_by
-                record._demo_at = getattr(record, WHEN[type(record)])
                 records[type(record)].append(checked(record))
         StatusChange.objects.bulk_create(changes, batch_size=500)
         for model, rows in records.items():
-            model.objects.bulk_create(rows, batch_size=500)
-        stamp(appts)
-        for rows in records.values():
-            stamp(rows)
+            model._default_manager.bulk_create(rows, batch_size=500)
+        stamp(Appointment, [(v.appt, v.booked_at, v.changes[-1][1]) for v in self.visits])
+        for model, rows in records.items():
+            when = WHEN[model]
+            stamp(model, [(row, getattr(row, when), getattr(row, when)) for row in rows])
         return {
             "appointments": len(appts),
             "status changes": len(changes),
