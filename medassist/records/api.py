@@ -142,7 +142,7 @@ def encounter_data(e: Encounter, tz, *, with_notes: bool = True) -> dict:
         "type_display": e.type_display,
         "status": e.status,
         "reason_text": e.reason_text,
-        "provider": e.provider.display_name if e.provider_id else None,
+        "provider": e.provider.display_name if e.provider is not None else None,
         "notes": [note_data(n, tz, e.public_id) for n in e.notes.all()] if with_notes else [],
     }
 

@@ -37,7 +37,7 @@ def line_chart(
     *, title: str, unit: str, dates: list[str], series: list[Series], pad: float = 10
 ) -> SafeString:
     """One small line chart. `dates` label the x positions; None values leave a gap."""
-    points = [v for s in series for v in s.values if v is not None]
+    points: list[float] = [v for s in series for v in s.values if v is not None]
     if len(dates) == 0 or not points:
         return mark_safe("")
     lo, hi, step = _nice_scale(points, pad)
@@ -59,11 +59,11 @@ def line_chart(
     # horizontal grid on round values
     ticks = int(round((hi - lo) / step))
     for k in range(ticks + 1):
-        v = lo + step * k
-        yy = y(v)
+        tick = lo + step * k
+        yy = y(tick)
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}"/>'
-            f'<text class="axis" x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{v:.0f}</text>'
+            f'<text class="axis" x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{tick:.0f}</text>'
         )
     # first, middle and last date on the x axis
     for i in sorted({0, n // 2, n - 1}):

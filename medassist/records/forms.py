@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from medassist.records.codes import cvx_choices
@@ -71,7 +73,9 @@ class MedicationForm(forms.Form):
     dose = forms.CharField(max_length=100, required=False, help_text="e.g. 1 tablet")
     route = forms.CharField(max_length=60, required=False, help_text="e.g. oral")
     frequency = forms.CharField(max_length=100, required=False, help_text="e.g. once daily")
-    prescriber = forms.ModelChoiceField(queryset=None, required=False, empty_label="—")
+    prescriber: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="—"
+    )
     prescriber_text = forms.CharField(max_length=200, required=False, label="Outside prescriber")
     start_date = forms.DateField(required=False, widget=DATE, label="Start")
     stop_date = forms.DateField(required=False, widget=DATE, label="Stop")
@@ -83,8 +87,9 @@ class MedicationForm(forms.Form):
 
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prescriber"].queryset = providers
-        self.fields["prescriber"].to_field_name = "public_id"
+        field: Any = self.fields["prescriber"]
+        field.queryset = providers
+        field.to_field_name = "public_id"
 
 
 class ImmunizationForm(forms.Form):
@@ -114,7 +119,8 @@ class ImmunizationForm(forms.Form):
         choices = cvx_choices()
         if current_code and current_code not in {c for c, _ in choices}:
             choices = cvx_choices(include_inactive=True)
-        self.fields["cvx_code"].choices = _blank(choices, "Choose a vaccine")
+        field: Any = self.fields["cvx_code"]
+        field.choices = _blank(choices, "Choose a vaccine")
 
 
 class HistoryEntryForm(forms.Form):

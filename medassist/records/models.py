@@ -314,7 +314,7 @@ class MedicationStatement(ChartItem, Coded):
 
     @property
     def prescriber_name(self) -> str:
-        if self.prescriber_id:
+        if self.prescriber is not None:
             return self.prescriber.display_name
         return self.prescriber_text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +20,15 @@ from medassist.records.permissions import can_chart
 from medassist.records.web import chart_view
 
 CHART = "records/chart.html"
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _tz(request: HttpRequest):
+    user: Any = request.user
+    return user.clinic.tz
 
 
 # --- context and responses ----------------------------------------------------------------
@@ -56,7 +67,7 @@ def _context(request: HttpRequest, patient, *, sections: bool = True, **extra) -
     ctx = {
         "patient": patient,
         "age": _age(patient, user),
-        "clinic_tz": user.clinic.tz,
+        "clinic_tz": _tz(request),
         **_perms(user),
         **extra,
     }
@@ -92,16 +103,16 @@ def _form_response(request, *, form, title, action, target, patient, status=200,
         "cancel_url": _chart_url(patient, target.lstrip("#")),
         **extra,
     }
-    template = f"{CHART}#form" if request.htmx else "records/form_page.html"
+    template = f"{CHART}#form" if _htmx(request) else "records/form_page.html"
     response = render(request, template, ctx, status=status)
-    if request.htmx and status >= 400:  # show the errors in place of the form
+    if _htmx(request) and status >= 400:  # show the errors in place of the form
         response["HX-Retarget"] = "#chart-form"
         response["HX-Reswap"] = "outerHTML"
     return response
 
 
 def _section_response(request, patient, section: str) -> HttpResponse:
-    if not request.htmx:
+    if not _htmx(request):
         return redirect(_chart_url(patient, f"sec-{section}"))
     ctx = _context(request, patient, oob_banner=section in ("allergies",))
     return render(request, f"{CHART}#{section}", ctx)
@@ -313,7 +324,7 @@ def nka_record(request: HttpRequest, id) -> HttpResponse:
     try:
         services.nka_record(actor=request.user, patient=patient)
     except ApplicationError as exc:
-        if not request.htmx:
+        if not _htmx(request):
             raise
         ctx = _context(request, patient, oob_banner=True, nka_error=exc.message)
         return render(request, f"{CHART}#allergies", ctx, status=409)
@@ -392,7 +403,7 @@ def _entered_in_error(request: HttpRequest, item_type: str, item_id) -> HttpResp
     except ApplicationError as exc:
         return _fail(request, form, exc, **kw)
     if section in ("encounters", "documents", "observations"):
-        if not request.htmx:
+        if not _htmx(request):
             return redirect(_chart_url(patient, f"sec-{section}"))
         page = {
             "encounters": selectors.encounter_page,
@@ -429,7 +440,7 @@ def note_error(request: HttpRequest, item_id) -> HttpResponse:
 
 def _encounter_response(request, encounter) -> HttpResponse:
     patient = encounter.patient
-    if not request.htmx:
+    if not _htmx(request):
         return redirect(_chart_url(patient, f"enc-{encounter.public_id}"))
     page = selectors.encounter_page(patient)
     one = next((e for e in page.object_list if e.pk == encounter.pk), None)
@@ -460,7 +471,7 @@ def encounter_new(request: HttpRequest, id) -> HttpResponse:
         "section": "encounters",
     }
     if request.method == "GET":
-        now = timezone.localtime(timezone=request.user.clinic.tz).replace(second=0, microsecond=0)
+        now = timezone.localtime(timezone=_tz(request)).replace(second=0, microsecond=0)
         form = forms.EncounterForm(initial={"start": now, "type_display": "Office visit"})
         return _form_response(request, form=form, **kw)
     form = forms.EncounterForm(request.POST)
@@ -475,7 +486,7 @@ def encounter_new(request: HttpRequest, id) -> HttpResponse:
         )
     except ApplicationError as exc:
         return _fail(request, form, exc, **kw)
-    if not request.htmx:
+    if not _htmx(request):
         return redirect(_chart_url(patient, "sec-encounters"))
     ctx = _context(request, patient, sections=False, encounters=selectors.encounter_page(patient))
     return render(request, f"{CHART}#encounters", ctx)
@@ -591,7 +602,7 @@ def document_upload(request: HttpRequest, id) -> HttpResponse:
         )
     except ApplicationError as exc:
         return _fail(request, form, exc, **kw)
-    if not request.htmx:
+    if not _htmx(request):
         return redirect(_chart_url(patient, "sec-documents"))
     ctx = _context(request, patient, sections=False, documents=selectors.document_page(patient))
     return render(request, f"{CHART}#documents", ctx)
@@ -623,7 +634,7 @@ def item_history(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
     patient = item.patient
     rows = selectors.item_history(item)
     ctx = _context(request, patient, sections=False, item=item, rows=rows, item_type=item_type)
-    template = "records/history.html#item" if request.htmx else "records/history.html"
+    template = "records/history.html#item" if _htmx(request) else "records/history.html"
     return render(request, template, ctx)
 
 

@@ -145,7 +145,7 @@ def write_history(
     return row
 
 
-_AUDIT_ACTION = {
+_AUDIT_ACTION: dict[str, str] = {
     ChartHistory.Action.CREATE: AuditEvent.Action.CREATE,
     ChartHistory.Action.UPDATE: AuditEvent.Action.UPDATE,
     ChartHistory.Action.ENTERED_IN_ERROR: AuditEvent.Action.TRANSITION,

@@ -42,7 +42,7 @@ from medassist.records.services._common import (
     snapshot,
 )
 
-_CODE_SHAPES = {
+_CODE_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
     CodeSystem.RXNORM: (re.compile(r"^\d{1,10}$"), "RxNorm codes are digits only"),
     CodeSystem.LOINC: (re.compile(r"^\d{1,7}-\d$"), "LOINC codes look like 8480-6"),
     CodeSystem.SNOMED: (re.compile(r"^\d{6,18}$"), "SNOMED CT codes are 6 to 18 digits"),
@@ -101,7 +101,7 @@ def _validate_encounter(actor):
         if e.status == Encounter.Status.ENTERED_IN_ERROR:
             raise ValidationFailed("Use entered-in-error to withdraw an encounter.")
         check_order(e.start, e.end, field="end", message="The encounter ends before it starts.")
-        if e.provider_id and e.provider.clinic_id != actor.clinic_id:
+        if e.provider is not None and e.provider.clinic_id != actor.clinic_id:
             raise ValidationFailed("Unknown provider.", field="provider")
 
     return check
@@ -486,7 +486,7 @@ def _validate_medication(actor):
             field="stop_date",
             message="The stop date is before the start.",
         )
-        if m.prescriber_id and m.prescriber.clinic_id != actor.clinic_id:
+        if m.prescriber is not None and m.prescriber.clinic_id != actor.clinic_id:
             raise ValidationFailed("Unknown prescriber.", field="prescriber")
 
     return check
@@ -626,7 +626,7 @@ def _validate_immunization(actor, today):
             )
         if i.status == Immunization.Status.NOT_DONE and not i.status_reason:
             raise ValidationFailed("Say why the vaccine was not given.", field="status_reason")
-        if i.performer_id and i.performer.clinic_id != actor.clinic_id:
+        if i.performer is not None and i.performer.clinic_id != actor.clinic_id:
             raise ValidationFailed("Unknown performer.", field="performer")
 
     return check
