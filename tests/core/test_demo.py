@@ -328,6 +328,21 @@ def test_running_demo_again_changes_nothing(db, demo):
     assert _table_counts() == before
 
 
+def test_running_demo_on_a_later_day_says_how_to_move_it_to_today(db, demo):
+    # given a demo loaded two days ago
+    Clinic.objects.filter(pk=demo.clinic.pk).update(created_at=timezone.now() - timedelta(days=2))
+    before = _table_counts()
+    out = io.StringIO()
+
+    # when demo is run today
+    call_command("demo", stdout=out)
+
+    # then it changes nothing and says how to bring the demo to today
+    assert "already loaded" in out.getvalue()
+    assert "`medassist demo --reset` moves it to today" in out.getvalue()
+    assert _table_counts() == before
+
+
 def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, demo):
     # given the demo's fingerprint, and a chart encounter (with its append-only history and
     # audit events) a doctor started while trying the demo

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
 from medassist.core import demodata
 from medassist.core.errors import ApplicationError
@@ -40,6 +41,12 @@ class Command(BaseCommand):
                 f"({counts['patients']} patients, {counts['appointments']} appointments). "
                 "Nothing changed. Use --reset to delete it and load it fresh."
             )
+            loaded_on = timezone.localdate(existing.created_at, timezone=existing.tz)
+            if loaded_on != timezone.localdate(timezone=existing.tz):
+                self.stdout.write(
+                    f"It was loaded for {loaded_on:%A %B %d}, so its “today” is not today: "
+                    "`medassist demo --reset` moves it to today."
+                )
             self._print_logins()
             return
         started = time.monotonic()
