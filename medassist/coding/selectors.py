@@ -39,6 +39,9 @@ MIN_QUERY = 2
 MAX_QUERY = 100
 MAX_TERMS = 8
 MAX_LIMIT = 100
+SHORT_PREFIX_STEMS = 25
+UNION_MAX_STEMS = 40
+UNION_MIN_ENTRIES = 2000
 _CODE_QUERY = re.compile(r"^[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,4})$")
 _KIND_ORDER = {
     CodeKind.CHAPTER: 0,
@@ -115,7 +118,9 @@ def icd10_search(*, query: str, limit: int = 20) -> list[Icd10cmCode]:
             .filter(kind__in=(CodeKind.CATEGORY, CodeKind.SUBCATEGORY))
             .order_by("rank_class", "sort_key")[:limit]
         )
-        if len(results) >= limit:
+        if results or "." in q:
+            # A code that matched, or that can only be a code ("Z00.0"), is not also searched
+            # as words; "b12" (vitamin B12) and "t2dm" are, when no code starts with them.
             return results
     # Words; a clinical abbreviation ("htn") is also searched as the words of its meaning,
     # and both lists are merged by rank class (billable before headers).
@@ -127,7 +132,9 @@ def icd10_search(*, query: str, limit: int = 20) -> list[Icd10cmCode]:
     seen = {item.pk for item in results}
     found: list[tuple[tuple, Icd10cmCode]] = []
     for number, variant in enumerate(variants):
-        for position, (key, item) in enumerate(_word_search(variant, limit)):
+        # the last word may still be being typed, unless it ends the query with a space
+        open_last = number == len(variants) - 1 and not query[-1:].isspace()
+        for position, (key, item) in enumerate(_word_search(variant, limit, open_last=open_last)):
             if item.pk not in seen:
                 seen.add(item.pk)
                 found.append(((key[0], number, position), item))
@@ -150,9 +157,14 @@ def _whole_word_only(word: str) -> bool:
     return word.isdigit() or len(word) == 1
 
 
-def _lookup_terms(words: list[str]) -> list[_Term]:
-    """Each query word with the indexed stems it matches (one query): the same stem, or any
-    indexed word or stem it is the start of. Numbers and single letters must match whole."""
+def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
+    """Each query word with the indexed stems it matches (one query).
+
+    A finished word matches by stem ("fractures" finds "fracture", "fractured"). The word
+    being typed (the last one, unless the query ends with a space) and any word that is no
+    indexed word or stem ("fract", "fem") also match as the start of indexed words or stems.
+    Numbers and single letters must match whole. A two-letter start keeps only its
+    SHORT_PREFIX_STEMS most frequent completions."""
     terms = [_Term(w, {}) for w in words]
     condition = Q()
     for term in terms:
@@ -160,44 +172,63 @@ def _lookup_terms(words: list[str]) -> list[_Term]:
             condition |= Q(word=term.word)
         else:
             condition |= _startswith("word", term.word) | _startswith("stem", text.stem(term.word))
-    rows = Icd10cmWord.objects.filter(condition).values_list("word", "stem", "stem_codes")
-    for word, stem, count in rows:
-        for term in terms:
-            if _whole_word_only(term.word):
-                hit = word == term.word
-            else:
-                hit = word.startswith(term.word) or stem.startswith(text.stem(term.word))
-            if hit:
-                term.stems[stem] = count
+    rows = list(Icd10cmWord.objects.filter(condition).values_list("word", "stem", "stem_codes"))
+    for number, term in enumerate(terms):
+        if _whole_word_only(term.word):
+            term.stems = {stem: n for word, stem, n in rows if word == term.word}
+            continue
+        own = text.stem(term.word)
+        # A finished word: an indexed word, or an inflected form whose stem is indexed
+        # ("diabetics"). "fract" is not finished even though "fraction" stems to "fract".
+        finished = any(word == term.word for word, _, _ in rows) or own != term.word
+        exact = {stem: n for word, stem, n in rows if stem == own} if finished else {}
+        typing = open_last and number == len(terms) - 1
+        if exact and not typing:
+            term.stems = exact
+            continue
+        started = {
+            stem: n for word, stem, n in rows if word.startswith(term.word) or stem.startswith(own)
+        }
+        if len(term.word) <= 2 and len(started) > SHORT_PREFIX_STEMS:
+            started = dict(sorted(started.items(), key=lambda kv: -kv[1])[:SHORT_PREFIX_STEMS])
+        term.stems = started
     return terms
 
 
-def _word_search(words: list[str], limit: int) -> list[tuple[tuple, Icd10cmCode]]:
+def _word_search(
+    words: list[str], limit: int, *, open_last: bool
+) -> list[tuple[tuple, Icd10cmCode]]:
     """(rank key, code) pairs, best first."""
-    terms = [t for t in _lookup_terms(words) if t.stems] if words else []
+    terms = [t for t in _lookup_terms(words, open_last=open_last) if t.stems] if words else []
     if not terms:
         return []
     terms.sort(key=lambda t: t.weight)
     window = max(limit * 4, 60)
-    ids = _codes_with_all(terms, window)
-    if not ids and len(terms) > 1:
-        # No code has every word: those with all but one, else those with any one.
-        for size in sorted({len(terms) - 1, 1}, reverse=True):
-            for subset in combinations(terms, size):
-                ids.extend(i for i in _codes_with_all(list(subset), window) if i not in ids)
-            if ids:
-                break
-    keys = _rank_keys(ids, terms)
+    rows = _codes_with_all(terms, window)
+    if len(terms) == 1:
+        # One word: the index order is already the final order, no second look needed.
+        keys = {}
+        for code_id, tier, code_key in rows:
+            rank_class, in_heading, in_description = tier_flags(tier)
+            keys.setdefault(code_id, (rank_class, -1, -in_heading, -in_description, code_key))
+    else:
+        ids = list(dict.fromkeys(row[0] for row in rows))
+        if not ids:
+            # No code has every word: those with all but one, else those with any one.
+            for size in sorted({len(terms) - 1, 1}, reverse=True):
+                for subset in combinations(terms, size):
+                    found = _codes_with_all(list(subset), window)
+                    ids.extend(row[0] for row in found if row[0] not in ids)
+                if ids:
+                    break
+        keys = _rank_keys(ids, terms)
     best = sorted(keys, key=keys.__getitem__)[:limit]
     codes = Icd10cmCode.objects.in_bulk(best)
     return [(keys[pk], codes[pk]) for pk in best if pk in codes]
 
 
-def _codes_with_all(terms: list[_Term], window: int) -> list[int]:
-    """Ids of codes that have every term, in index order: the rarest term's entries are read
-    in (stem, tier, code_key) order and the others are checked per candidate."""
-    driver, others = terms[0], terms[1:]
-    query = Icd10cmPosting.objects.filter(stem__in=list(driver.stems))
+def _candidates(stems: list[str], others: list[_Term]):
+    query = Icd10cmPosting.objects.filter(stem__in=stems)
     for term in others:
         query = query.filter(
             Exists(
@@ -206,8 +237,39 @@ def _codes_with_all(terms: list[_Term], window: int) -> list[int]:
                 )
             )
         )
-    ids = query.order_by("tier", "code_key").values_list("code_id", flat=True)[:window]
-    return list(dict.fromkeys(ids))
+    return query.order_by("tier", "code_key").values_list("code_id", "tier", "code_key")
+
+
+def _codes_with_all(terms: list[_Term], window: int) -> list[tuple[int, int, int]]:
+    """(code id, tier, code_key) of codes that have every term, in index order (a code may
+    come more than once, best first): the rarest term's entries are read
+    in (stem, tier, code_key) order and the others are checked per candidate.
+
+    A single word start with several big stems ("fr": fracture, front...) would sort all
+    their entries; instead each stem's first `window` entries are read in index order and
+    only those are merged (one UNION ALL statement). With other words to check, the plain
+    form is kept: their checks stop it early, whereas each stem of the union would be read
+    to its end when few of its codes have the other words."""
+    driver, others = terms[0], terms[1:]
+    stems = list(driver.stems)
+    if (
+        others
+        or len(stems) == 1
+        or len(stems) > UNION_MAX_STEMS
+        or driver.weight < UNION_MIN_ENTRIES
+    ):
+        return list(_candidates(stems, others)[:window])
+    # One part compiled by Django, repeated with each stem in place of the marker.
+    marker = "?stem?"
+    part, part_params = _candidates([marker], others)[:window].query.sql_with_params()
+    parts, params = [], []
+    for number, stem in enumerate(stems):
+        parts.append(f"SELECT * FROM ({part}) AS part{number}")  # noqa: S608
+        params.extend(stem if value == marker else value for value in part_params)
+    sql = " UNION ALL ".join(parts) + " ORDER BY 2, 3 LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, window])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _rank_keys(ids: list[int], terms: list[_Term]) -> dict[int, tuple]:
@@ -222,10 +284,13 @@ def _rank_keys(ids: list[int], terms: list[_Term]) -> dict[int, tuple]:
             stem_terms.setdefault(stem, []).append(number)
     best: dict[int, dict[int, int]] = {pk: {} for pk in ids}
     code_keys: dict[int, int] = {}
-    rows = Icd10cmPosting.objects.filter(code_id__in=ids, stem__in=list(stem_terms))
+    # All entries of the candidates (a few hundred rows through the primary key), filtered
+    # here: also asking for the stems lets a planner with statistics read the stems' entries
+    # instead, tens of thousands of rows for a word like "fracture".
+    rows = Icd10cmPosting.objects.filter(code_id__in=ids)
     for code_id, stem, tier, code_key in rows.values_list("code_id", "stem", "tier", "code_key"):
         code_keys[code_id] = code_key
-        for number in stem_terms[stem]:
+        for number in stem_terms.get(stem, ()):
             previous = best[code_id].get(number)
             best[code_id][number] = tier if previous is None else min(previous, tier)
     keys = {}

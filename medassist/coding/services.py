@@ -228,6 +228,12 @@ def icd10cm_load(*, codes: Iterable[str] | None = None) -> LoadReport:
     ids, touched = _sync_codes(desired, full=full, report=report)
     stem_counts = _sync_postings(desired, ids, touched, full=full, report=report)
     _sync_words(desired, stem_counts, full=full, report=report)
+    if report.changed:
+        # Fresh statistics, or the query planner guesses at the new rows (PostgreSQL has
+        # none for a freshly loaded table and would scan the whole index table).
+        with connection.cursor() as cursor:
+            for model in (Icd10cmCode, Icd10cmWord, Icd10cmPosting):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     report.codes_total = Icd10cmCode.objects.count()
     report.billable_total = Icd10cmCode.objects.filter(billable=True).count()
     report.seconds = time.perf_counter() - started

@@ -191,6 +191,13 @@ def test_a_word_search_takes_a_fixed_number_of_queries(icd10_subset):
     assert len(ctx) == 4
 
 
+def test_a_one_word_search_takes_three_queries(icd10_subset):
+    # vocabulary, candidates (already in final order), the codes
+    with CaptureQueriesContext(connection) as ctx:
+        found = icd10_search(query="diabetes", limit=20)
+    assert len(ctx) == 3 and found
+
+
 def test_a_code_search_takes_one_query(icd10_subset):
     with CaptureQueriesContext(connection) as ctx:
         icd10_search(query="E11", limit=20)
