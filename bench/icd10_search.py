@@ -20,6 +20,7 @@ import platform
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SQLITE_PATH = Path("/tmp/medassist_bench.sqlite3")
+SQLITE_PATH = Path(tempfile.gettempdir()) / "medassist_bench.sqlite3"
 BENCH_DB = "medassist_bench"
 
 # What a person types, keystroke by keystroke (from the second character), then whole queries.

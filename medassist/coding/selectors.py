@@ -245,19 +245,12 @@ def _codes_with_all(terms: list[_Term], window: int) -> list[tuple[int, int, int
     come more than once, best first): the rarest term's entries are read
     in (stem, tier, code_key) order and the others are checked per candidate.
 
-    A single word start with several big stems ("fr": fracture, front...) would sort all
-    their entries; instead each stem's first `window` entries are read in index order and
-    only those are merged (one UNION ALL statement). With other words to check, the plain
-    form is kept: their checks stop it early, whereas each stem of the union would be read
-    to its end when few of its codes have the other words."""
+    A word start with several big stems ("fr": fracture, front...) would sort all their
+    entries first; instead each stem's first `window` matching entries are read in index
+    order and only those are merged (one UNION ALL statement)."""
     driver, others = terms[0], terms[1:]
     stems = list(driver.stems)
-    if (
-        others
-        or len(stems) == 1
-        or len(stems) > UNION_MAX_STEMS
-        or driver.weight < UNION_MIN_ENTRIES
-    ):
+    if len(stems) == 1 or len(stems) > UNION_MAX_STEMS or driver.weight < UNION_MIN_ENTRIES:
         return list(_candidates(stems, others)[:window])
     # One part compiled by Django, repeated with each stem in place of the marker.
     marker = "?stem?"
