@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import combinations
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -42,6 +41,7 @@ MAX_LIMIT = 100
 SHORT_PREFIX_STEMS = 25
 UNION_MAX_STEMS = 40
 UNION_MIN_ENTRIES = 2000
+SQL_TERMS = 3
 _CODE_QUERY = re.compile(r"^[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,4})$")
 _KIND_ORDER = {
     CodeKind.CHAPTER: 0,
@@ -203,7 +203,7 @@ def _word_search(
     if not terms:
         return []
     terms.sort(key=lambda t: t.weight)
-    window = max(limit * 4, 60)
+    window = max(limit * 4, 60) * (3 if len(terms) > SQL_TERMS else 1)
     rows = _codes_with_all(terms, window)
     if len(terms) == 1:
         # One word: the index order is already the final order, no second look needed.
@@ -213,21 +213,41 @@ def _word_search(
             keys.setdefault(code_id, (rank_class, -1, -in_heading, -in_description, code_key))
     else:
         ids = list(dict.fromkeys(row[0] for row in rows))
-        if not ids:
-            # No code has every word: those with all but one, else those with any one.
-            for size in sorted({len(terms) - 1, 1}, reverse=True):
-                for subset in combinations(terms, size):
-                    found = _codes_with_all(list(subset), window)
-                    ids.extend(row[0] for row in found if row[0] not in ids)
-                if ids:
-                    break
+        for attempt in [] if ids else _fallbacks(terms):
+            # No code has every word: the codes with the most of them.
+            for subset in attempt:
+                found = _codes_with_all(subset, window)
+                ids.extend(row[0] for row in found if row[0] not in ids)
+            if ids:
+                break
         keys = _rank_keys(ids, terms)
+        if len(terms) > SQL_TERMS:
+            # The words beyond the rarest SQL_TERMS are checked here: keep the codes with
+            # every word if there are any, else these candidates rank by words matched.
+            complete = {pk: key for pk, key in keys.items() if -key[1] == len(terms)}
+            keys = complete or keys
     best = sorted(keys, key=keys.__getitem__)[:limit]
     codes = Icd10cmCode.objects.in_bulk(best)
     return [(keys[pk], codes[pk]) for pk in best if pk in codes]
 
 
+def _fallbacks(terms: list[_Term]) -> list[list[list[_Term]]]:
+    """When no code has every word (terms rarest first), what to try next, a few queries at
+    most: without one of the (up to three) most common words; then the two rarest words;
+    then each of the two rarest alone."""
+    if len(terms) == 2:
+        return [[[terms[0]], [terms[1]]]]
+    heaviest = list(reversed(terms))[:3]
+    without_one = [[t for t in terms if t is not dropped] for dropped in heaviest]
+    attempts = [without_one]
+    if len(terms) > 3:
+        attempts.append([terms[:2]])
+    attempts.append([[terms[0]], [terms[1]]])
+    return attempts
+
+
 def _candidates(stems: list[str], others: list[_Term]):
+    """The index entries of `stems` whose codes also have every other term, best first."""
     query = Icd10cmPosting.objects.filter(stem__in=stems)
     for term in others:
         query = query.filter(
@@ -245,10 +265,13 @@ def _codes_with_all(terms: list[_Term], window: int) -> list[tuple[int, int, int
     come more than once, best first): the rarest term's entries are read
     in (stem, tier, code_key) order and the others are checked per candidate.
 
+    Only the SQL_TERMS rarest terms are checked here: each further check is another join
+    for the planner (PostgreSQL spent 100+ ms planning eight); the caller checks the rest.
+
     A word start with several big stems ("fr": fracture, front...) would sort all their
     entries first; instead each stem's first `window` matching entries are read in index
     order and only those are merged (one UNION ALL statement)."""
-    driver, others = terms[0], terms[1:]
+    driver, others = terms[0], terms[1:SQL_TERMS]
     stems = list(driver.stems)
     if len(stems) == 1 or len(stems) > UNION_MAX_STEMS or driver.weight < UNION_MIN_ENTRIES:
         return list(_candidates(stems, others)[:window])

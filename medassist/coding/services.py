@@ -324,10 +324,6 @@ def _sync_postings(
         with connection.cursor() as cursor:
             cursor.execute(str(index.remove_sql(Icd10cmPosting, editor)))
             _insert_rows(Icd10cmPosting, ("code_id", "stem", "tier", "code_key"), rows)
-            if connection.vendor == "postgresql":
-                # PostgreSQL will not build an index over rows with pending (deferred)
-                # foreign-key checks: run them now.
-                connection.check_constraints()
             cursor.execute(str(index.create_sql(Icd10cmPosting, editor)))
     else:
         _insert_rows(Icd10cmPosting, ("code_id", "stem", "tier", "code_key"), rows)

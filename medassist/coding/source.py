@@ -117,8 +117,18 @@ def _select(codes: Iterable[str]) -> set[str]:
 
 def read_codes(codes: Iterable[str] | None = None) -> list[SourceCode]:
     """All items of the release, or only `codes` with their descendants and ancestors."""
+    if codes is None:
+        return list(_read_all())
+    return _read(_select(codes))
+
+
+@cache
+def _read_all() -> tuple[SourceCode, ...]:
+    return tuple(_read(None))
+
+
+def _read(wanted: set[str] | None) -> list[SourceCode]:
     cm = _package()
-    wanted = None if codes is None else _select(codes)
     rows = []
     for code, twin in _all_items():
         if wanted is not None and code not in wanted:
