@@ -46,7 +46,10 @@ class Icd10cmCode(models.Model):
         default=False, help_text="On the curated list of common primary-care diagnoses."
     )
     rank_class = models.PositiveSmallIntegerField(choices=RankClass.choices)
-    sort_key = models.BigIntegerField(help_text="Shorter codes first, then code order.")
+    sort_key = models.BigIntegerField(
+        help_text="Common codes in the curated list's order, then shorter codes first, then "
+        "code order."
+    )
     chapter = models.CharField(max_length=6, help_text="Roman numeral, e.g. IV.")
     block = models.CharField(max_length=10, blank=True, help_text="e.g. E08-E13.")
     parent_code = models.CharField(max_length=10, blank=True, db_index=True)

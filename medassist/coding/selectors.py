@@ -379,5 +379,5 @@ def icd10_children(item: Icd10cmCode) -> list[Icd10cmCode]:
     return list(
         Icd10cmCode.objects.filter(parent_code=item.code, kind__in=_CHILD_KINDS[item.kind])
         .exclude(code=item.code, kind=item.kind)
-        .order_by("sort_key")
+        .order_by("code")
     )

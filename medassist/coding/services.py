@@ -108,10 +108,13 @@ class LoadReport:
         ]
 
 
-def _desired_rows(items: list[source.SourceCode], common: set[str]) -> dict[tuple, tuple]:
+def _desired_rows(items: list[source.SourceCode], common: list[str]) -> dict[tuple, tuple]:
+    """The database row of each item. A common code's sort key is its place in the curated
+    list (I10 first, E11.9 before E11.8): every other key is larger."""
+    position = {code: n for n, code in enumerate(common)}
     rows = {}
     for item in items:
-        is_common = item.billable and item.code in common
+        is_common = item.billable and item.code in position
         if is_common:
             rank = RankClass.COMMON
         elif item.billable:
@@ -124,7 +127,7 @@ def _desired_rows(items: list[source.SourceCode], common: set[str]) -> dict[tupl
             item.billable,
             is_common,
             int(rank),
-            sort_key(item.code),
+            position[item.code] if is_common else sort_key(item.code),
             item.chapter,
             item.block,
             item.parent_code,
@@ -224,7 +227,7 @@ def icd10cm_load(*, codes: Iterable[str] | None = None) -> LoadReport:
     if full:
         present = {item.code for item in items}
         report.unknown_common = [c for c in common_list if c not in present]
-    desired = _desired_rows(items, set(common_list))
+    desired = _desired_rows(items, common_list)
     ids, touched = _sync_codes(desired, full=full, report=report)
     stem_counts = _sync_postings(desired, ids, touched, full=full, report=report)
     _sync_words(desired, stem_counts, full=full, report=report)
