@@ -153,28 +153,30 @@ class _Term:
         return sum(self.stems.values())
 
 
-def _whole_word_only(word: str) -> bool:
-    return word.isdigit() or len(word) == 1
-
-
 def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
     """Each query word with the indexed stems it matches (one query).
 
     A finished word matches by stem ("fractures" finds "fracture", "fractured"). The word
     being typed (the last one, unless the query ends with a space) and any word that is no
     indexed word or stem ("fract", "fem") also match as the start of indexed words or stems.
-    Numbers and single letters must match whole. A two-letter start keeps only its
-    SHORT_PREFIX_STEMS most frequent completions."""
+    Single letters, and numbers other than the one being typed, must match whole ("stage 3"
+    while typing also finds "3a"). A two-letter start keeps only its SHORT_PREFIX_STEMS most
+    frequent completions."""
     terms = [_Term(w, {}) for w in words]
+    typing = [open_last and n == len(terms) - 1 for n in range(len(terms))]
+    whole = [
+        len(t.word) == 1 and not t.word.isdigit() or (t.word.isdigit() and not typing[n])
+        for n, t in enumerate(terms)
+    ]
     condition = Q()
-    for term in terms:
-        if _whole_word_only(term.word):
+    for number, term in enumerate(terms):
+        if whole[number]:
             condition |= Q(word=term.word)
         else:
             condition |= _startswith("word", term.word) | _startswith("stem", text.stem(term.word))
     rows = list(Icd10cmWord.objects.filter(condition).values_list("word", "stem", "stem_codes"))
     for number, term in enumerate(terms):
-        if _whole_word_only(term.word):
+        if whole[number]:
             term.stems = {stem: n for word, stem, n in rows if word == term.word}
             continue
         own = text.stem(term.word)
@@ -182,8 +184,7 @@ def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
         # ("diabetics"). "fract" is not finished even though "fraction" stems to "fract".
         finished = any(word == term.word for word, _, _ in rows) or own != term.word
         exact = {stem: n for word, stem, n in rows if stem == own} if finished else {}
-        typing = open_last and number == len(terms) - 1
-        if exact and not typing:
+        if exact and not typing[number]:
             term.stems = exact
             continue
         started = {

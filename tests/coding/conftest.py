@@ -11,9 +11,12 @@ from medassist.coding.services import icd10cm_load
 from tests.browser.conftest import browser, page  # noqa: F401 (browser fixtures for our tests)
 
 # Type 1 and 2 diabetes, hypertension, upper respiratory infections, femur neck fractures,
-# general examinations, low back pain, hyperlipidemia, abdominal pain, and block B99 whose
-# single category has the block's name.
-SUBSET = ["E10.9", "E11", "E78.5", "I10", "J06", "M54.50", "S72.0", "S72.9", "Z00", "B99", "R10"]
+# general examinations, low back pain, hyperlipidemia, abdominal pain, chronic kidney disease
+# stage 3, and block B99 whose single category has the block's name.
+SUBSET = [
+    *("E10.9", "E11", "E78.5", "I10", "J06", "M54.50", "S72.0", "S72.9", "Z00", "B99", "R10"),
+    "N18.3",
+]
 
 
 def clear_code_set() -> None:

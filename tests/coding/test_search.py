@@ -93,6 +93,16 @@ def test_word_starts_are_enough_for_typeahead(icd10_subset):
     assert codes("diab")[0] in {"E10.9", "E11.8", "E11.9"}
 
 
+def test_a_number_being_typed_is_the_start_of_a_number_and_a_finished_one_is_whole(
+    icd10_subset,
+):
+    # while "3" is still being typed it also finds stage 3a and 3b
+    assert {"N18.30", "N18.31", "N18.32"} <= set(codes("chronic kidney disease stage 3"))
+    # once followed by a space it is the whole number 3
+    assert "N18.31" not in codes("chronic kidney disease stage 3 ")
+    assert codes("ckd stage 3 ")[0] == "N18.30"
+
+
 def test_inclusion_terms_are_searched(icd10_subset):
     # when typing a lay term listed only as an inclusion term
     # then the code is found
