@@ -159,9 +159,9 @@ def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
     A finished word matches by stem ("fractures" finds "fracture", "fractured"). The word
     being typed (the last one, unless the query ends with a space) and any word that is no
     indexed word or stem ("fract", "fem") also match as the start of indexed words or stems.
-    Single letters, and numbers other than the one being typed, must match whole ("stage 3"
-    while typing also finds "3a"). A two-letter start keeps only its SHORT_PREFIX_STEMS most
-    frequent completions."""
+    Single letters, and numbers other than the one being typed, must match whole; a number
+    being typed may have letters after it ("stage 3" also finds "3a"). A two-letter start
+    keeps only its SHORT_PREFIX_STEMS most frequent completions."""
     terms = [_Term(w, {}) for w in words]
     typing = [open_last and n == len(terms) - 1 for n in range(len(terms))]
     whole = [
@@ -178,6 +178,16 @@ def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
     for number, term in enumerate(terms):
         if whole[number]:
             term.stems = {stem: n for word, stem, n in rows if word == term.word}
+            continue
+        if term.word.isdigit():
+            # A number being typed: itself, or itself with letters ("3" finds 3a and 3b,
+            # not 30 or 300)
+            size = len(term.word)
+            term.stems = {
+                stem: n
+                for word, stem, n in rows
+                if word == term.word or (word.startswith(term.word) and word[size:].isalpha())
+            }
             continue
         own = text.stem(term.word)
         # A finished word: an indexed word, or an inflected form whose stem is indexed
