@@ -159,9 +159,10 @@ def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
     A finished word matches by stem ("fractures" finds "fracture", "fractured"). The word
     being typed (the last one, unless the query ends with a space) and any word that is no
     indexed word or stem ("fract", "fem") also match as the start of indexed words or stems.
-    Single letters, and numbers other than the one being typed, must match whole; a number
-    being typed may have letters after it ("stage 3" also finds "3a"). A two-letter start
-    keeps only its SHORT_PREFIX_STEMS most frequent completions."""
+    Single letters must match whole (one being typed is left out until it is finished), and
+    so must numbers other than the one being typed; a number being typed may have letters
+    after it ("stage 3" also finds "3a"). A two-letter start keeps only its
+    SHORT_PREFIX_STEMS most frequent completions."""
     terms = [_Term(w, {}) for w in words]
     typing = [open_last and n == len(terms) - 1 for n in range(len(terms))]
     whole = [
@@ -176,6 +177,8 @@ def _lookup_terms(words: list[str], *, open_last: bool) -> list[_Term]:
             condition |= _startswith("word", term.word) | _startswith("stem", text.stem(term.word))
     rows = list(Icd10cmWord.objects.filter(condition).values_list("word", "stem", "stem_codes"))
     for number, term in enumerate(terms):
+        if whole[number] and typing[number]:
+            continue  # a single letter being typed says nothing yet ("low back p")
         if whole[number]:
             term.stems = {stem: n for word, stem, n in rows if word == term.word}
             continue

@@ -103,6 +103,12 @@ def test_a_number_being_typed_is_the_start_of_a_number_and_a_finished_one_is_who
     assert codes("ckd stage 3 ")[0] == "N18.30"
 
 
+def test_a_single_letter_being_typed_waits_for_the_next_one(icd10_subset):
+    # "low back p" is on its way to "low back pain": the "p" does not empty the list
+    assert codes("low back p") == codes("low back")
+    assert "M54.50" in codes("low back p")
+
+
 def test_inclusion_terms_are_searched(icd10_subset):
     # when typing a lay term listed only as an inclusion term
     # then the code is found
