@@ -180,6 +180,17 @@ def test_sort_key_puts_shorter_codes_first_then_code_order():
     assert sorted(codes, key=sort_key) == ["E11", "A00.0", "E11.8", "E11.9", "E11.65", "S72.001A"]
 
 
+def test_every_common_code_is_a_billable_code_of_the_release():
+    import simple_icd_10_cm as cm
+
+    # given the curated list (the full-load test checks the database too)
+    common = source.common_codes()
+    # then each entry is a leaf code of the release, listed once
+    assert len(common) == len(set(common)) >= 150
+    not_billable = [c for c in common if not (cm.is_valid_item(c) and cm.is_leaf(c))]
+    assert not_billable == []
+
+
 def test_codes_are_read_with_or_without_the_dot():
     assert source.normalize_code("e119") == "E11.9"
     assert source.normalize_code("E11.") == "E11"
