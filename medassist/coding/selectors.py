@@ -11,7 +11,8 @@ Search, in short (docs/coding.md has the long form):
   order, and checks the other words per candidate, so a query reads a few hundred index rows
   at most instead of scanning the code set.
 - Order: common billable codes, other billable codes, then headers; within each, more words
-  matched, words in the description before words only in inclusion terms, shorter codes first.
+  matched, words in the code's category title (the concept), words in the description before
+  words only in inclusion terms, shorter codes first.
 - When no code has every word, codes with the most of them are shown.
 """
 
@@ -133,7 +134,7 @@ def icd10_search(*, query: str, limit: int = 20) -> list[Icd10cmCode]:
     found: list[tuple[tuple, Icd10cmCode]] = []
     for number, variant in enumerate(variants):
         # the last word may still be being typed, unless it ends the query with a space
-        open_last = number == len(variants) - 1 and not query[-1:].isspace()
+        open_last = number == len(variants) - 1 and not (query or "")[-1:].isspace()
         for position, (key, item) in enumerate(_word_search(variant, limit, open_last=open_last)):
             if item.pk not in seen:
                 seen.add(item.pk)

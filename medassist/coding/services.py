@@ -96,7 +96,7 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         return [
-            f"ICD-10-CM {source.RELEASE}",
+            f"Release: {source.RELEASE}",
             f"codes: {self.codes_total} in the database ({self.billable_total} billable); "
             f"{self.codes_created} added, {self.codes_updated} updated, "
             f"{self.codes_deleted} removed",
