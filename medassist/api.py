@@ -81,11 +81,11 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from medassist.coding.api import router as coding_router
-    from medassist.records.api import router as records_router
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
     from medassist.patients.api import router as patients_router
     from medassist.practice.api import router as practice_router
+    from medassist.records.api import router as records_router
     from medassist.scheduling.api import router as scheduling_router
 
     api.add_router("/practice", practice_router, tags=["practice"])

@@ -63,7 +63,8 @@ def line_chart(
         yy = y(tick)
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}"/>'
-            f'<text class="axis" x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{tick:.0f}</text>'
+            f'<text class="axis" x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">'
+            f"{tick:.0f}</text>"
         )
     # first, middle and last date on the x axis
     for i in sorted({0, n // 2, n - 1}):
