@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser_support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,6 @@ import pytest
 
 from medassist.coding.models import Icd10cmCode, Icd10cmPosting, Icd10cmWord
 from medassist.coding.services import icd10cm_load
-from tests.browser.conftest import browser, page  # noqa: F401 (browser fixtures for our tests)
 
 # Type 1 and 2 diabetes, hypertension, upper respiratory infections, femur neck fractures,
 # general examinations, low back pain, hyperlipidemia, abdominal pain, chronic kidney disease

@@ -3,7 +3,7 @@
 import pytest
 
 from medassist.coding.services import icd10cm_load
-from tests.browser.conftest import login
+from tests.browser_support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from medassist.records import services
-from tests.browser.conftest import browser, page  # noqa: F401  (browser tests of the chart)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 
 from medassist.records import services
 from medassist.records.models import Note
-from tests.browser.conftest import login
+from tests.browser_support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

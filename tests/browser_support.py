@@ -1,4 +1,7 @@
-"""Browser tests drive Debian's chromium (/usr/bin/chromium) with Playwright; never a download."""
+"""Browser tests drive Debian's chromium (/usr/bin/chromium) with Playwright; never a download.
+
+One session-wide browser for the whole suite: registered once, from the root conftest.
+"""
 
 from __future__ import annotations
 
