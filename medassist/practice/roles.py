@@ -41,6 +41,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "vitals.record": frozenset({MA, DR}),
     "vitals.view": frozenset({MA, DR, AD, FD}),
     "worklist.view": frozenset({DR}),
+    "appointment.reschedule": frozenset({FD, MA, AD}),
+    "appointment.double_book": frozenset({AD}),  # deliberate overbooking, flagged on the visit
+    "schedule.manage": frozenset({AD}),  # availability templates, exceptions, holidays, resources
+    "waitlist.manage": frozenset({FD, AD}),
+    "recall.manage": frozenset({FD, MA, AD}),
+    "reminder.view": frozenset({FD, AD}),
+    # the chart: reading it is "patient.view"
+    # problems, allergies, NKA, medications, immunizations, histories, encounters, procedures,
+    # observations: create / update / entered-in-error
+    "chart.edit": frozenset({MA, DR}),
+    "note.write": frozenset({MA, DR}),  # write a draft note, mark one's own draft in error
+    "note.sign": frozenset({DR}),  # sign, amend or mark a signed note in error
+    "document.upload": frozenset({FD, MA, DR, AD}),
+    "record.export": frozenset({FD, DR, AD}),  # patient right of access: Bundle and PDF
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import form_errors
+from medassist.core.web import form_errors, staff_view
 from medassist.practice.models import Provider
+from medassist.practice.roles import can
 from medassist.records import forms, selectors, services
 from medassist.records.charts import KG_TO_LB, vitals_trends
 from medassist.records.models import ENTERED_IN_ERROR, Note
-from medassist.records.permissions import can_chart
-from medassist.records.web import chart_view
 
 CHART = "records/chart.html"
 
@@ -36,10 +35,10 @@ def _tz(request: HttpRequest):
 
 def _perms(user) -> dict:
     return {
-        "can_edit": can_chart(user, "chart.edit"),
-        "can_note": can_chart(user, "note.write"),
-        "can_sign": can_chart(user, "note.sign"),
-        "can_upload": can_chart(user, "document.upload"),
+        "can_edit": can(user, "chart.edit"),
+        "can_note": can(user, "note.write"),
+        "can_sign": can(user, "note.sign"),
+        "can_upload": can(user, "document.upload"),
     }
 
 
@@ -128,7 +127,7 @@ def _fail(request, form, exc: ApplicationError, **kwargs) -> HttpResponse:
 # --- the chart ----------------------------------------------------------------------------
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def chart(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     ctx = _context(
@@ -141,7 +140,7 @@ def chart(request: HttpRequest, id) -> HttpResponse:
     return render(request, CHART, ctx)
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def encounters(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.encounter_page(patient, _page_number(request, "enc"))
@@ -149,7 +148,7 @@ def encounters(request: HttpRequest, id) -> HttpResponse:
     return render(request, f"{CHART}#encounters", ctx)
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def documents(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.document_page(patient, _page_number(request, "doc"))
@@ -157,7 +156,7 @@ def documents(request: HttpRequest, id) -> HttpResponse:
     return render(request, f"{CHART}#documents", ctx)
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def observations(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.observation_page(patient, _page_number(request, "obs"))
@@ -251,7 +250,7 @@ def _service_args(section, cleaned: dict, *, updating: bool) -> dict:
     return data
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
 def section_add(request: HttpRequest, id, section: str) -> HttpResponse:
     if section not in SECTIONS:
@@ -283,7 +282,7 @@ def section_add(request: HttpRequest, id, section: str) -> HttpResponse:
     return _section_response(request, patient, section)
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, section: str, item_id) -> HttpResponse:
     if section not in SECTIONS:
@@ -317,7 +316,7 @@ def item_edit(request: HttpRequest, section: str, item_id) -> HttpResponse:
     return _section_response(request, patient, section)
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_POST
 def nka_record(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
@@ -331,7 +330,7 @@ def nka_record(request: HttpRequest, id) -> HttpResponse:
     return _section_response(request, patient, "allergies")
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
 def social_edit(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
@@ -415,7 +414,7 @@ def _entered_in_error(request: HttpRequest, item_type: str, item_id) -> HttpResp
     return _section_response(request, patient, section)
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
 def item_error(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
     if item_type in ("document", "note"):
@@ -423,13 +422,13 @@ def item_error(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
     return _entered_in_error(request, item_type, item_id)
 
 
-@chart_view("document.upload")
+@staff_view("document.upload")
 @require_http_methods(["GET", "POST"])
 def document_error(request: HttpRequest, item_id) -> HttpResponse:
     return _entered_in_error(request, "document", item_id)
 
 
-@chart_view("note.write")
+@staff_view("note.write")
 @require_http_methods(["GET", "POST"])
 def note_error(request: HttpRequest, item_id) -> HttpResponse:
     return _entered_in_error(request, "note", item_id)
@@ -459,7 +458,7 @@ def _encounter_response(request, encounter) -> HttpResponse:
     return render(request, f"{CHART}#encounter", ctx)
 
 
-@chart_view("chart.edit")
+@staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
 def encounter_new(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
@@ -492,7 +491,7 @@ def encounter_new(request: HttpRequest, id) -> HttpResponse:
     return render(request, f"{CHART}#encounters", ctx)
 
 
-@chart_view("note.write")
+@staff_view("note.write")
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, encounter_id) -> HttpResponse:
     encounter = selectors.access_encounter(user=request.user, id=encounter_id)
@@ -515,7 +514,7 @@ def note_new(request: HttpRequest, encounter_id) -> HttpResponse:
     return _encounter_response(request, encounter)
 
 
-@chart_view("note.write")
+@staff_view("note.write")
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
@@ -543,7 +542,7 @@ def note_edit(request: HttpRequest, note_id) -> HttpResponse:
     return _encounter_response(request, note.encounter)
 
 
-@chart_view("note.sign")
+@staff_view("note.sign")
 @require_POST
 def note_sign(request: HttpRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
@@ -551,7 +550,7 @@ def note_sign(request: HttpRequest, note_id) -> HttpResponse:
     return _encounter_response(request, note.encounter)
 
 
-@chart_view("note.sign")
+@staff_view("note.sign")
 @require_http_methods(["GET", "POST"])
 def note_amend(request: HttpRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
@@ -578,7 +577,7 @@ def note_amend(request: HttpRequest, note_id) -> HttpResponse:
 # --- documents ----------------------------------------------------------------------------
 
 
-@chart_view("document.upload")
+@staff_view("document.upload")
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
@@ -608,10 +607,10 @@ def document_upload(request: HttpRequest, id) -> HttpResponse:
     return render(request, f"{CHART}#documents", ctx)
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def document_download(request: HttpRequest, item_id) -> FileResponse:
     doc = selectors.document_for_download(user=request.user, id=item_id)
-    if doc.status == ENTERED_IN_ERROR and not can_chart(request.user, "document.upload"):
+    if doc.status == ENTERED_IN_ERROR and not can(request.user, "document.upload"):
         raise NotFound("That document was entered in error.")
     try:
         handle = doc.file.open("rb")
@@ -628,7 +627,7 @@ def document_download(request: HttpRequest, item_id) -> FileResponse:
 # --- history ------------------------------------------------------------------------------
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def item_history(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
     item = selectors.access_item(user=request.user, item_type=item_type, id=item_id)
     patient = item.patient
@@ -638,7 +637,7 @@ def item_history(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
     return render(request, template, ctx)
 
 
-@chart_view("patient.view")
+@staff_view("patient.view")
 def patient_history(request: HttpRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.patient_history_page(patient, _page_number(request))

@@ -14,8 +14,8 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed, from_django_validation
+from medassist.practice.roles import require
 from medassist.records.models import ENTERED_IN_ERROR, ChartHistory
-from medassist.records.permissions import require_chart
 
 # fields never shown as "changed" in history
 _SKIP = {"id", "public_id", "created_at", "updated_at", "created_by", "updated_by", "version"}
@@ -229,7 +229,7 @@ def _update(
     reason: str = "",
     permission: str = "chart.edit",
 ):
-    require_chart(actor, permission)
+    require(actor, permission)
     check_patient_in_clinic(actor, obj.patient)
     _check_fields(changes, allowed)
     for name in ("display", "note", "reason", "reaction"):
@@ -241,7 +241,7 @@ def _update(
 @transaction.atomic
 def chart_item_enter_in_error(*, actor, item, reason: str, permission: str = "chart.edit"):
     """Mark any chart item entered-in-error with a reason. Nothing is deleted."""
-    require_chart(actor, permission)
+    require(actor, permission)
     check_patient_in_clinic(actor, item.patient)
     text = clean_reason(reason)
     current = lock(item)

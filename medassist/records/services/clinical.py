@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medassist.core.errors import Conflict, ValidationFailed
+from medassist.practice.roles import require
 from medassist.records.codes import cvx_check, icd10_check
 from medassist.records.models import (
     Allergy,
@@ -25,7 +26,6 @@ from medassist.records.models import (
     Procedure,
     SocialHistory,
 )
-from medassist.records.permissions import require_chart
 from medassist.records.services._common import (
     _check_fields,
     _update,
@@ -124,7 +124,7 @@ def encounter_create(
     status: str = Encounter.Status.IN_PROGRESS,
     source_identifier: str = "",
 ) -> Encounter:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     if appointment is not None:
         if appointment.patient_id != patient.pk:
@@ -159,7 +159,7 @@ def encounter_for_appointment(*, actor, appointment) -> Encounter:
     """The encounter of an appointment, created (in progress) on first use."""
     existing = Encounter.objects.filter(appointment=appointment).first()
     if existing is not None:
-        require_chart(actor, "note.write")
+        require(actor, "note.write")
         check_patient_in_clinic(actor, existing.patient)
         return existing
     return encounter_create(
@@ -244,7 +244,7 @@ def problem_create(
     source_identifier: str = "",
 ) -> Problem:
     """Add a problem. ICD-10-CM codes must be billable codes of the bundled release."""
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_encounter(encounter, patient)
     system, code, display = coded(code_system, code, display, label="Problem")
@@ -368,7 +368,7 @@ def allergy_create(
     source_identifier: str = "",
 ) -> Allergy:
     """Record an allergy. An active allergy ends a current "no known allergies" statement."""
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     system, code, display = coded(code_system, code, substance, label="Substance")
     if (
@@ -444,7 +444,7 @@ def allergy_enter_in_error(*, actor, allergy: Allergy, reason: str) -> Allergy:
 @transaction.atomic
 def nka_record(*, actor, patient, note: str = "") -> NoKnownAllergies:
     """Record "no known allergies" as a fact (who, when). Refused while an allergy is active."""
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     active = list(
         Allergy.objects.filter(patient=patient, status=Allergy.Status.ACTIVE).values_list(
@@ -514,7 +514,7 @@ def medication_create(
     encounter=None,
     source_identifier: str = "",
 ) -> MedicationStatement:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_encounter(encounter, patient)
     system = code_system or (CodeSystem.RXNORM if (code or "").strip() else CodeSystem.TEXT)
@@ -655,7 +655,7 @@ def immunization_create(
     encounter=None,
     source_identifier: str = "",
 ) -> Immunization:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_encounter(encounter, patient)
     if occurrence_date is None:
@@ -779,7 +779,7 @@ def history_entry_create(
     note: str = "",
     source_identifier: str = "",
 ) -> HistoryEntry:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     label = "Procedure" if kind == HistoryEntry.Kind.SURGICAL else "Condition"
     system, code, display = coded(code_system, code, display, label=label)
@@ -868,7 +868,7 @@ def social_history_save(
     *, actor, patient, reason: str = "", source_identifier: str = "", **fields
 ) -> SocialHistory:
     """Create the patient's social history, or update the current one (with history)."""
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_fields(fields, SOCIAL_FIELDS)
     for name in SOCIAL_FIELDS - {"pack_years"}:
@@ -937,7 +937,7 @@ def procedure_create(
     encounter=None,
     source_identifier: str = "",
 ) -> Procedure:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_encounter(encounter, patient)
     system, code, display = coded(code_system, code, display, label="Procedure")
@@ -1034,7 +1034,7 @@ def observation_create(
     encounter=None,
     source_identifier: str = "",
 ) -> Observation:
-    require_chart(actor, "chart.edit")
+    require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
     _check_encounter(encounter, patient)
     system, code, display = coded(code_system, code, display, label="Test name")

@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from medassist.core.errors import ValidationFailed
+from medassist.practice.roles import require
 from medassist.records.models import Document, document_upload_to
-from medassist.records.permissions import require_chart
 from medassist.records.services._common import (
     _update,
     chart_item_enter_in_error,
@@ -89,7 +89,7 @@ def document_upload(
     source_identifier: str = "",
 ) -> Document:
     """Store a scanned form, outside record or image for a patient."""
-    require_chart(actor, "document.upload")
+    require(actor, "document.upload")
     check_patient_in_clinic(actor, patient)
     if encounter is not None and encounter.patient_id != patient.pk:
         raise ValidationFailed("That encounter belongs to another patient.", field="encounter")
@@ -142,7 +142,7 @@ DOCUMENT_FIELDS = {"title", "kind", "received_date", "note"}
 
 @transaction.atomic
 def document_update(*, actor, document: Document, reason: str = "", **changes) -> Document:
-    require_chart(actor, "document.upload")
+    require(actor, "document.upload")
 
     def check(d: Document) -> None:
         d.title = clean_text(d.title, field="title", label="Title", max_length=200, required=True)

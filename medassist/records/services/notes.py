@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from medassist.core.errors import Conflict, PermissionDenied, ValidationFailed
+from medassist.practice.roles import can, require
 from medassist.records.models import ChartHistory, Encounter, Note
-from medassist.records.permissions import can_chart, require_chart
 from medassist.records.services._common import (
     chart_item_enter_in_error,
     check_patient_in_clinic,
@@ -43,7 +43,7 @@ def note_create(
     source_identifier: str = "",
 ) -> Note:
     """Write a draft note on an encounter."""
-    require_chart(actor, "note.write")
+    require(actor, "note.write")
     check_patient_in_clinic(actor, encounter.patient)
     if encounter.is_entered_in_error:
         raise Conflict("That encounter was entered in error; notes cannot be added to it.")
@@ -66,7 +66,7 @@ def note_update(
     *, actor, note: Note, title: str | None = None, body: str | None = None, note_type=None
 ) -> Note:
     """Edit a draft. A signed (or amended, or entered-in-error) note is never changed."""
-    require_chart(actor, "note.write")
+    require(actor, "note.write")
     check_patient_in_clinic(actor, note.patient)
     current = lock(note)
     if current.status != Note.Status.DRAFT:
@@ -95,7 +95,7 @@ def note_update(
 @transaction.atomic
 def note_sign(*, actor, note: Note) -> Note:
     """Sign a draft. Physicians only."""
-    require_chart(actor, "note.sign")
+    require(actor, "note.sign")
     check_patient_in_clinic(actor, note.patient)
     current = lock(note)
     if current.status != Note.Status.DRAFT:
@@ -121,7 +121,7 @@ def note_sign(*, actor, note: Note) -> Note:
 def note_amend(*, actor, note: Note, body: str, reason: str, title: str | None = None) -> Note:
     """Amend a signed note: a new signed Note row (amends=note) carries the corrected text and
     the reason; the original keeps its text and is marked "amended"."""
-    require_chart(actor, "note.sign")
+    require(actor, "note.sign")
     check_patient_in_clinic(actor, note.patient)
     why = clean_reason(reason)
     original = lock(note)
@@ -184,6 +184,6 @@ def note_enter_in_error(*, actor, note: Note, reason: str) -> Note:
         permission = "note.write"
     else:
         permission = "note.sign"
-    if not can_chart(actor, permission):
+    if not can(actor, permission):
         raise PermissionDenied("Only a physician can withdraw a signed note or another's draft.")
     return chart_item_enter_in_error(actor=actor, item=note, reason=reason, permission=permission)
