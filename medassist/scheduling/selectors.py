@@ -15,6 +15,15 @@ from medassist.scheduling.models import IN_CLINIC_STATUSES, Appointment, Status
 
 _RELATED = ("patient", "provider", "visit_type", "location", "room")
 
+# The physician's worklist: ready to be seen first, then in progress, then still to come, then done.
+WORKLIST_ORDER = {
+    Status.ROOMED: 0,
+    Status.WITH_PROVIDER: 1,
+    Status.ARRIVED: 2,
+    Status.BOOKED: 3,
+    Status.CHECKED_OUT: 4,
+}
+
 
 def clinic_day_bounds(clinic, day: date) -> tuple[datetime, datetime]:
     """UTC instants of a clinic-local day's midnight to next midnight (DST-correct)."""
@@ -88,7 +97,8 @@ def physician_worklist(*, user, day: date | None = None) -> list[Appointment]:
         return []
     start, end = clinic_day_bounds(user.clinic, day or clinic_today(user.clinic))
     qs = appointments_between(user=user, start=start, end=end).filter(provider=provider)
-    return _listed(user, list(qs), "worklist")
+    visits = sorted(qs, key=lambda a: (WORKLIST_ORDER.get(a.status, len(WORKLIST_ORDER)), a.start))
+    return _listed(user, visits, "worklist")
 
 
 def patient_appointments(*, user, patient, limit: int = 20) -> list[Appointment]:
