@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "medassist.coding",
     "medassist.records",
     "medassist.fhir",
+    "medassist.availability",
+    "medassist.reminders",
+    "medassist.waitlist",
+    "medassist.portal",
 ]
 
 MIDDLEWARE = [

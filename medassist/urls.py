@@ -19,6 +19,10 @@ urlpatterns = [
     path("coding/", include("medassist.coding.urls")),
     path("records/", include("medassist.records.urls")),
     path("fhir/r4/", include("medassist.fhir.urls")),
+    path("availability/", include("medassist.availability.urls")),
+    path("reminders/", include("medassist.reminders.urls")),
+    path("waitlist/", include("medassist.waitlist.urls")),
+    path("portal/", include("medassist.portal.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"
