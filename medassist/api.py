@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from medassist.core.errors import ApplicationError
 from medassist.practice.models import ApiToken
@@ -27,11 +27,28 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class LoggedInSession(SessionAuth):
+    """Django's session, with its CSRF check; a request with no logged-in user is simply not
+    authenticated by it (401), rather than refused for a missing CSRF token (403)."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:
+            raise CsrfFailed() from exc
+
+
+class CsrfFailed(Exception):
+    pass
+
+
 api = NinjaAPI(
     title="medassist API",
     version="1",
     description="The same operations as the screens, through the same services.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
 )
 
@@ -69,6 +86,19 @@ def auth_error(request, exc):
         request,
         {"code": "not_authenticated", "message": "Log in or send a valid token."},
         status=401,
+    )
+
+
+@api.exception_handler(CsrfFailed)
+def csrf_failed(request, exc):
+    return api.create_response(
+        request,
+        {
+            "code": "csrf_failed",
+            "message": "CSRF check failed: a logged-in session must send the X-CSRFToken header "
+            "(the csrftoken cookie's value) with every write. Scripts should use a bearer token.",
+        },
+        status=403,
     )
 
 

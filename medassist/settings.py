@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medassist.core.middleware.ActivityKeepsSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,9 +135,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A patient shown again in the same kind of list by the same user within this many minutes is
+# not audited again (a self-refreshing board would otherwise write the same events all day).
+MEDASSIST_AUDIT_LIST_REPEAT_MINUTES = int(
+    os.environ.get("MEDASSIST_AUDIT_LIST_REPEAT_MINUTES", "10")
+)
 # Automatic logoff: an idle session ends after this many seconds (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("MEDASSIST_SESSION_SECONDS", "900"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Only the user's own requests extend it; self-refreshing screens don't (core.middleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MEDASSIST_SECURE_COOKIES", False)

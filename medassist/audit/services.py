@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,9 +66,31 @@ def audit_record(
     return event
 
 
+def list_repeat_window() -> timedelta:
+    """How long a patient shown in a list stays recorded as shown (see audit_patients_listed)."""
+    return timedelta(minutes=getattr(settings, "MEDASSIST_AUDIT_LIST_REPEAT_MINUTES", 10))
+
+
 @transaction.atomic
 def audit_patients_listed(*, actor, patients: Iterable, object_type: str, detail=None) -> int:
-    """One event per patient shown in a list, written with a single insert."""
+    """One event per patient shown in a list, written with a single insert.
+
+    A patient this user already saw in the same kind of list within the repeat window
+    (MEDASSIST_AUDIT_LIST_REPEAT_MINUTES, default 10) is not recorded again: a flow board
+    refreshing itself every 15 seconds would otherwise write the same rows all day. Opening
+    one record is always recorded (audit_record). Returns the number of events written."""
+    shown = {p.pk: p for p in patients}
+    window = list_repeat_window()
+    if shown and getattr(actor, "pk", None) is not None and window > timedelta(0):
+        seen = AuditEvent.objects.filter(
+            actor=actor,
+            action=AuditEvent.Action.LIST,
+            object_type=object_type,
+            at__gte=timezone.now() - window,
+            patient_id__in=list(shown),
+        ).values_list("patient_id", flat=True)
+        for patient_id in set(seen):
+            shown.pop(patient_id, None)
     events = [
         _event(
             actor=actor,
@@ -76,7 +100,7 @@ def audit_patients_listed(*, actor, patients: Iterable, object_type: str, detail
             patient=p,
             detail=detail,
         )
-        for p in patients
+        for p in shown.values()
     ]
     AuditEvent.objects.bulk_create(events)
     return len(events)

@@ -29,3 +29,30 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+AUTO_REFRESH_HEADER = "X-Auto-Refresh"
+
+
+class ActivityKeepsSessionMiddleware:
+    """The session lives SESSION_COOKIE_AGE seconds after the user's last own action.
+
+    A screen refreshing itself (the flow board, the worklist) sends the X-Auto-Refresh header
+    and does not count as activity, so an unattended screen still logs off. Place after
+    SessionMiddleware and AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (
+            session is not None
+            and user is not None
+            and user.is_authenticated
+            and AUTO_REFRESH_HEADER not in request.headers
+        ):
+            session.modified = True  # saved again, so its expiry moves forward
+        return response

@@ -178,3 +178,22 @@ def test_create_api_token_refuses_a_deactivated_user(front_desk):
     # then
     assert "deactivated" in str(err.value)
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer ma_not-a-real-token"}],
+    ids=["no-credentials", "unknown-token"],
+)
+def test_a_write_without_valid_credentials_gets_401_not_a_csrf_refusal(front_desk, headers):
+    # given a client that enforces CSRF, as a browser or script would meet it
+    client = Client(enforce_csrf_checks=True)
+    before = snapshot()
+    # when
+    response = client.post(
+        "/api/patients", NEW_PATIENT, content_type="application/json", headers=headers
+    )
+    # then
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert snapshot() == before

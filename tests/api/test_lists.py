@@ -91,18 +91,19 @@ def _rows(kind: str, n: int, *, clinic, front_desk, medical_assistant, physician
 
 # The most queries each list may take, whatever its length: the request's savepoint, token
 # look-up and last-use stamp, the rows (related rows joined or prefetched), and the audit events
-# of the patients shown written in one insert inside its own savepoint.
+# of the patients shown (those not already recorded within the repeat window: one look-up) written
+# in one insert inside its own savepoint.
 MAX_QUERIES = {
     "providers": 6,
     "visit-types": 5,
     "locations": 5,
     "rooms": 5,
     "payers": 5,
-    "patients": 8,
+    "patients": 9,
     "coverages": 9,
-    "appointments": 8,
-    "board": 8,
-    "worklist": 11,
+    "appointments": 9,
+    "board": 9,
+    "worklist": 12,
     "vitals": 9,
 }
 EXPECTED_ROWS = {"visit-types": 2, "rooms": 3, "locations": 1, "payers": 1, "providers": 1}

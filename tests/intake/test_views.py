@@ -509,7 +509,7 @@ def test_worklist_query_count_does_not_grow_with_visits(
             vitals_record(actor=medical_assistant, appointment=visit, pulse="75")
     client = client_for(physician)
     # when / then
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("intake:worklist"))
     assert response.content.decode().count("data-appointment=") == count
 

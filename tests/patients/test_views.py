@@ -331,7 +331,7 @@ def test_search_query_count_does_not_grow_with_results(
         factories.make_patient(front_desk, last_name="Smithson")
     client = client_for(front_desk)
     # when
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("patients:search"), {"q": "smithson"})
     # then
     assert len(response.context["rows"]) == rows
