@@ -10,6 +10,7 @@ from ninja import Query, Router
 from ninja.responses import codes_4xx
 from pydantic import BeforeValidator
 
+from medassist.core.errors import ValidationFailed
 from medassist.patients.selectors import access_patient
 from medassist.practice.roles import require
 from medassist.practice.schemas import ErrorOut, as_local
@@ -20,6 +21,10 @@ from medassist.scheduling.schemas import (
     AppointmentIn,
     AppointmentOut,
     CancelIn,
+    RescheduleIn,
+    SeriesCancelIn,
+    SeriesIn,
+    SeriesOut,
 )
 from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
 from medassist.scheduling.services import (
@@ -27,7 +32,11 @@ from medassist.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_no_show,
+    appointment_reschedule,
     appointment_start_visit,
+    series_book,
+    series_cancel,
+    series_reschedule,
 )
 
 router = Router()
@@ -62,6 +71,9 @@ def appointment_data(appt: Appointment, tz) -> dict:
         "room": {"id": appt.room.public_id, "name": appt.room.name} if appt.room else None,
         "note": appt.note,
         "cancel_reason": appt.cancel_reason,
+        "double_booked": appt.double_booked,
+        "booked_online": appt.booked_online,
+        "series_index": appt.series_index,
     }
 
 
@@ -128,8 +140,44 @@ def book_appointment(request, payload: AppointmentIn):
         location=location,
         start=payload.start,
         note=payload.note,
+        double_book=payload.double_book,
     )
     return 201, appointment_detail(appt, user.clinic.tz)
+
+
+@router.post("/series", response={201: SeriesOut, **ERRORS})
+def book_series(request, payload: SeriesIn):
+    """Book a weekly series (every `interval_weeks` weeks, `count` visits or `until` a date) at
+    the same clinic-local time. All or nothing: 409 `series_conflict` lists the dates that clash."""
+    user = request.auth
+    require(user, "appointment.book")
+    series = series_book(
+        actor=user,
+        patient=access_patient(user=user, id=payload.patient, audit=False),
+        provider=access_provider(user=user, id=payload.provider),
+        visit_type=access_visit_type(user=user, id=payload.visit_type),
+        location=access_location(user=user, id=payload.location),
+        first_date=payload.first_date,
+        local_time=payload.local_time,
+        interval_weeks=payload.interval_weeks,
+        count=payload.count,
+        until=payload.until,
+        note=payload.note,
+    )
+    visits = series.appointments.select_related(
+        "patient", "provider", "visit_type", "location", "room"
+    ).order_by("series_index")
+    tz = user.clinic.tz
+    return 201, {
+        "id": series.public_id,
+        "interval_weeks": series.interval_weeks,
+        "weekday": series.weekday,
+        "local_time": series.local_time,
+        "first_date": series.first_date,
+        "count": series.count,
+        "until": series.until,
+        "appointments": [appointment_data(a, tz) for a in visits],
+    }
 
 
 @router.get("/{appointment_id}", response={200: AppointmentDetailOut, **ERRORS})
@@ -166,3 +214,52 @@ def start_visit(request, appointment_id: uuid.UUID):
     require(user, TRANSITION_PERMISSION[Status.WITH_PROVIDER])
     appt = appointment_start_visit(actor=user, appointment=appt)
     return appointment_detail(appt, user.clinic.tz)
+
+
+@router.post("/{appointment_id}/reschedule", response={200: AppointmentDetailOut, **ERRORS})
+def reschedule_appointment(request, appointment_id: uuid.UUID, payload: RescheduleIn):
+    """Move a booked visit. A clash is 409 `slot_taken` (or, for a series scope, 409
+    `series_conflict` listing every date that clashes). `scope` applies to visits of a series:
+    `this`, `following` or `all`."""
+    user = request.auth
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    require(user, "appointment.reschedule")
+    if payload.scope != "this" and appt.series_id is not None:
+        if payload.provider or payload.location:
+            raise ValidationFailed(
+                "A series is moved in time only; change the provider one visit at a time.",
+                field="provider",
+            )
+        series_reschedule(
+            actor=user, appointment=appt, start=payload.start, scope=payload.scope,
+            reason=payload.reason,
+        )  # fmt: skip
+    else:
+        appointment_reschedule(
+            actor=user,
+            appointment=appt,
+            start=payload.start,
+            provider=access_provider(user=user, id=payload.provider) if payload.provider else None,
+            location=access_location(user=user, id=payload.location) if payload.location else None,
+            reason=payload.reason,
+            double_book=payload.double_book,
+        )
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    return appointment_detail(appt, user.clinic.tz)
+
+
+@router.post("/{appointment_id}/cancel-series", response={200: list[AppointmentOut], **ERRORS})
+def cancel_in_series(request, appointment_id: uuid.UUID, payload: SeriesCancelIn):
+    """Cancel this visit, this and the following visits, or all booked visits of its series."""
+    user = request.auth
+    appt = access_appointment(user=user, id=appointment_id, audit=False)
+    require(user, "appointment.cancel")
+    series_cancel(actor=user, appointment=appt, scope=payload.scope, reason=payload.reason)
+    ids = [appt.series_id] if appt.series_id else []
+    qs = (
+        Appointment.objects.filter(series_id__in=ids)
+        if ids
+        else Appointment.objects.filter(pk=appt.pk)
+    )
+    qs = qs.select_related("patient", "provider", "visit_type", "location", "room")
+    return [appointment_data(a, user.clinic.tz) for a in qs.order_by("start")]

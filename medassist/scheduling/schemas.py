@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Literal
 
 from ninja import Schema
 
-from medassist.practice.schemas import AwareDateTime, Id, In, Ref, Text
+from medassist.practice.schemas import (
+    AwareDateTime,
+    Id,
+    In,
+    IsoDate,
+    Ref,
+    StrictBool,
+    StrictInt,
+    Text,
+)
 
 
 class AppointmentIn(In):
@@ -17,6 +27,7 @@ class AppointmentIn(In):
     location: Id
     start: AwareDateTime
     note: Text(500) = ""
+    double_book: StrictBool = False
 
 
 class CancelIn(In):
@@ -49,6 +60,9 @@ class AppointmentOut(Schema):
     room: Ref | None
     note: str
     cancel_reason: str
+    double_booked: bool
+    booked_online: bool
+    series_index: int | None
 
 
 class StatusChangeOut(Schema):
@@ -61,3 +75,44 @@ class StatusChangeOut(Schema):
 
 class AppointmentDetailOut(AppointmentOut):
     history: list[StatusChangeOut]
+
+
+Scope = Literal["this", "following", "all"]
+
+
+class RescheduleIn(In):
+    start: AwareDateTime
+    provider: Id | None = None
+    location: Id | None = None
+    reason: Text(500) = ""
+    double_book: StrictBool = False
+    scope: Scope = "this"
+
+
+class SeriesCancelIn(In):
+    reason: Text(500, min_length=1)
+    scope: Scope = "this"
+
+
+class SeriesIn(In):
+    patient: Id
+    provider: Id
+    visit_type: Id
+    location: Id
+    first_date: IsoDate
+    local_time: time
+    interval_weeks: StrictInt = 1
+    count: StrictInt | None = None
+    until: IsoDate | None = None
+    note: Text(500) = ""
+
+
+class SeriesOut(Schema):
+    id: uuid.UUID
+    interval_weeks: int
+    weekday: int
+    local_time: time
+    first_date: date
+    count: int | None
+    until: date | None
+    appointments: list[AppointmentOut]

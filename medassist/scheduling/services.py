@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +13,14 @@ from medassist.core.errors import Conflict, ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, VisitType
 from medassist.practice.roles import require
-from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status, StatusChange
+from medassist.scheduling.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentMove,
+    AppointmentSeries,
+    Status,
+    StatusChange,
+)
 
 # Who may move an appointment into each status.
 TRANSITION_PERMISSION: dict[str, str] = {
@@ -34,13 +41,71 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
+class SeriesConflict(Conflict):
+    code = "series_conflict"
+
+
 def overlapping(*, provider: Provider, start: datetime, end: datetime, exclude_id=None):
+    """Active visits of the provider that overlap [start, end) (double-booked ones included)."""
     qs = Appointment.objects.filter(
         provider=provider, status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start
     )
     if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
+        if isinstance(exclude_id, list | set | frozenset | tuple):
+            qs = qs.exclude(pk__in=exclude_id)
+        else:
+            qs = qs.exclude(pk=exclude_id)
     return qs
+
+
+def local_time_exists(moment: datetime) -> bool:
+    """False for a wall-clock time a DST change skips (e.g. 02:30 on the spring-forward day)."""
+    round_trip = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return round_trip.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def _lock_providers(*providers: Provider) -> None:
+    """Serialize bookings for these providers: row locks on PostgreSQL (in key order, so two
+    moves between the same providers cannot deadlock); SQLite already holds its write lock."""
+    keys = sorted({p.pk for p in providers})
+    list(Provider.objects.select_for_update().filter(pk__in=keys).order_by("pk"))
+
+
+def _check_same_clinic(actor, **objs) -> None:
+    clinic_id = actor.clinic_id
+    for what, obj in objs.items():
+        if obj is not None and obj.clinic_id != clinic_id:
+            raise ValidationFailed(f"Unknown {what.replace('_', ' ')}.", field=what)
+
+
+def _check_start(actor, start: datetime | None) -> None:
+    if start is None or not isinstance(start, datetime) or timezone.is_naive(start):
+        raise ValidationFailed("Start time must include a time zone.", field="start")
+    clinic_today = timezone.localdate(timezone=actor.clinic.tz)
+    if start.astimezone(actor.clinic.tz).date() < clinic_today:
+        raise ValidationFailed("Cannot book a visit on a past date.", field="start")
+
+
+def _clash_message(provider: Provider, clash: Appointment, tz) -> str:
+    local = clash.start.astimezone(tz)
+    return (
+        f"{provider.display_name} already has an appointment at {local:%H:%M} on "
+        f"{local:%a %b %d} that overlaps this time. Choose another time."
+    )
+
+
+def _raced(provider: Provider) -> SlotTaken:
+    return SlotTaken(
+        f"{provider.display_name} was just booked at this time by someone else. "
+        "Choose another time.",
+        field="start",
+    )
+
+
+def _double_book_allowed(actor, double_book: bool) -> bool:
+    if double_book:
+        require(actor, "appointment.double_book")
+    return double_book
 
 
 @transaction.atomic
@@ -53,15 +118,17 @@ def appointment_book(
     location: Location,
     start: datetime,
     note: str = "",
+    double_book: bool = False,
+    booked_online: bool = False,
+    series: AppointmentSeries | None = None,
+    series_index: int | None = None,
 ) -> Appointment:
-    """Book a visit. Refuses a time that overlaps another active appointment of the provider."""
+    """Book a visit. Refuses a time that overlaps another active appointment of the provider,
+    unless `double_book` is asked for by someone allowed to (the visit is then flagged)."""
     require(actor, "appointment.book")
-    clinic_id = actor.clinic_id
-    for obj, what in ((patient, "patient"), (provider, "provider"), (visit_type, "visit type")):
-        if obj.clinic_id != clinic_id:
-            raise ValidationFailed(f"Unknown {what}.", field=what.replace(" ", "_"))
-    if location.clinic_id != clinic_id:
-        raise ValidationFailed("Unknown location.", field="location")
+    double_book = _double_book_allowed(actor, double_book)
+    _check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
+    _check_same_clinic(actor, location=location)
     if not provider.active:
         raise ValidationFailed(
             f"{provider.display_name} is not taking appointments.", field="provider"
@@ -70,27 +137,18 @@ def appointment_book(
         raise ValidationFailed(f"{visit_type.name} is no longer offered.", field="visit_type")
     if not patient.active:
         raise ValidationFailed("This patient's record is inactive.", field="patient")
-    if start is None or timezone.is_naive(start):
-        raise ValidationFailed("Start time must include a time zone.", field="start")
+    _check_start(actor, start)
     if len(note) > 500:
         raise ValidationFailed("Booking note is limited to 500 characters.", field="note")
-    clinic_today = timezone.localdate(timezone=actor.clinic.tz)
-    if start.astimezone(actor.clinic.tz).date() < clinic_today:
-        raise ValidationFailed("Cannot book a visit on a past date.", field="start")
     end = start + timedelta(minutes=visit_type.duration_minutes)
     # Serialize bookings for this provider: row lock on PostgreSQL, write lock on SQLite.
-    Provider.objects.select_for_update().filter(pk=provider.pk).first()
-    clash = overlapping(provider=provider, start=start, end=end).select_related("patient").first()
-    if clash is not None:
-        local = clash.start.astimezone(actor.clinic.tz)
-        raise SlotTaken(
-            f"{provider.display_name} already has an appointment at {local:%H:%M} on "
-            f"{local:%a %b %d} that overlaps this time. Choose another time.",
-            field="start",
-        )
+    _lock_providers(provider)
+    clash = overlapping(provider=provider, start=start, end=end).first()
+    if clash is not None and not double_book:
+        raise SlotTaken(_clash_message(provider, clash, actor.clinic.tz), field="start")
     now = timezone.now()
     appt = Appointment(
-        clinic_id=clinic_id,
+        clinic_id=actor.clinic_id,
         patient=patient,
         provider=provider,
         visit_type=visit_type,
@@ -100,6 +158,10 @@ def appointment_book(
         status=Status.BOOKED,
         status_changed_at=now,
         note=note.strip(),
+        double_booked=clash is not None,
+        booked_online=booked_online,
+        series=series,
+        series_index=series_index,
     )
     appt.stamp(actor)
     try:
@@ -107,22 +169,164 @@ def appointment_book(
             appt.save()
     except IntegrityError as exc:
         # PostgreSQL's exclusion constraint caught a booking that raced past the check.
-        raise SlotTaken(
-            f"{provider.display_name} was just booked at this time by someone else. "
-            "Choose another time.",
-            field="start",
-        ) from exc
+        raise _raced(provider) from exc
     StatusChange.objects.create(
-        appointment=appt, from_status="", to_status=Status.BOOKED, at=now, by=actor
+        appointment=appt,
+        from_status="",
+        to_status=Status.BOOKED,
+        at=now,
+        by=actor,
+        reason="Double-booked on purpose" if appt.double_booked else "",
     )
+    detail = {"start": start.isoformat(), "provider": str(provider.public_id)}
+    if appt.double_booked:
+        detail["double_booked"] = True
+    if booked_online:
+        detail["booked_online"] = True
     audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=appt,
-        patient=patient,
-        detail={"start": start.isoformat(), "provider": str(provider.public_id)},
+        actor=actor, action=AuditEvent.Action.CREATE, obj=appt, patient=patient, detail=detail
     )
     return appt
+
+
+def _move(
+    *,
+    actor,
+    appt: Appointment,
+    start: datetime,
+    provider: Provider,
+    location: Location,
+    reason: str,
+    double_book: bool,
+    moving_ids=None,
+) -> Appointment:
+    """Move one locked, booked visit (caller holds the provider locks and checked the rules)."""
+    end = start + (appt.end - appt.start)
+    exclude = set(moving_ids or ()) | {appt.pk}
+    clash = overlapping(provider=provider, start=start, end=end, exclude_id=exclude).first()
+    if clash is not None and not double_book:
+        raise SlotTaken(_clash_message(provider, clash, actor.clinic.tz), field="start")
+    now = timezone.now()
+    move = AppointmentMove(
+        appointment=appt,
+        from_start=appt.start,
+        from_end=appt.end,
+        to_start=start,
+        to_end=end,
+        from_provider_id=appt.provider_id,
+        to_provider=provider,
+        from_location_id=appt.location_id,
+        to_location=location,
+        at=now,
+        by=actor,
+        reason=reason.strip()[:500],
+    )
+    appt.start, appt.end = start, end
+    appt.provider, appt.location = provider, location
+    appt.double_booked = clash is not None
+    appt.stamp(actor)
+    try:
+        with transaction.atomic():
+            appt.save(
+                update_fields=[
+                    "start",
+                    "end",
+                    "provider",
+                    "location",
+                    "double_booked",
+                    "updated_at",
+                    "updated_by",
+                ]
+            )
+    except IntegrityError as exc:
+        raise _raced(provider) from exc
+    move.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=appt,
+        patient=appt.patient,
+        detail={
+            "moved_from": move.from_start.isoformat(),
+            "moved_to": start.isoformat(),
+            "provider": str(provider.public_id),
+            **({"double_booked": True} if appt.double_booked else {}),
+        },
+    )
+    _rebook_resources(appt)
+    return appt
+
+
+def _rebook_resources(appt: Appointment) -> None:
+    """Equipment and rooms held by the visit follow it when the availability app can do so."""
+    try:
+        from medassist.availability import services as availability
+    except ImportError:  # pragma: no cover - the app is always installed here
+        return
+    rebook = getattr(availability, "resources_rebook", None)
+    if rebook is not None:
+        rebook(appointment=appt)
+
+
+def _locked_booked(actor, appointment: Appointment) -> Appointment:
+    if appointment.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown appointment.")
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.status != Status.BOOKED:
+        raise IllegalTransition(
+            f"This visit is {current.get_status_display().lower()}; only a booked visit can be "
+            "moved.",
+            field="status",
+        )
+    return current
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *,
+    actor,
+    appointment: Appointment,
+    start: datetime,
+    provider: Provider | None = None,
+    location: Location | None = None,
+    reason: str = "",
+    double_book: bool = False,
+) -> Appointment:
+    """Move a booked visit to another time (and provider or location): the same row, with an
+    AppointmentMove kept as history. The same no-overlap guarantee as booking."""
+    require(actor, "appointment.reschedule")
+    double_book = _double_book_allowed(actor, double_book)
+    _check_same_clinic(actor, provider=provider, location=location)
+    if appointment.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown appointment.")
+    _check_start(actor, start)
+    if len(reason) > 500:
+        raise ValidationFailed("The reason is limited to 500 characters.", field="reason")
+    new_provider = provider or appointment.provider
+    if new_provider.pk != appointment.provider_id and not new_provider.active:
+        raise ValidationFailed(
+            f"{new_provider.display_name} is not taking appointments.", field="provider"
+        )
+    _lock_providers(new_provider, appointment.provider)
+    current = _locked_booked(actor, appointment)
+    if (
+        start == current.start
+        and new_provider.pk == current.provider_id
+        and (location is None or location.pk == current.location_id)
+    ):
+        raise ValidationFailed("The visit is already at this time.", field="start")
+    moved = _move(
+        actor=actor,
+        appt=current,
+        start=start,
+        provider=new_provider,
+        location=location or current.location,
+        reason=reason,
+        double_book=double_book,
+    )
+    for name in ("start", "end", "provider", "location", "double_booked", "updated_at"):
+        setattr(appointment, name, getattr(moved, name))
+    return appointment
 
 
 @transaction.atomic
@@ -189,3 +393,227 @@ def appointment_start_visit(*, actor, appointment: Appointment) -> Appointment:
     return appointment_transition(
         actor=actor, appointment=appointment, to_status=Status.WITH_PROVIDER
     )
+
+
+# ---------------------------------------------------------------------------- recurring series
+
+MAX_SERIES_VISITS = 104
+SERIES_SCOPES = ("this", "following", "all")
+
+
+def series_dates(
+    *, first_date: date, interval_weeks: int, count: int | None, until: date | None
+) -> list[date]:
+    """The dates of a weekly series: first_date, then every interval_weeks weeks."""
+    if interval_weeks < 1 or interval_weeks > 52:
+        raise ValidationFailed("Repeat every 1 to 52 weeks.", field="interval_weeks")
+    if (count is None) == (until is None):
+        raise ValidationFailed(
+            "Give either how many visits or the date the series ends (one of the two).",
+            field="count",
+        )
+    if count is not None and not 1 <= count <= MAX_SERIES_VISITS:
+        raise ValidationFailed(f"A series has 1 to {MAX_SERIES_VISITS} visits.", field="count")
+    if until is not None and until < first_date:
+        raise ValidationFailed("The series must end on or after its first date.", field="until")
+    dates: list[date] = []
+    step = timedelta(weeks=interval_weeks)
+    day = first_date
+    while (count is None or len(dates) < count) and (until is None or day <= until):
+        dates.append(day)
+        if len(dates) > MAX_SERIES_VISITS:
+            raise ValidationFailed(
+                f"A series has at most {MAX_SERIES_VISITS} visits; choose an earlier end date.",
+                field="until",
+            )
+        day += step
+    return dates
+
+
+def _series_conflict(conflicts: list[str]) -> SeriesConflict:
+    listed = "; ".join(conflicts)
+    return SeriesConflict(
+        f"{len(conflicts)} of the dates cannot be booked, so nothing was booked: {listed}.",
+        field="start",
+        extra={"conflicts": conflicts},
+    )
+
+
+@transaction.atomic
+def series_book(
+    *,
+    actor,
+    patient: Patient,
+    provider: Provider,
+    visit_type: VisitType,
+    location: Location,
+    first_date: date,
+    local_time: time,
+    interval_weeks: int = 1,
+    count: int | None = None,
+    until: date | None = None,
+    note: str = "",
+) -> AppointmentSeries:
+    """Book a weekly series: every visit or none. A refusal lists exactly which dates clash.
+    The clinic-local wall-clock time is kept on every date, across DST changes."""
+    require(actor, "appointment.book")
+    _check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
+    _check_same_clinic(actor, location=location)
+    tz = actor.clinic.tz
+    dates = series_dates(
+        first_date=first_date, interval_weeks=interval_weeks, count=count, until=until
+    )
+    _check_start(actor, datetime.combine(first_date, local_time, tzinfo=tz))
+    length = timedelta(minutes=visit_type.duration_minutes)
+    _lock_providers(provider)
+    conflicts: list[str] = []
+    starts: list[datetime] = []
+    for day in dates:
+        start = datetime.combine(day, local_time, tzinfo=tz)
+        if not local_time_exists(start):
+            conflicts.append(f"{day:%a %b %d, %Y} ({local_time:%H:%M} does not exist that day)")
+            continue
+        clash = overlapping(provider=provider, start=start, end=start + length).first()
+        if clash is not None:
+            at = clash.start.astimezone(tz)
+            conflicts.append(f"{day:%a %b %d, %Y} (taken at {at:%H:%M})")
+        starts.append(start)
+    if conflicts:
+        raise _series_conflict(conflicts)
+    series = AppointmentSeries(
+        clinic_id=actor.clinic_id,
+        patient=patient,
+        provider=provider,
+        location=location,
+        visit_type=visit_type,
+        interval_weeks=interval_weeks,
+        weekday=first_date.weekday(),
+        local_time=local_time,
+        first_date=first_date,
+        count=count,
+        until=until,
+        note=note.strip()[:500],
+    )
+    series.stamp(actor)
+    series.save()
+    for index, start in enumerate(starts, start=1):
+        appointment_book(
+            actor=actor,
+            patient=patient,
+            provider=provider,
+            visit_type=visit_type,
+            location=location,
+            start=start,
+            note=note,
+            series=series,
+            series_index=index,
+        )
+    return series
+
+
+def _in_scope(appointment: Appointment, scope: str):
+    if scope not in SERIES_SCOPES:
+        raise ValidationFailed(
+            "Choose this visit, this and following visits, or all visits.", field="scope"
+        )
+    if scope == "this" or appointment.series_id is None:
+        return [appointment.pk]
+    qs = Appointment.objects.filter(series_id=appointment.series_id, status=Status.BOOKED)
+    if scope == "following":
+        qs = qs.filter(series_index__gte=appointment.series_index)
+    return list(qs.order_by("series_index").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def series_reschedule(
+    *, actor, appointment: Appointment, start: datetime, scope: str = "this", reason: str = ""
+) -> list[Appointment]:
+    """Move one visit of a series, this and the following ones, or all (still booked) ones by
+    the same shift: the same number of days and the new clinic-local time of day."""
+    require(actor, "appointment.reschedule")
+    if appointment.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown appointment.")
+    _check_start(actor, start)
+    ids = _in_scope(appointment, scope)
+    tz = actor.clinic.tz
+    _lock_providers(appointment.provider)
+    # The chosen visit itself must still be booked (raises otherwise).
+    _locked_booked(actor, appointment)
+    visits = list(
+        Appointment.objects.select_for_update()
+        .filter(pk__in=ids, status=Status.BOOKED)
+        .order_by("start")
+    )
+    old_local = appointment.start.astimezone(tz)
+    new_local = start.astimezone(tz)
+    day_shift = new_local.date() - old_local.date()
+    new_time = new_local.time().replace(tzinfo=None)
+    targets: list[tuple[Appointment, datetime]] = []
+    conflicts: list[str] = []
+    today = timezone.localdate(timezone=tz)
+    for visit in visits:
+        day = visit.start.astimezone(tz).date() + day_shift
+        target = datetime.combine(day, new_time, tzinfo=tz)
+        if not local_time_exists(target):
+            conflicts.append(f"{day:%a %b %d, %Y} ({new_time:%H:%M} does not exist that day)")
+            continue
+        if day < today:
+            conflicts.append(f"{day:%a %b %d, %Y} (in the past)")
+            continue
+        end = target + (visit.end - visit.start)
+        clash = overlapping(provider=visit.provider, start=target, end=end, exclude_id=ids).first()
+        if clash is not None:
+            conflicts.append(f"{day:%a %b %d, %Y} (taken at {clash.start.astimezone(tz):%H:%M})")
+        targets.append((visit, target))
+    if conflicts:
+        raise _series_conflict(conflicts)
+    # Move in the direction of the shift so no visit lands on a sibling's old time first.
+    later = start > appointment.start
+    targets.sort(key=lambda pair: pair[0].start, reverse=later)
+    moved = []
+    for visit, target in targets:
+        if target == visit.start:
+            continue
+        moved.append(
+            _move(
+                actor=actor,
+                appt=visit,
+                start=target,
+                provider=visit.provider,
+                location=visit.location,
+                reason=reason,
+                double_book=False,
+                moving_ids=ids,
+            )
+        )
+    if scope == "all" and appointment.series_id is not None:
+        series = AppointmentSeries.objects.get(pk=appointment.series_id)
+        series.local_time = new_time
+        series.weekday = (series.first_date + day_shift).weekday()
+        series.first_date = series.first_date + day_shift
+        series.stamp(actor)
+        series.save(update_fields=["local_time", "weekday", "first_date", "updated_at"])
+    return sorted(moved, key=lambda a: a.start)
+
+
+@transaction.atomic
+def series_cancel(
+    *, actor, appointment: Appointment, scope: str = "this", reason: str
+) -> list[Appointment]:
+    """Cancel one visit of a series, this and the following ones, or all still booked ones."""
+    require(actor, "appointment.cancel")
+    if not reason.strip():
+        raise ValidationFailed("Give a reason for cancelling.", field="reason")
+    if appointment.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown appointment.")
+    ids = _in_scope(appointment, scope)
+    if appointment.pk not in ids:
+        _locked_booked(actor, appointment)
+    cancelled = []
+    for visit in Appointment.objects.filter(pk__in=ids).select_related("patient"):
+        cancelled.append(
+            appointment_transition(
+                actor=actor, appointment=visit, to_status=Status.CANCELLED, reason=reason
+            )
+        )
+    return cancelled
