@@ -65,6 +65,14 @@ def rooming_complete(
     require(actor, "appointment.room")
     if room.location.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown room.", field="room")
+    if room.location_id != appointment.location_id:
+        raise ValidationFailed(
+            f"{room.name} is at {room.location.name}; this visit is at "
+            f"{appointment.location.name}. Choose a room there.",
+            field="room",
+        )
+    if not room.active:
+        raise ValidationFailed(f"{room.name} is out of service. Choose another room.", field="room")
     reason = (reason_for_visit or "").strip()
     if not reason:
         raise ValidationFailed(

@@ -201,6 +201,37 @@ def test_rooming_into_another_clinics_room_is_refused(medical_assistant, arrived
     assert Rooming.objects.count() == 0
 
 
+def test_rooming_into_a_room_at_another_location_is_refused(medical_assistant, arrived, clinic):
+    # given a second location of the same clinic, with its own room
+    from medassist.practice.models import Location
+
+    elsewhere = Location.objects.create(clinic=clinic, name="Riverside annex")
+    far_room = Room.objects.create(location=elsewhere, name="Annex 1")
+    # when
+    with pytest.raises(ValidationFailed) as err:
+        rooming_complete(
+            actor=medical_assistant, appointment=arrived, room=far_room, reason_for_visit="cough"
+        )
+    # then
+    assert "Riverside annex" in err.value.errors["room"][0]
+    assert Rooming.objects.count() == 0
+    assert Appointment.objects.get(pk=arrived.pk).status == "arrived"
+
+
+def test_rooming_into_a_room_out_of_service_is_refused(medical_assistant, arrived, rooms):
+    # given
+    Room.objects.filter(pk=rooms[0].pk).update(active=False)
+    rooms[0].refresh_from_db()
+    # when
+    with pytest.raises(ValidationFailed) as err:
+        rooming_complete(
+            actor=medical_assistant, appointment=arrived, room=rooms[0], reason_for_visit="cough"
+        )
+    # then
+    assert "out of service" in err.value.errors["room"][0]
+    assert Rooming.objects.count() == 0
+
+
 @pytest.mark.parametrize("role", ["front_desk", "biller", "clinic_admin"])
 def test_only_clinical_staff_may_room(role, cast, arrived, rooms):
     with pytest.raises(PermissionDenied):
