@@ -600,3 +600,16 @@ def test_a_payer_of_another_clinic_cannot_be_chosen(client_for, front_desk, pati
     # then
     assert "Select a valid choice." in response.context["form"].errors["payer"][0]
     assert snapshot(patient) == before
+
+
+def test_the_patient_page_opens_the_chart(client_for, medical_assistant, patient):
+    # when
+    html = (
+        client_for(medical_assistant)
+        .get(reverse("patients:detail", args=[patient.public_id]))
+        .content.decode()
+    )
+    # then the chart is one click away, and that link opens it
+    chart = reverse("records:chart", args=[patient.public_id])
+    assert f'href="{chart}"' in html
+    assert client_for(medical_assistant).get(chart).status_code == 200
