@@ -1,0 +1,59 @@
+"""Demo availability: weekday templates for every provider and the clinic's public holidays."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import holidays as holidays_lib
+from django.utils import timezone
+
+from medassist.availability.models import ClinicHoliday, WeeklySession
+
+DEMO_SESSIONS = ((time(8, 0), time(12, 0)), (time(13, 0), time(17, 0)))
+
+
+def availability_demo(clinic, *, years: tuple[int, ...] | None = None) -> dict[str, int]:
+    """Monday–Friday 08:00–12:00 and 13:00–17:00 at each provider's first location, and the
+    US holidays (federal and the clinic's state) for this year and next. Does nothing for a
+    provider who already has a template, or a holiday date already present."""
+    today = timezone.localdate(timezone=clinic.tz)
+    years = years or (today.year, today.year + 1)
+    sessions = []
+    for provider in clinic.providers.filter(active=True).prefetch_related("locations"):
+        if WeeklySession.objects.filter(provider=provider).exists():
+            continue
+        locations = sorted(provider.locations.all(), key=lambda loc: loc.pk)
+        location = locations[0] if locations else clinic.locations.order_by("pk").first()
+        if location is None:
+            continue
+        for weekday in range(5):
+            for start, end in DEMO_SESSIONS:
+                sessions.append(
+                    WeeklySession(
+                        clinic=clinic,
+                        provider=provider,
+                        location=location,
+                        weekday=weekday,
+                        start_time=start,
+                        end_time=end,
+                    )
+                )
+    WeeklySession.objects.bulk_create(sessions)
+    existing = set(
+        ClinicHoliday.objects.filter(clinic=clinic, location__isnull=True).values_list(
+            "date", flat=True
+        )
+    )
+    try:
+        calendar = holidays_lib.country_holidays("US", subdiv=clinic.state or None, years=years)
+    except NotImplementedError:
+        calendar = holidays_lib.country_holidays("US", years=years)
+    rows = [
+        ClinicHoliday(
+            clinic=clinic, date=day, name=name[:200], source=ClinicHoliday.Source.HOLIDAYS
+        )
+        for day, name in sorted(calendar.items())
+        if day not in existing
+    ]
+    ClinicHoliday.objects.bulk_create(rows)
+    return {"weekly sessions": len(sessions), "holidays": len(rows)}

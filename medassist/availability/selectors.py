@@ -1,0 +1,687 @@
+"""Reads of availability: first-available search and a provider's open slots for a day.
+
+How a search works (see docs/scheduling.md):
+
+1. Load the small set-up tables once: the visit type's rule, the providers who may be
+   booked, their weekly sessions, exceptions, the clinic's holidays and the resources the
+   visit type needs (a fixed number of queries).
+2. Walk the date range in chunks of days (2, 4, 8, ... days). For each chunk fetch the
+   providers' active appointments with ONE query on the (provider, start) index, and the
+   needed resources' bookings with one more; then compute in Python: open intervals =
+   sessions + extra sessions − time off − holidays − appointments; candidate starts on a
+   15-minute grid from each session's start (plus the first free minute after a visit);
+   keep those whose resources are free. Stop as soon as a chunk yields `limit` slots:
+   nothing in a later chunk can rank before them.
+
+Everything is computed on epoch seconds; wall-clock session times become instants through
+the clinic's time zone date by date, so sessions keep their local hours across DST changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from medassist.availability.models import (
+    AvailabilityException,
+    ClinicHoliday,
+    Resource,
+    ResourceBooking,
+    VisitTypeRule,
+    WeeklySession,
+)
+from medassist.core.access import get_scoped
+from medassist.core.errors import ValidationFailed
+from medassist.practice.models import Location, Provider, VisitType
+from medassist.practice.roles import require
+from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
+
+STEP_MINUTES = 15
+MAX_RANGE_DAYS = 366
+MAX_VISIT_MINUTES = 480  # VisitType.duration_minutes is at most 480: bounds the index scan
+FIRST_CHUNK_DAYS = 2
+
+TIMES_OF_DAY: dict[str, tuple[time, time]] = {
+    "morning": (time(0, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time.max),
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A bookable start: provider, location, the instants (clinic-local) and the resources
+    that would be booked with it."""
+
+    start: datetime
+    end: datetime
+    provider: Provider
+    location: Location
+    resources: tuple[Resource, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """A compact token for a form: provider id, location id, start (UTC)."""
+        return f"{self.provider.public_id}|{self.location.public_id}|{self.start.isoformat()}"
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def time_window(time_of_day) -> tuple[time, time] | None:
+    """ "morning"/"afternoon"/"evening", a (start, end) pair of times, or None (all day)."""
+    if time_of_day in (None, "", "any"):
+        return None
+    if isinstance(time_of_day, str):
+        window = TIMES_OF_DAY.get(time_of_day.strip().lower())
+        if window is None:
+            raise ValidationFailed(
+                "Time of day must be morning, afternoon or evening.", field="time_of_day"
+            )
+        return window
+    try:
+        start, end = time_of_day
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(
+            "Time of day must be morning, afternoon, evening or a start and end time.",
+            field="time_of_day",
+        ) from exc
+    if not isinstance(start, time) or not isinstance(end, time) or end <= start:
+        raise ValidationFailed(
+            "The time-of-day window must end after it starts.", field="time_of_day"
+        )
+    return start, end
+
+
+def check_range(clinic, date_from: date, date_to: date) -> None:
+    today = timezone.localdate(timezone=clinic.tz)
+    if date_from is None or date_to is None:
+        raise ValidationFailed("Choose the first and last date to search.", field="date_from")
+    if date_to < date_from:
+        raise ValidationFailed(
+            "The last date is before the first date; swap them or choose again.", field="date_to"
+        )
+    if date_to < today:
+        raise ValidationFailed(
+            "Those dates are in the past; search from today on.", field="date_to"
+        )
+    if date_from < today:
+        raise ValidationFailed(
+            f"The first date is in the past; search from today ({today:%b %d}) on.",
+            field="date_from",
+        )
+    if (date_to - date_from).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationFailed(f"Search at most {MAX_RANGE_DAYS} days at a time.", field="date_to")
+
+
+# ---------------------------------------------------------------------------- patients
+
+
+def patient_history(*, clinic, patient) -> tuple[bool, int | None]:
+    """(established, usual provider id): established means at least one checked-out visit in
+    this clinic; the usual provider is the one who saw the patient most often."""
+    if patient is None:
+        return False, None
+    rows = list(
+        Appointment.objects.filter(
+            clinic_id=clinic.pk, patient_id=patient.pk, status=Status.CHECKED_OUT
+        )
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "provider_id")[:1]
+    )
+    if not rows:
+        return False, None
+    return True, rows[0]["provider_id"]
+
+
+def rule_for(visit_type: VisitType) -> VisitTypeRule | None:
+    return (
+        VisitTypeRule.objects.filter(visit_type_id=visit_type.pk)
+        .prefetch_related("providers", "required_kinds")
+        .first()
+    )
+
+
+def check_patient_rule(rule: VisitTypeRule | None, visit_type, patient, established) -> None:
+    if rule is None or patient is None:
+        return
+    if rule.patients == VisitTypeRule.Patients.NEW and established:
+        raise ValidationFailed(
+            f"{patient.display_name} is an established patient; {visit_type.name} visits "
+            "are for new patients only. Choose another visit type.",
+            field="visit_type",
+        )
+    if rule.patients == VisitTypeRule.Patients.ESTABLISHED and not established:
+        raise ValidationFailed(
+            f"{patient.display_name} has not been seen here yet; {visit_type.name} visits "
+            "are for established patients only. Choose a new-patient visit type.",
+            field="visit_type",
+        )
+
+
+# ---------------------------------------------------------------------------- the engine
+
+
+def _ts(day: date, wall: time, tz) -> int:
+    return int(datetime.combine(day, wall, tzinfo=tz).timestamp())
+
+
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _subtract(
+    opens: list[tuple[int, int, int, int]], busy: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Open intervals (start, end, location id, grid anchor) minus merged busy intervals."""
+    if not busy:
+        return opens
+    out = []
+    for s, e, loc, anchor in opens:
+        cur = s
+        for bs, be in busy:
+            if be <= cur:
+                continue
+            if bs >= e:
+                break
+            if bs > cur:
+                out.append((cur, bs, loc, anchor))
+            cur = max(cur, be)
+            if cur >= e:
+                break
+        if cur < e:
+            out.append((cur, e, loc, anchor))
+    return out
+
+
+def _overlaps(busy: list[tuple[int, int]], s: int, e: int) -> bool:
+    for bs, be in busy:
+        if bs < e and be > s:
+            return True
+        if bs >= e:
+            return False
+    return False
+
+
+@dataclass
+class Search:
+    """The loaded set-up of one search; `open_intervals` is what a provider's day offers
+    before appointments are taken out."""
+
+    clinic: object
+    duration: int  # seconds
+    providers: list[Provider]
+    location: Location | None
+    required_kinds: list[int] = field(default_factory=list)
+    sessions: dict[int, list[WeeklySession]] = field(default_factory=dict)
+    time_off: dict[int, list[AvailabilityException]] = field(default_factory=dict)
+    extras: dict[int, list[AvailabilityException]] = field(default_factory=dict)
+    closed: set[tuple[date, int | None]] = field(default_factory=set)
+    locations: dict[int, Location] = field(default_factory=dict)
+    resources: dict[tuple[int, int], list[Resource]] = field(default_factory=dict)
+
+    @property
+    def tz(self):
+        return self.clinic.tz
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        clinic,
+        duration_minutes: int,
+        providers: list[Provider],
+        location: Location | None,
+        required_kinds: list[int],
+        date_from: date,
+        date_to: date,
+    ) -> Search:
+        search = cls(
+            clinic=clinic,
+            duration=duration_minutes * 60,
+            providers=providers,
+            location=location,
+            required_kinds=required_kinds,
+        )
+        ids = [p.pk for p in providers]
+        sessions = WeeklySession.objects.filter(provider_id__in=ids, active=True).filter(
+            Q(effective_from__isnull=True) | Q(effective_from__lte=date_to),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=date_from),
+        )
+        exceptions = AvailabilityException.objects.filter(
+            provider_id__in=ids, active=True, start_date__lte=date_to, end_date__gte=date_from
+        )
+        if location is not None:
+            sessions = sessions.filter(location_id=location.pk)
+        for s in sessions:
+            search.sessions.setdefault(s.provider_id, []).append(s)
+        for x in exceptions:
+            if x.kind == AvailabilityException.Kind.EXTRA:
+                if location is None or x.location_id == location.pk:
+                    search.extras.setdefault(x.provider_id, []).append(x)
+            else:
+                search.time_off.setdefault(x.provider_id, []).append(x)
+        for day, loc in ClinicHoliday.objects.filter(
+            clinic_id=clinic.pk, active=True, date__gte=date_from, date__lte=date_to
+        ).values_list("date", "location_id"):
+            search.closed.add((day, loc))
+        location_ids = {s.location_id for rows in search.sessions.values() for s in rows}
+        location_ids |= {x.location_id for rows in search.extras.values() for x in rows}
+        search.locations = {
+            loc.pk: loc for loc in Location.objects.filter(pk__in=location_ids, active=True)
+        }
+        if required_kinds:
+            for r in Resource.objects.filter(
+                clinic_id=clinic.pk,
+                active=True,
+                kind_id__in=required_kinds,
+                location_id__in=location_ids,
+            ).order_by("name", "pk"):
+                search.resources.setdefault((r.location_id, r.kind_id), []).append(r)
+        return search
+
+    def open_intervals(self, provider_id: int, day: date) -> list[tuple[int, int, int, int]]:
+        """(start, end, location id, anchor) in epoch seconds, sorted, before appointments."""
+        tz = self.tz
+        weekday = day.weekday()
+        opens: list[tuple[int, int, int, int]] = []
+        clinic_closed = (day, None) in self.closed
+        for s in self.sessions.get(provider_id, ()):
+            if s.weekday != weekday or s.location_id not in self.locations:
+                continue
+            if s.effective_from is not None and day < s.effective_from:
+                continue
+            if s.effective_to is not None and day > s.effective_to:
+                continue
+            if clinic_closed or (day, s.location_id) in self.closed:
+                continue
+            a, b = _ts(day, s.start_time, tz), _ts(day, s.end_time, tz)
+            if b > a:
+                opens.append((a, b, s.location_id, a))
+        # An extra session is the admin's explicit choice: it opens even on a holiday.
+        for x in self.extras.get(provider_id, ()):
+            if x.start_date <= day <= x.end_date and x.location_id in self.locations:
+                a, b = _ts(day, x.start_time, tz), _ts(day, x.end_time, tz)
+                if b > a:
+                    opens.append((a, b, x.location_id, a))
+        opens.sort()
+        if opens and self.time_off.get(provider_id):
+            opens = self._time_off(provider_id, day, opens)
+        return opens
+
+    def _time_off(self, provider_id, day, opens):
+        tz = self.tz
+        result = []
+        for a, b, loc, anchor in opens:
+            busy = []
+            for x in self.time_off.get(provider_id, ()):
+                if not (x.start_date <= day <= x.end_date):
+                    continue
+                if x.location_id is not None and x.location_id != loc:
+                    continue
+                if x.all_day:
+                    busy.append(
+                        (_ts(day, time.min, tz), _ts(day + timedelta(days=1), time.min, tz))
+                    )
+                else:
+                    busy.append((_ts(day, x.start_time, tz), _ts(day, x.end_time, tz)))
+            result.extend(_subtract([(a, b, loc, anchor)], _merge(busy)))
+        return result
+
+    def day_bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
+        tz = self.tz
+        lo = datetime.combine(first, time.min, tzinfo=tz)
+        hi = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
+        return lo, hi
+
+    def appointments(self, first: date, last: date, *, provider_ids=None):
+        """{provider id: sorted [(start, end)]} and {(provider id, local date): count} of the
+        active appointments touching the days: ONE query on the (provider, start) index."""
+        lo, hi = self.day_bounds(first, last)
+        ids = provider_ids if provider_ids is not None else [p.pk for p in self.providers]
+        rows = Appointment.objects.filter(
+            provider_id__in=ids,
+            status__in=ACTIVE_STATUSES,
+            start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
+            start__lt=hi,
+            end__gt=lo,
+        ).values_list("provider_id", "start", "end")
+        busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        counts: dict[tuple[int, date], int] = defaultdict(int)
+        tz = self.tz
+        for pid, start, end in rows:
+            busy[pid].append((int(start.timestamp()), int(end.timestamp())))
+            counts[(pid, start.astimezone(tz).date())] += 1
+        return {pid: _merge(v) for pid, v in busy.items()}, counts
+
+    def resource_busy(self, first: date, last: date) -> dict[int, list[tuple[int, int]]]:
+        """{resource id: merged [(start, end)]} of active bookings of active visits."""
+        if not self.resources:
+            return {}
+        lo, hi = self.day_bounds(first, last)
+        ids = [r.pk for rows in self.resources.values() for r in rows]
+        rows = ResourceBooking.objects.filter(
+            resource_id__in=ids,
+            active=True,
+            appointment__status__in=ACTIVE_STATUSES,
+            start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
+            start__lt=hi,
+            end__gt=lo,
+        ).values_list("resource_id", "start", "end")
+        busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for rid, start, end in rows:
+            busy[rid].append((int(start.timestamp()), int(end.timestamp())))
+        return {rid: _merge(v) for rid, v in busy.items()}
+
+    def free_resources(self, loc: int, s: int, e: int, busy) -> tuple[Resource, ...] | None:
+        """One free resource of each required kind at the location, or None."""
+        chosen = []
+        for kind in self.required_kinds:
+            for r in self.resources.get((loc, kind), ()):
+                if not _overlaps(busy.get(r.pk, ()), s, e):
+                    chosen.append(r)
+                    break
+            else:
+                return None
+        return tuple(chosen)
+
+    def candidates(
+        self,
+        *,
+        provider_id: int,
+        day: date,
+        busy: list[tuple[int, int]],
+        resource_busy,
+        now: int,
+        window: tuple[time, time] | None,
+        limit: int | None,
+    ):
+        """(start, end, location id, resources) of the provider's open starts that day."""
+        dur = self.duration
+        tz = self.tz
+        found = []
+        win = None
+        if window is not None:
+            win_end = (
+                _ts(day + timedelta(days=1), time.min, tz)
+                if window[1] == time.max
+                else _ts(day, window[1], tz)
+            )
+            win = (_ts(day, window[0], tz), win_end)
+        for a, b, loc, anchor in _subtract(self.open_intervals(provider_id, day), busy):
+            lo = a if win is None else max(a, win[0])
+            for s in _starts(lo, b - dur, anchor, now, exact=lo == a):
+                if win is not None and s >= win[1]:
+                    break
+                if self.required_kinds:
+                    res = self.free_resources(loc, s, s + dur, resource_busy)
+                    if res is None:
+                        continue
+                else:
+                    res = ()
+                found.append((s, s + dur, loc, res))
+                if limit is not None and len(found) >= limit:
+                    return found
+        return found
+
+
+def _starts(lo: int, latest: int, anchor: int, now: int, *, exact: bool = True):
+    """Start instants from `lo` to `latest`: `lo` itself when it is the first free moment
+    (e.g. right after a visit), then the session's 15-minute grid; never before `now`."""
+    step = STEP_MINUTES * 60
+    if exact and lo >= now and lo <= latest:
+        yield lo
+    base = max(lo, now)
+    t = anchor + -(-(base - anchor) // step) * step
+    if exact and t == lo:
+        t += step
+    while t <= latest:
+        yield t
+        t += step
+
+
+def _days(first: date, last: date):
+    d = first
+    while d <= last:
+        yield d
+        d += timedelta(days=1)
+
+
+def search_slots(
+    search: Search,
+    *,
+    date_from: date,
+    date_to: date,
+    window: tuple[time, time] | None,
+    usual_provider_id: int | None,
+    limit: int | None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    now_ts = int((now or timezone.now()).timestamp())
+    tz = search.tz
+    by_id = {p.pk: p for p in search.providers}
+    results: list[tuple] = []
+    chunk = FIRST_CHUNK_DAYS
+    first = date_from
+    while first <= date_to and search.providers:
+        last = min(date_to, first + timedelta(days=chunk - 1))
+        busy, counts = search.appointments(first, last)
+        resource_busy = search.resource_busy(first, last)
+        for pid in by_id:
+            if not search.sessions.get(pid) and not search.extras.get(pid):
+                continue
+            taken = 0
+            for day in _days(first, last):
+                left = None if limit is None else limit - taken
+                found = search.candidates(
+                    provider_id=pid,
+                    day=day,
+                    busy=busy.get(pid, []),
+                    resource_busy=resource_busy,
+                    now=now_ts,
+                    window=window,
+                    limit=left,
+                )
+                taken += len(found)
+                booked = counts.get((pid, day), 0)
+                for s, e, loc, res in found:
+                    rank = (s, 0 if pid == usual_provider_id else 1, booked, by_id[pid].last_name)
+                    results.append((rank, pid, s, e, loc, res))
+                if limit is not None and taken >= limit:
+                    break
+        if limit is not None and len(results) >= limit:
+            break
+        first = last + timedelta(days=1)
+        chunk *= 2
+    results.sort(key=lambda r: (r[0], r[1], r[4]))
+    if limit is not None:
+        results = results[:limit]
+    return [
+        Slot(
+            start=datetime.fromtimestamp(s, UTC).astimezone(tz),
+            end=datetime.fromtimestamp(e, UTC).astimezone(tz),
+            provider=by_id[pid],
+            location=search.locations[loc],
+            resources=res,
+        )
+        for _rank, pid, s, e, loc, res in results
+    ]
+
+
+# ---------------------------------------------------------------------------- public reads
+
+
+def _allowed_providers(*, clinic, rule, provider, visit_type) -> list[Provider]:
+    allowed = {p.pk for p in rule.providers.all()} if rule is not None else set()
+    if provider is not None:
+        if provider.clinic_id != clinic.pk:
+            raise ValidationFailed("Unknown provider.", field="provider")
+        if not provider.active:
+            raise ValidationFailed(
+                f"{provider.display_name} is not taking appointments.", field="provider"
+            )
+        if allowed and provider.pk not in allowed:
+            raise ValidationFailed(
+                f"{provider.display_name} does not offer {visit_type.name} visits.",
+                field="provider",
+            )
+        return [provider]
+    qs = Provider.objects.filter(clinic_id=clinic.pk, active=True)
+    if allowed:
+        qs = qs.filter(pk__in=allowed)
+    return list(qs)
+
+
+def first_available(
+    *,
+    user,
+    visit_type: VisitType,
+    provider: Provider | None = None,
+    location: Location | None = None,
+    date_from: date,
+    date_to: date,
+    time_of_day=None,
+    patient=None,
+    limit: int | None = 10,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """The earliest open slots for a visit type, best first.
+
+    Ranking: earliest start; at the same time the patient's usual provider first, then the
+    provider with the fewest visits booked that day. Raises ValidationFailed for a bad range,
+    an unknown or inactive choice, or a patient the visit type's rule does not allow."""
+    require(user, "schedule.view")
+    clinic = user.clinic
+    if visit_type.clinic_id != clinic.pk:
+        raise ValidationFailed("Unknown visit type.", field="visit_type")
+    if not visit_type.active:
+        raise ValidationFailed(f"{visit_type.name} is no longer offered.", field="visit_type")
+    if location is not None and location.clinic_id != clinic.pk:
+        raise ValidationFailed("Unknown location.", field="location")
+    if patient is not None and patient.clinic_id != clinic.pk:
+        raise ValidationFailed("Unknown patient.", field="patient")
+    if limit is not None and not (1 <= limit <= 100):
+        raise ValidationFailed("Ask for between 1 and 100 slots.", field="limit")
+    check_range(clinic, date_from, date_to)
+    window = time_window(time_of_day)
+    rule = rule_for(visit_type)
+    established, usual = patient_history(clinic=clinic, patient=patient)
+    check_patient_rule(rule, visit_type, patient, established)
+    providers = _allowed_providers(
+        clinic=clinic, rule=rule, provider=provider, visit_type=visit_type
+    )
+    search = Search.load(
+        clinic=clinic,
+        duration_minutes=visit_type.duration_minutes,
+        providers=providers,
+        location=location,
+        required_kinds=[k.pk for k in rule.required_kinds.all()] if rule else [],
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return search_slots(
+        search,
+        date_from=date_from,
+        date_to=date_to,
+        window=window,
+        usual_provider_id=usual,
+        limit=limit,
+        now=now,
+    )
+
+
+def provider_open_slots(
+    *, user, provider: Provider, day: date, visit_type: VisitType, location=None
+) -> list[Slot]:
+    """Every open start of one provider on one clinic-local day (for a calendar)."""
+    return first_available(
+        user=user,
+        visit_type=visit_type,
+        provider=provider,
+        location=location,
+        date_from=day,
+        date_to=day,
+        limit=None,
+    )
+
+
+# ---------------------------------------------------------------------------- set-up reads
+
+
+def access_session(*, user, id) -> WeeklySession:
+    require(user, "schedule.manage")
+    return get_scoped(
+        WeeklySession.objects.select_related("provider", "location"),
+        public_id=id,
+        what="session",
+        clinic_id=user.clinic_id,
+    )
+
+
+def access_exception(*, user, id) -> AvailabilityException:
+    require(user, "schedule.manage")
+    return get_scoped(
+        AvailabilityException.objects.select_related("provider", "location"),
+        public_id=id,
+        what="exception",
+        clinic_id=user.clinic_id,
+    )
+
+
+def access_holiday(*, user, id) -> ClinicHoliday:
+    require(user, "schedule.manage")
+    return get_scoped(
+        ClinicHoliday.objects.select_related("location"),
+        public_id=id,
+        what="holiday",
+        clinic_id=user.clinic_id,
+    )
+
+
+def session_list(*, user, provider: Provider):
+    require(user, "schedule.view")
+    return (
+        WeeklySession.objects.filter(clinic_id=user.clinic_id, provider=provider, active=True)
+        .select_related("location")
+        .order_by("weekday", "start_time")
+    )
+
+
+def exception_list(*, user, provider: Provider, since: date | None = None):
+    require(user, "schedule.view")
+    qs = AvailabilityException.objects.filter(
+        clinic_id=user.clinic_id, provider=provider, active=True
+    ).select_related("location")
+    if since is not None:
+        qs = qs.filter(end_date__gte=since)
+    return qs.order_by("start_date", "start_time")
+
+
+def holiday_list(*, user, year: int | None = None):
+    require(user, "schedule.view")
+    qs = ClinicHoliday.objects.filter(clinic_id=user.clinic_id, active=True).select_related(
+        "location"
+    )
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return qs.order_by("date")
+
+
+def resource_bookings_for(*, appointment) -> list[ResourceBooking]:
+    return list(
+        ResourceBooking.objects.filter(appointment=appointment, active=True).select_related(
+            "resource", "resource__kind"
+        )
+    )
