@@ -10,6 +10,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else ["medassist", *argv])
     args[0] = "medassist"
+    if len(args) > 1 and "-" in args[1] and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")  # `medassist import-fhir` → import_fhir
     execute_from_command_line(args)
 
 
