@@ -1,3 +1,299 @@
-from ninja import Router
+"""Availability for API clients: open slots, booking one, and the set-up of weekly templates,
+exceptions and holidays (clinic admins)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+from typing import Annotated
+
+from django.urls import reverse
+from ninja import Query, Router
+from ninja.responses import codes_4xx
+from pydantic import BeforeValidator
+
+from medassist.availability.schemas import (
+    BookedOut,
+    BookIn,
+    ExceptionIn,
+    ExceptionOut,
+    HolidayIn,
+    HolidayLoadIn,
+    HolidayOut,
+    SessionIn,
+    SessionOut,
+    SlotOut,
+)
+from medassist.availability.selectors import (
+    access_exception,
+    access_holiday,
+    access_session,
+    exception_list,
+    first_available,
+    holiday_list,
+    resource_bookings_for,
+    session_list,
+)
+from medassist.availability.services import (
+    exception_add,
+    exception_remove,
+    holiday_add,
+    holiday_remove,
+    holidays_load,
+    session_add,
+    session_remove,
+    slot_book,
+)
+from medassist.core.errors import ValidationFailed
+from medassist.patients.selectors import access_patient
+from medassist.practice.roles import require
+from medassist.practice.schemas import ErrorOut, IsoDate, as_local
+from medassist.practice.selectors import access_location, access_provider, access_visit_type
 
 router = Router()
+
+ERRORS = {codes_4xx: ErrorOut}
+
+
+def _blank_is_none(value):
+    return None if value == "" else value
+
+
+OptionalId = Annotated[uuid.UUID | None, BeforeValidator(_blank_is_none)]
+
+
+def parse_time_of_day(raw: str | None):
+    """ "morning", "afternoon", "evening", or "HH:MM-HH:MM"."""
+    if not raw:
+        return None
+    raw = raw.strip().lower()
+    if "-" in raw:
+        try:
+            a, b = raw.split("-", 1)
+            return time.fromisoformat(a.strip()), time.fromisoformat(b.strip())
+        except ValueError as exc:
+            raise ValidationFailed(
+                "Write the window as HH:MM-HH:MM, e.g. 09:00-11:30.", field="time_of_day"
+            ) from exc
+    return raw
+
+
+def _ref(obj, name=None) -> dict:
+    return {"id": obj.public_id, "name": name or getattr(obj, "display_name", None) or obj.name}
+
+
+def slot_data(slot, tz) -> dict:
+    return {
+        "start": as_local(slot.start, tz),
+        "end": as_local(slot.end, tz),
+        "provider": _ref(slot.provider),
+        "location": _ref(slot.location, slot.location.name),
+        "resources": [_ref(r, r.name) for r in slot.resources],
+    }
+
+
+def session_data(s) -> dict:
+    return {
+        "id": s.public_id,
+        "provider": _ref(s.provider),
+        "location": _ref(s.location, s.location.name),
+        "weekday": s.weekday,
+        "weekday_name": s.get_weekday_display(),
+        "start_time": f"{s.start_time:%H:%M}",
+        "end_time": f"{s.end_time:%H:%M}",
+        "effective_from": s.effective_from,
+        "effective_to": s.effective_to,
+    }
+
+
+def exception_data(x) -> dict:
+    return {
+        "id": x.public_id,
+        "provider": _ref(x.provider),
+        "kind": x.kind,
+        "start_date": x.start_date,
+        "end_date": x.end_date,
+        "start_time": f"{x.start_time:%H:%M}" if x.start_time else None,
+        "end_time": f"{x.end_time:%H:%M}" if x.end_time else None,
+        "all_day": x.all_day,
+        "location": _ref(x.location, x.location.name) if x.location else None,
+        "reason": x.reason,
+    }
+
+
+def holiday_data(h) -> dict:
+    return {
+        "id": h.public_id,
+        "date": h.date,
+        "name": h.name,
+        "source": h.source,
+        "location": _ref(h.location, h.location.name) if h.location else None,
+    }
+
+
+@router.get("/slots", response={200: list[SlotOut], **ERRORS})
+def slots(
+    request,
+    visit_type: Annotated[uuid.UUID, Query(description="The visit type to book.")],
+    date_from: Annotated[IsoDate, Query(description="First clinic-local date to search.")],
+    date_to: Annotated[IsoDate, Query(description="Last clinic-local date to search.")],
+    provider: Annotated[OptionalId, Query(None)] = None,
+    location: Annotated[OptionalId, Query(None)] = None,
+    patient: Annotated[OptionalId, Query(None, description="Applies rules and ranking.")] = None,
+    time_of_day: Annotated[
+        str | None,
+        Query(None, max_length=20, description="morning, afternoon, evening or HH:MM-HH:MM"),
+    ] = None,
+    limit: Annotated[int, Query(10, ge=1, le=100)] = 10,
+):
+    """The first open slots, best first: earliest; at the same time the patient's usual
+    provider, then the provider with the fewest visits that day."""
+    user = request.auth
+    require(user, "schedule.view")
+    vt = access_visit_type(user=user, id=visit_type)
+    found = first_available(
+        user=user,
+        visit_type=vt,
+        provider=access_provider(user=user, id=provider) if provider else None,
+        location=access_location(user=user, id=location) if location else None,
+        patient=access_patient(user=user, id=patient, audit=False) if patient else None,
+        date_from=date_from,
+        date_to=date_to,
+        time_of_day=parse_time_of_day(time_of_day),
+        limit=limit,
+    )
+    return [slot_data(s, user.clinic.tz) for s in found]
+
+
+@router.post("/book", response={201: BookedOut, **ERRORS})
+def book(request, payload: BookIn):
+    """Book an open slot (and the resources its visit type needs). A slot just taken, or a
+    resource just taken, is refused with 409 (`slot_taken`, `resource_taken`); a time outside
+    the provider's hours with 422 `not_open`."""
+    user = request.auth
+    require(user, "appointment.book")
+    patient = access_patient(user=user, id=payload.patient, audit=False)
+    appt = slot_book(
+        actor=user,
+        patient=patient,
+        visit_type=access_visit_type(user=user, id=payload.visit_type),
+        provider=access_provider(user=user, id=payload.provider),
+        start=payload.start,
+        location=access_location(user=user, id=payload.location) if payload.location else None,
+        note=payload.note,
+    )
+    tz = user.clinic.tz
+    return 201, {
+        "id": appt.public_id,
+        "status": appt.status,
+        "start": as_local(appt.start, tz),
+        "end": as_local(appt.end, tz),
+        "patient": _ref(patient),
+        "provider": _ref(appt.provider),
+        "visit_type": _ref(appt.visit_type, appt.visit_type.name),
+        "location": _ref(appt.location, appt.location.name),
+        "resources": [
+            _ref(b.resource, b.resource.name) for b in resource_bookings_for(appointment=appt)
+        ],
+        "url": reverse("scheduling:appointment", args=[appt.public_id]),
+    }
+
+
+# ---------------------------------------------------------------------------- set-up
+
+
+@router.get("/providers/{provider_id}/sessions", response={200: list[SessionOut], **ERRORS})
+def list_sessions(request, provider_id: uuid.UUID):
+    """A provider's weekly template."""
+    user = request.auth
+    provider = access_provider(user=user, id=provider_id)
+    return [session_data(s) for s in session_list(user=user, provider=provider)]
+
+
+@router.post("/providers/{provider_id}/sessions", response={201: SessionOut, **ERRORS})
+def add_session(request, provider_id: uuid.UUID, payload: SessionIn):
+    user = request.auth
+    require(user, "schedule.manage")
+    session = session_add(
+        actor=user,
+        provider=access_provider(user=user, id=provider_id),
+        location=access_location(user=user, id=payload.location),
+        weekday=payload.weekday,
+        start_time=payload.start_time,
+        end_time=payload.end_time,
+        effective_from=payload.effective_from,
+        effective_to=payload.effective_to,
+    )
+    return 201, session_data(session)
+
+
+@router.delete("/sessions/{session_id}", response={204: None, **ERRORS})
+def remove_session(request, session_id: uuid.UUID):
+    user = request.auth
+    session_remove(actor=user, session=access_session(user=user, id=session_id))
+    return 204, None
+
+
+@router.get("/providers/{provider_id}/exceptions", response={200: list[ExceptionOut], **ERRORS})
+def list_exceptions(request, provider_id: uuid.UUID):
+    """A provider's time off and extra sessions that have not ended yet."""
+    from medassist.scheduling.selectors import clinic_today
+
+    user = request.auth
+    provider = access_provider(user=user, id=provider_id)
+    rows = exception_list(user=user, provider=provider, since=clinic_today(user.clinic))
+    return [exception_data(x) for x in rows]
+
+
+@router.post("/providers/{provider_id}/exceptions", response={201: ExceptionOut, **ERRORS})
+def add_exception(request, provider_id: uuid.UUID, payload: ExceptionIn):
+    user = request.auth
+    require(user, "schedule.manage")
+    x = exception_add(
+        actor=user,
+        provider=access_provider(user=user, id=provider_id),
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        start_time=payload.start_time,
+        end_time=payload.end_time,
+        location=access_location(user=user, id=payload.location) if payload.location else None,
+        reason=payload.reason,
+    )
+    return 201, exception_data(x)
+
+
+@router.delete("/exceptions/{exception_id}", response={204: None, **ERRORS})
+def remove_exception(request, exception_id: uuid.UUID):
+    user = request.auth
+    exception_remove(actor=user, exception=access_exception(user=user, id=exception_id))
+    return 204, None
+
+
+@router.get("/holidays", response={200: list[HolidayOut], **ERRORS})
+def list_holidays(request, year: Annotated[int | None, Query(None, ge=2000, le=2100)] = None):
+    return [holiday_data(h) for h in holiday_list(user=request.auth, year=year)]
+
+
+@router.post("/holidays/load", response={201: list[HolidayOut], **ERRORS})
+def load_holidays(request, payload: HolidayLoadIn):
+    """Add the US federal and state public holidays of a year (dates already there stay)."""
+    rows = holidays_load(actor=request.auth, year=payload.year)
+    return 201, [holiday_data(h) for h in rows]
+
+
+@router.post("/holidays", response={201: HolidayOut, **ERRORS})
+def add_holiday(request, payload: HolidayIn):
+    """A manual closure of the clinic (or one location) on a date."""
+    user = request.auth
+    require(user, "schedule.manage")
+    location = access_location(user=user, id=payload.location) if payload.location else None
+    row = holiday_add(actor=user, day=payload.date, name=payload.name, location=location)
+    return 201, holiday_data(row)
+
+
+@router.delete("/holidays/{holiday_id}", response={204: None, **ERRORS})
+def remove_holiday(request, holiday_id: uuid.UUID):
+    user = request.auth
+    holiday_remove(actor=user, holiday=access_holiday(user=user, id=holiday_id))
+    return 204, None

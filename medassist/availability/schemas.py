@@ -1,0 +1,119 @@
+"""API schemas for availability: slots, booking a slot, weekly sessions, exceptions, holidays."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from medassist.practice.schemas import AwareDateTime, Id, In, IsoDate, Ref, StrictInt, Text
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _hhmm(value):
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _TIME.match(value):
+        raise PydanticCustomError("time_format", "Write the time as HH:MM (24-hour), e.g. 08:30.")
+    return time.fromisoformat(value)
+
+
+HhMm = Annotated[time, BeforeValidator(_hhmm)]
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+    provider: Ref
+    location: Ref
+    resources: list[Ref]
+
+
+class BookIn(In):
+    patient: Id
+    visit_type: Id
+    provider: Id
+    start: AwareDateTime
+    location: Id | None = None
+    note: Text(500) = ""
+
+
+class BookedOut(Schema):
+    id: uuid.UUID
+    status: str
+    start: datetime
+    end: datetime
+    patient: Ref
+    provider: Ref
+    visit_type: Ref
+    location: Ref
+    resources: list[Ref]
+    url: str
+
+
+class SessionIn(In):
+    location: Id
+    weekday: Annotated[StrictInt, "0 = Monday … 6 = Sunday"]
+    start_time: HhMm
+    end_time: HhMm
+    effective_from: IsoDate | None = None
+    effective_to: IsoDate | None = None
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    provider: Ref
+    location: Ref
+    weekday: int
+    weekday_name: str
+    start_time: str
+    end_time: str
+    effective_from: date | None
+    effective_to: date | None
+
+
+class ExceptionIn(In):
+    kind: Literal["time_off", "extra"] = "time_off"
+    start_date: IsoDate
+    end_date: IsoDate | None = None
+    start_time: HhMm | None = None
+    end_time: HhMm | None = None
+    location: Id | None = None
+    reason: Text(200) = ""
+
+
+class ExceptionOut(Schema):
+    id: uuid.UUID
+    provider: Ref
+    kind: str
+    start_date: date
+    end_date: date
+    start_time: str | None
+    end_time: str | None
+    all_day: bool
+    location: Ref | None
+    reason: str
+
+
+class HolidayLoadIn(In):
+    year: StrictInt
+
+
+class HolidayIn(In):
+    date: IsoDate
+    name: Text(200, min_length=1)
+    location: Id | None = None
+
+
+class HolidayOut(Schema):
+    id: uuid.UUID
+    date: date
+    name: str
+    source: str
+    location: Ref | None
