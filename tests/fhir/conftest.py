@@ -71,7 +71,12 @@ class Fhir:
         data = raw if raw is not None else json.dumps(body)
         call = getattr(self.client, method.lower())
         return self._done(
-            call(BASE + path, data=data, content_type=ctype, headers={**self.headers, **(headers or {})})
+            call(
+                BASE + path,
+                data=data,
+                content_type=ctype,
+                headers={**self.headers, **(headers or {})},
+            )
         )
 
     def post(self, path: str, body=None, **kw):

@@ -1,0 +1,12 @@
+"""`{{ user|may:"record.export" }}`: the role table, for the chart's export link."""
+
+from django import template
+
+from medassist.practice.roles import can
+
+register = template.Library()
+
+
+@register.filter
+def may(user, permission: str) -> bool:
+    return can(user, permission)
