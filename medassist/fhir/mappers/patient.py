@@ -57,6 +57,8 @@ def source_identifiers(clinic_id: int, resource_type: str, public_ids) -> dict[s
         ident = {"value": value}
         if system:
             ident["system"] = system
+        elif value.startswith("urn:"):
+            ident["system"] = "urn:ietf:rfc:3986"  # the identifier is itself a URI
         found.setdefault(str(oid), []).append(ident)
     return found
 
