@@ -501,8 +501,11 @@ def import_bundle(*, actor, source: str, raw: bytes) -> BundleResult:
     return result
 
 
-def import_paths(*, actor, paths: Iterable, progress: bool = False) -> ImportReport:
-    """Import every bundle found in `paths` (files, directories, archives)."""
+def import_paths(
+    *, actor, paths: Iterable, progress: bool = False, progress_file=None
+) -> ImportReport:
+    """Import every bundle found in `paths` (files, directories, archives). With `progress`, a
+    tqdm bar is drawn on `progress_file` (standard error by default)."""
     require(actor, PERMISSION)
     paths = [Path(p) for p in paths]
     check_paths(paths)
@@ -514,7 +517,12 @@ def import_paths(*, actor, paths: Iterable, progress: bool = False) -> ImportRep
 
         from tqdm import tqdm
 
-        bar = tqdm(total=count_bundles(paths), unit="bundle", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(
+            total=count_bundles(paths),
+            unit="bundle",
+            file=progress_file or sys.stderr,
+            dynamic_ncols=True,
+        )
     try:
         for source, raw in iter_bundles(paths):
             result = import_bundle(actor=actor, source=source, raw=raw)

@@ -59,7 +59,10 @@ class Command(BaseCommand):
             )
         try:
             report = import_paths(
-                actor=user, paths=options["paths"], progress=not options["no_progress"]
+                actor=user,
+                paths=options["paths"],
+                progress=not options["no_progress"],
+                progress_file=getattr(self.stderr, "_out", None),
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
