@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
+from medassist.availability.demo import availability_demo
 from medassist.core.demodata import people, setup, visits
 from medassist.core.demodata.setup import write_columns
 from medassist.core.errors import Conflict
@@ -83,6 +84,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     schedule = visits.Schedule(practice, persons, rng, uuids, now)
     schedule.build()
     done = schedule.save()
+    availability_demo(practice.clinic)
     _confirmations(schedule.visits)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
