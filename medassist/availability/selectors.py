@@ -19,10 +19,12 @@ the clinic's time zone date by date, so sessions keep their local hours across D
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import connections
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -44,6 +46,15 @@ STEP_MINUTES = 15
 MAX_RANGE_DAYS = 366
 MAX_VISIT_MINUTES = 480  # VisitType.duration_minutes is at most 480: bounds the index scan
 FIRST_CHUNK_DAYS = 2
+PROVIDER_FIELDS = (
+    "id",
+    "public_id",
+    "clinic_id",
+    "first_name",
+    "last_name",
+    "credentials",
+    "active",
+)
 
 TIMES_OF_DAY: dict[str, tuple[time, time]] = {
     "morning": (time(0, 0), time(12, 0)),
@@ -171,6 +182,24 @@ def _ts(day: date, wall: time, tz) -> int:
     return int(datetime.combine(day, wall, tzinfo=tz).timestamp())
 
 
+def _epoch(value) -> int:
+    if isinstance(value, str):  # SQLite keeps UTC text: "2026-12-14 13:00:00[.ffffff]"
+        value = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+def _epoch_rows(queryset, key: str) -> list[tuple[int, int, int]]:
+    """(key, start, end) rows with the instants as epoch seconds. The hot path of a search
+    reads thousands of rows: this skips the ORM's per-value converters (one query, same SQL)."""
+    qs = queryset.values_list(key, "start", "end")
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(k, _epoch(a), _epoch(b)) for k, a, b in cursor.fetchall()]
+
+
 def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for s, e in sorted(intervals):
@@ -225,16 +254,27 @@ class Search:
     providers: list[Provider]
     location: Location | None
     required_kinds: list[int] = field(default_factory=list)
-    sessions: dict[int, list[WeeklySession]] = field(default_factory=dict)
+    # provider id -> weekday -> [(start time, end time, location id, from, to)]
+    sessions: dict[int, dict[int, list[tuple]]] = field(default_factory=dict)
     time_off: dict[int, list[AvailabilityException]] = field(default_factory=dict)
     extras: dict[int, list[AvailabilityException]] = field(default_factory=dict)
     closed: set[tuple[date, int | None]] = field(default_factory=set)
     locations: dict[int, Location] = field(default_factory=dict)
     resources: dict[tuple[int, int], list[Resource]] = field(default_factory=dict)
 
+    _instants: dict = field(default_factory=dict)
+
     @property
     def tz(self):
         return self.clinic.tz
+
+    def ts(self, day: date, wall: time) -> int:
+        """Epoch seconds of a clinic-local wall time on a date (cached)."""
+        key = (day, wall)
+        value = self._instants.get(key)
+        if value is None:
+            value = self._instants[key] = _ts(day, wall, self.clinic.tz)
+        return value
 
     @classmethod
     def load(
@@ -265,8 +305,18 @@ class Search:
         )
         if location is not None:
             sessions = sessions.filter(location_id=location.pk)
-        for s in sessions:
-            search.sessions.setdefault(s.provider_id, []).append(s)
+        for pid, weekday, start, end, loc, eff_from, eff_to in sessions.values_list(
+            "provider_id",
+            "weekday",
+            "start_time",
+            "end_time",
+            "location_id",
+            "effective_from",
+            "effective_to",
+        ):
+            search.sessions.setdefault(pid, {}).setdefault(weekday, []).append(
+                (start, end, loc, eff_from, eff_to)
+            )
         for x in exceptions:
             if x.kind == AvailabilityException.Kind.EXTRA:
                 if location is None or x.location_id == location.pk:
@@ -277,7 +327,9 @@ class Search:
             clinic_id=clinic.pk, active=True, date__gte=date_from, date__lte=date_to
         ).values_list("date", "location_id"):
             search.closed.add((day, loc))
-        location_ids = {s.location_id for rows in search.sessions.values() for s in rows}
+        location_ids = {
+            row[2] for days in search.sessions.values() for rows in days.values() for row in rows
+        }
         location_ids |= {x.location_id for rows in search.extras.values() for x in rows}
         search.locations = {
             loc.pk: loc for loc in Location.objects.filter(pk__in=location_ids, active=True)
@@ -294,26 +346,26 @@ class Search:
 
     def open_intervals(self, provider_id: int, day: date) -> list[tuple[int, int, int, int]]:
         """(start, end, location id, anchor) in epoch seconds, sorted, before appointments."""
-        tz = self.tz
-        weekday = day.weekday()
+        ts = self.ts
         opens: list[tuple[int, int, int, int]] = []
         clinic_closed = (day, None) in self.closed
-        for s in self.sessions.get(provider_id, ()):
-            if s.weekday != weekday or s.location_id not in self.locations:
+        days = self.sessions.get(provider_id)
+        for start, end, loc, eff_from, eff_to in days.get(day.weekday(), ()) if days else ():
+            if loc not in self.locations:
                 continue
-            if s.effective_from is not None and day < s.effective_from:
+            if eff_from is not None and day < eff_from:
                 continue
-            if s.effective_to is not None and day > s.effective_to:
+            if eff_to is not None and day > eff_to:
                 continue
-            if clinic_closed or (day, s.location_id) in self.closed:
+            if clinic_closed or (day, loc) in self.closed:
                 continue
-            a, b = _ts(day, s.start_time, tz), _ts(day, s.end_time, tz)
+            a, b = ts(day, start), ts(day, end)
             if b > a:
-                opens.append((a, b, s.location_id, a))
+                opens.append((a, b, loc, a))
         # An extra session is the admin's explicit choice: it opens even on a holiday.
         for x in self.extras.get(provider_id, ()):
             if x.start_date <= day <= x.end_date and x.location_id in self.locations:
-                a, b = _ts(day, x.start_time, tz), _ts(day, x.end_time, tz)
+                a, b = ts(day, x.start_time), ts(day, x.end_time)
                 if b > a:
                     opens.append((a, b, x.location_id, a))
         opens.sort()
@@ -322,7 +374,7 @@ class Search:
         return opens
 
     def _time_off(self, provider_id, day, opens):
-        tz = self.tz
+        ts = self.ts
         result = []
         for a, b, loc, anchor in opens:
             busy = []
@@ -332,11 +384,9 @@ class Search:
                 if x.location_id is not None and x.location_id != loc:
                     continue
                 if x.all_day:
-                    busy.append(
-                        (_ts(day, time.min, tz), _ts(day + timedelta(days=1), time.min, tz))
-                    )
+                    busy.append((ts(day, time.min), ts(day + timedelta(days=1), time.min)))
                 else:
-                    busy.append((_ts(day, x.start_time, tz), _ts(day, x.end_time, tz)))
+                    busy.append((ts(day, x.start_time), ts(day, x.end_time)))
             result.extend(_subtract([(a, b, loc, anchor)], _merge(busy)))
         return result
 
@@ -351,19 +401,25 @@ class Search:
         active appointments touching the days: ONE query on the (provider, start) index."""
         lo, hi = self.day_bounds(first, last)
         ids = provider_ids if provider_ids is not None else [p.pk for p in self.providers]
-        rows = Appointment.objects.filter(
-            provider_id__in=ids,
-            status__in=ACTIVE_STATUSES,
-            start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
-            start__lt=hi,
-            end__gt=lo,
-        ).values_list("provider_id", "start", "end")
+        rows = _epoch_rows(
+            Appointment.objects.filter(
+                provider_id__in=ids,
+                status__in=ACTIVE_STATUSES,
+                start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
+                start__lt=hi,
+                end__gt=lo,
+            ),
+            "provider_id",
+        )
+        days = list(_days(first, last))
+        day_starts = [self.ts(d, time.min) for d in days]
         busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
         counts: dict[tuple[int, date], int] = defaultdict(int)
-        tz = self.tz
         for pid, start, end in rows:
-            busy[pid].append((int(start.timestamp()), int(end.timestamp())))
-            counts[(pid, start.astimezone(tz).date())] += 1
+            busy[pid].append((start, end))
+            i = bisect_right(day_starts, start) - 1
+            if i >= 0:
+                counts[(pid, days[i])] += 1
         return {pid: _merge(v) for pid, v in busy.items()}, counts
 
     def resource_busy(self, first: date, last: date) -> dict[int, list[tuple[int, int]]]:
@@ -372,17 +428,20 @@ class Search:
             return {}
         lo, hi = self.day_bounds(first, last)
         ids = [r.pk for rows in self.resources.values() for r in rows]
-        rows = ResourceBooking.objects.filter(
-            resource_id__in=ids,
-            active=True,
-            appointment__status__in=ACTIVE_STATUSES,
-            start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
-            start__lt=hi,
-            end__gt=lo,
-        ).values_list("resource_id", "start", "end")
+        rows = _epoch_rows(
+            ResourceBooking.objects.filter(
+                resource_id__in=ids,
+                active=True,
+                appointment__status__in=ACTIVE_STATUSES,
+                start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
+                start__lt=hi,
+                end__gt=lo,
+            ),
+            "resource_id",
+        )
         busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for rid, start, end in rows:
-            busy[rid].append((int(start.timestamp()), int(end.timestamp())))
+            busy[rid].append((start, end))
         return {rid: _merge(v) for rid, v in busy.items()}
 
     def free_resources(self, loc: int, s: int, e: int, busy) -> tuple[Resource, ...] | None:
@@ -410,16 +469,15 @@ class Search:
     ):
         """(start, end, location id, resources) of the provider's open starts that day."""
         dur = self.duration
-        tz = self.tz
         found = []
         win = None
         if window is not None:
             win_end = (
-                _ts(day + timedelta(days=1), time.min, tz)
+                self.ts(day + timedelta(days=1), time.min)
                 if window[1] == time.max
-                else _ts(day, window[1], tz)
+                else self.ts(day, window[1])
             )
-            win = (_ts(day, window[0], tz), win_end)
+            win = (self.ts(day, window[0]), win_end)
         for a, b, loc, anchor in _subtract(self.open_intervals(provider_id, day), busy):
             lo = a if win is None else max(a, win[0])
             for s in _starts(lo, b - dur, anchor, now, exact=lo == a):
@@ -538,7 +596,7 @@ def _allowed_providers(*, clinic, rule, provider, visit_type) -> list[Provider]:
                 field="provider",
             )
         return [provider]
-    qs = Provider.objects.filter(clinic_id=clinic.pk, active=True)
+    qs = Provider.objects.filter(clinic_id=clinic.pk, active=True).only(*PROVIDER_FIELDS)
     if allowed:
         qs = qs.filter(pk__in=allowed)
     return list(qs)
