@@ -1,11 +1,12 @@
 from django.urls import path
 
-from medassist.records import views
+from medassist.records import export_views, views
 
 app_name = "records"
 urlpatterns = [
     path("patients/<uuid:id>/", views.chart, name="chart"),
     path("patients/<uuid:id>/history/", views.patient_history, name="patient_history"),
+    path("patients/<uuid:id>/summary.pdf", export_views.summary_pdf, name="summary_pdf"),
     path("patients/<uuid:id>/encounters/", views.encounters, name="encounters"),
     path("patients/<uuid:id>/encounters/new/", views.encounter_new, name="encounter_new"),
     path("patients/<uuid:id>/documents/", views.documents, name="documents"),
