@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import IntegerField, Q, QuerySet, Value
 
@@ -66,7 +67,7 @@ from medassist.scheduling.selectors import access_appointment
 class Ctx:
     """The request's user and where the server lives (for absolute URLs)."""
 
-    user: object
+    user: Any
     site_url: str = ""  # scheme://host
     base_url: str = ""  # scheme://host/fhir/r4
     identifiers: dict[str, list[dict]] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class Ctx:
         return self.user.clinic.tz  # type: ignore[attr-defined]
 
 
-Item = tuple[object, str]  # (row, key): key picks one measurement of a vitals set
+Item = tuple[Any, str]  # (row, key): key picks one measurement of a vitals set
 Filter = Callable[[str, Ctx], Q]
 
 
@@ -88,9 +89,9 @@ def _refs(value: str, kind: str) -> list[uuid.UUID]:
     return [u for u in (s.reference_id(v, kind) for v in s.split_or(value)) if u]
 
 
-def _token_in(field_name: str, mapping: dict[str, list[str]] | None = None) -> Filter:
+def _token_in(field_name: str, mapping: dict[str, list[Any]] | None = None) -> Filter:
     def build(value: str, ctx: Ctx) -> Q:
-        wanted: list[str] = []
+        wanted: list[Any] = []
         for v in s.split_or(value):
             code = s.token(v)[1]
             wanted.extend(mapping.get(code, []) if mapping is not None else [code])
@@ -163,14 +164,14 @@ class Source:
     """One table a FHIR type is read from."""
 
     model: type
-    render: Callable[[object, Ctx], dict]
+    render: Callable[[Any, Ctx], dict]
     permission: str
     clinic_field: str
     params: dict[str, Filter]
     related: tuple[str, ...] = ()
     order: tuple[str, ...] = ("-id",)
     item_type: str = ""  # records item type, read with access_item
-    patient_of: Callable[[object], Patient | None] = lambda obj: getattr(obj, "patient", None)
+    patient_of: Callable[[Any], Any] = lambda obj: getattr(obj, "patient", None)
 
     def allowed(self, user) -> bool:
         return can(user, self.permission)
@@ -248,17 +249,19 @@ class VitalsSource(Source):
 
     def filter(self, state, name: str, value: str, ctx: Ctx):
         if name == "_id":
-            pairs = [_split_vitals_id(v) for v in s.split_or(value)]
-            pairs = [p for p in pairs if p]
-            keys = tuple(k for k in state.keys if k in {k for _, k in pairs})
-            return VitalsQuery(state.qs.filter(public_id__in=[u for u, _ in pairs]), keys)
+            pairs = [p for p in (_split_vitals_id(v) for v in s.split_or(value)) if p is not None]
+            asked = {k for _, k in pairs}
+            return VitalsQuery(
+                state.qs.filter(public_id__in=[u for u, _ in pairs]),
+                tuple(k for k in state.keys if k in asked),
+            )
         if name == "code":
-            keys: set[str] = set()
+            coded: set[str] = set()
             for v in s.split_or(value):
                 system, code = s.token(v)
                 if system in (None, "", "http://loinc.org"):
-                    keys.update(VITALS_BY_LOINC.get(code, []))
-            return VitalsQuery(state.qs, tuple(k for k in state.keys if k in keys))
+                    coded.update(VITALS_BY_LOINC.get(code, []))
+            return VitalsQuery(state.qs, tuple(k for k in state.keys if k in coded))
         if name == "category":
             codes = {s.token(v)[1] for v in s.split_or(value)}
             return state if "vital-signs" in codes else VitalsQuery(state.qs, ())
@@ -567,7 +570,7 @@ TYPES: dict[str, list[Source]] = {
                 "date": _date("taken_at"),
                 "status": _token_in(
                     "entered_in_error",
-                    {"final": [False], "entered-in-error": [True]},  # type: ignore[dict-item]
+                    {"final": [False], "entered-in-error": [True]},
                 ),
                 "category": lambda value, ctx: Q(),
                 "encounter": _ref_in("appointment__encounter", "Encounter"),

@@ -49,7 +49,7 @@ def _authenticate(request: HttpRequest):
     if request.user.is_authenticated:
         if request.method not in SAFE:
             refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
-                request, None, (), {}
+                request, lambda r: HttpResponse(), (), {}
             )
             if refused is not None:
                 raise FhirError(

@@ -63,10 +63,11 @@ def allergy_to_fhir(allergy: Allergy) -> dict:
 
 
 def nka_to_fhir(nka: NoKnownAllergies) -> dict:
-    status = {
+    statuses: dict[str, str] = {
         NoKnownAllergies.Status.CURRENT: "active",
         NoKnownAllergies.Status.ENDED: "inactive",
-    }.get(nka.status)
+    }
+    status = statuses.get(str(nka.status))
     return finish(
         {
             "resourceType": "AllergyIntolerance",

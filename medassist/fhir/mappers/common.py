@@ -188,7 +188,7 @@ def concept_in(cc: dict | None, *, preferred: tuple[str, ...] = ()) -> tuple[str
     text = (cc.get("text") or "").strip()
     if known:
         key, c = known[0]
-        return key, (c.get("code") or "").strip(), text or (c.get("display") or "").strip()
+        return str(key), (c.get("code") or "").strip(), text or (c.get("display") or "").strip()
     display = text or next((c.get("display", "") for c in codings if c.get("display")), "")
     return CodeSystem.TEXT, "", display
 

@@ -23,6 +23,7 @@ CLASSES = {v: v for v in Encounter.Class.values}
 
 def encounter_to_fhir(encounter: Encounter) -> dict:
     e = encounter
+    provider = e.provider if e.provider_id else None
     return finish(
         {
             "resourceType": "Encounter",
@@ -38,10 +39,8 @@ def encounter_to_fhir(encounter: Encounter) -> dict:
             if e.type_display or e.type_code
             else [],
             "subject": ref("Patient", e.patient),
-            "participant": [
-                {"individual": ref("Practitioner", e.provider, e.provider.display_name)}
-            ]
-            if e.provider_id
+            "participant": [{"individual": ref("Practitioner", provider, provider.display_name)}]
+            if provider is not None
             else [],
             "appointment": [ref("Appointment", e.appointment)] if e.appointment_id else [],
             "period": {"start": instant(e.start), "end": instant(e.end)},

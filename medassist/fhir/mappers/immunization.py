@@ -46,8 +46,9 @@ def immunization_to_fhir(imm: Immunization) -> dict:
     notes = [i.note] if i.note else []
     if i.dose_quantity and dose is None:
         notes.append(f"Dose: {i.dose_quantity}")
+    performer = i.performer if i.performer_id else None
     performer_name = i.performer_text or (
-        (i.performer.get_full_name() or i.performer.username) if i.performer_id else ""
+        (performer.get_full_name() or performer.username) if performer is not None else ""
     )
     return finish(
         {

@@ -26,8 +26,9 @@ STATUSES = {v: v for v in MedicationStatement.Status.values if v != "entered-in-
 def medication_to_fhir(med: MedicationStatement) -> dict:
     m = med
     source = None
-    if m.prescriber_id:
-        source = ref("Practitioner", m.prescriber, m.prescriber.display_name)
+    prescriber = m.prescriber if m.prescriber_id else None
+    if prescriber is not None:
+        source = ref("Practitioner", prescriber, prescriber.display_name)
     elif m.prescriber_text:
         source = {"display": m.prescriber_text}
     dosage = {
