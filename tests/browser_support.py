@@ -26,7 +26,12 @@ ARGS = [
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from django.urls import get_resolver
     from playwright.sync_api import sync_playwright
+
+    # Import every view now: the live server's first request would otherwise do it, and on a
+    # busy two-core machine that can outlast a page's load timeout.
+    get_resolver().resolve("/")
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -38,6 +43,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
     context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(30_000)
     pg = context.new_page()
     yield pg
     context.close()
