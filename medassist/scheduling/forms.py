@@ -183,3 +183,99 @@ class CancelForm(forms.Form):
             "max_length": "The reason is limited to 500 characters.",
         },
     )
+
+
+class CalendarForm(forms.Form):
+    """The calendar's state, all in the URL: ?view=day|week&date=&provider=&room=&move=."""
+
+    view = forms.ChoiceField(
+        required=False, choices=[("day", "Day"), ("week", "Week")], initial="day"
+    )
+    date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Write the date as YYYY-MM-DD."},
+    )
+    provider = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All providers",
+        label_from=lambda p: p.display_name,
+        error_messages={"invalid_choice": "There is no such provider in this clinic."},
+    )
+    room = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="By provider",
+        label_from=lambda r: f"{r.name} ({r.location.name})",
+        error_messages={"invalid_choice": "There is no such room in this clinic."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from medassist.practice.selectors import room_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_list(user=user, active_only=False)
+        self.fields["room"].queryset = room_list(user=user)
+
+    def clean_date(self):
+        return sane_date(self.cleaned_data.get("date"))
+
+    def value(self, name: str):
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+
+class MoveForm(forms.Form):
+    """Move a booked visit: a new date and time, optionally another provider."""
+
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        error_messages={
+            "required": "Choose the new date.",
+            "invalid": "Write the date as YYYY-MM-DD.",
+        },
+    )
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+        input_formats=["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p"],
+        error_messages={
+            "required": "Choose the new start time.",
+            "invalid": "Write the time as HH:MM (24-hour), e.g. 09:30.",
+        },
+    )
+    provider = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        label_from=lambda p: p.display_name,
+        empty_label="Same provider",
+        error_messages={"invalid_choice": "That provider is not taking appointments here."},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(),
+        error_messages={"max_length": "The reason is limited to 500 characters."},
+    )
+    scope = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("this", "This visit only"),
+            ("following", "This and following visits"),
+            ("all", "All visits of the series"),
+        ],
+        initial="this",
+    )
+    double_book = forms.BooleanField(required=False, label="Double-book if the time is taken")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = provider_list(user=user)
+
+    def clean_date(self):
+        return sane_date(self.cleaned_data.get("date"))
+
+    def start_in(self, tz) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=tz)

@@ -79,6 +79,20 @@ def day_schedule(*, user, day: date, provider=None, location=None) -> list[Appoi
     return _listed(user, list(qs), "day_schedule")
 
 
+def calendar_appointments(
+    *, user, start: datetime, end: datetime, provider=None, room=None
+) -> list[Appointment]:
+    """Every visit that starts in [start, end) for one provider or one room (or the whole
+    clinic), in one query with its related rows."""
+    require(user, "schedule.view")
+    qs = appointments_between(user=user, start=start, end=end)
+    if provider is not None:
+        qs = qs.filter(provider=provider)
+    if room is not None:
+        qs = qs.filter(room=room)
+    return _listed(user, list(qs), "calendar")
+
+
 def flow_board(*, user, day: date | None = None) -> list[Appointment]:
     """Today's visits still in front of the clinic: booked, arrived, roomed, with provider."""
     require(user, "board.view")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,19 +20,30 @@ from medassist.core.web import form_errors, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.practice.roles import can
 from medassist.practice.selectors import provider_list
+from medassist.scheduling import calendar as cal
 from medassist.scheduling.forms import (
     BookForm,
+    CalendarForm,
     CancelForm,
     DayForm,
+    MoveForm,
     local_time_exists,
     parse_start_param,
 )
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
-from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
+from medassist.scheduling.selectors import (
+    access_appointment,
+    calendar_appointments,
+    clinic_day_bounds,
+    clinic_today,
+    day_schedule,
+)
 from medassist.scheduling.services import (
     appointment_book,
     appointment_cancel,
     appointment_no_show,
+    appointment_reschedule,
+    series_reschedule,
 )
 
 SLOT_MINUTES = 15
@@ -319,6 +331,9 @@ def book(request: HttpRequest) -> HttpResponse:
                         f"Booked {picked.display_name} with {appt.provider.display_name} "
                         f"on {start:%a %b %d} at {start:%H:%M}.",
                     )
+                    back_to = safe_next(request)
+                    if back_to.startswith(reverse("scheduling:calendar")):
+                        return redirect(back_to)  # the calendar stays on its date and provider
                     return redirect(day_url(data["date"], provider=appt.provider))
         else:
             picked = _picked_patient(user, form.data.get("patient"))
@@ -355,6 +370,7 @@ def _render_appointment(
     appt: Appointment,
     *,
     cancel_form: CancelForm | None = None,
+    move_form: MoveForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -378,7 +394,14 @@ def _render_appointment(
         in (Status.ARRIVED, Status.ROOMED, Status.WITH_PROVIDER, Status.CHECKED_OUT),
         "start_visit": can(user, "appointment.start_visit") and Status.WITH_PROVIDER in allowed,
         "check_out": can(user, "appointment.check_out") and Status.CHECKED_OUT in allowed,
+        "move": can(user, "appointment.reschedule") and appt.status == Status.BOOKED,
     }
+    if move_form is None:
+        local = appt.start.astimezone(user.clinic.tz)
+        move_form = MoveForm(
+            initial={"date": local.date(), "time": local.time(), "scope": "this"}, user=user
+        )
+    moves = list(appt.moves.select_related("by", "from_provider", "to_provider"))
     return render(
         request,
         "scheduling/appointment.html",
@@ -388,6 +411,12 @@ def _render_appointment(
             "history": history,
             "actions": actions,
             "cancel_form": cancel_form or CancelForm(),
+            "move_form": move_form,
+            "moves": moves,
+            "can_double_book": can(user, "appointment.double_book"),
+            "calendar_url": calendar_url(
+                "day", appt.start.astimezone(user.clinic.tz).date(), provider=appt.provider
+            ),
             "error": error,
             "back": back,
             "here": request.path + ("?" + urlencode({"next": back})),
@@ -437,3 +466,241 @@ def no_show(request: HttpRequest, id) -> HttpResponse:
         return _render_appointment(request, appt, error=exc.message, status=exc.status)
     messages.success(request, f"Marked {appt.patient.display_name} as a no-show.")
     return redirect(safe_next(request) or appointment_day_url(appt, request.user.clinic.tz))
+
+
+# ---------------------------------------------------------------------------- moving a visit
+
+
+@staff_view("appointment.reschedule")
+@require_POST
+def move(request: HttpRequest, id) -> HttpResponse:
+    """Move a booked visit (from its page's Move form, or a "Move here" click on the calendar).
+    Afterwards the screen it came from is shown again, on the same date and provider."""
+    user = request.user
+    tz = user.clinic.tz
+    appt = access_appointment(user=user, id=id)
+    form = MoveForm(request.POST, user=user)
+    from_calendar = request.POST.get("from") == "calendar"
+    back = safe_next(request)
+
+    def refused(message: str, status: int) -> HttpResponse:
+        if from_calendar and back:
+            messages.error(request, message)
+            return redirect(back)
+        appt.refresh_from_db()
+        return _render_appointment(request, appt, move_form=form, status=status)
+
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return refused(first, 422)
+    start = form.start_in(tz)
+    data = form.cleaned_data
+    if not local_time_exists(start):
+        form.add_error(
+            "time",
+            f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
+            "(the clocks move forward); choose another time.",
+        )
+        return refused(form.errors["time"][0], 422)
+    try:
+        if data.get("scope") in ("following", "all") and appt.series_id is not None:
+            series_reschedule(
+                actor=user,
+                appointment=appt,
+                start=start,
+                scope=data["scope"],
+                reason=data["reason"],
+            )
+        else:
+            appointment_reschedule(
+                actor=user,
+                appointment=appt,
+                start=start,
+                provider=data.get("provider"),
+                reason=data["reason"],
+                double_book=data.get("double_book", False),
+            )
+    except ApplicationError as exc:
+        if exc.field in ("start", "provider", "reason") and not from_calendar:
+            form.add_error("time" if exc.field == "start" else exc.field, exc.message)
+        elif not from_calendar:
+            form.add_error(None, exc.message)
+        return refused(exc.message, exc.status)
+    appt.refresh_from_db()
+    local = appt.start.astimezone(tz)
+    messages.success(
+        request,
+        f"Moved {appt.patient.display_name} to {local:%a %b %d} at {local:%H:%M} "
+        f"with {appt.provider.display_name}.",
+    )
+    return redirect(back or calendar_url("day", local.date(), provider=appt.provider))
+
+
+# ---------------------------------------------------------------------------- calendar
+
+
+def calendar_url(view: str, day: date, *, provider=None, room=None, by: str = "", move=None) -> str:
+    params = {"view": view, "date": day.isoformat()}
+    if by:
+        params["by"] = by
+    if provider is not None:
+        params["provider"] = str(provider.public_id)
+    if room is not None:
+        params["room"] = str(room.public_id)
+    if move is not None:
+        params["move"] = str(move.public_id)
+    return f"{reverse('scheduling:calendar')}?{urlencode(params)}"
+
+
+def _moving(user, raw: str):
+    """The booked visit being moved (?move=), when the user may move it."""
+    if not raw or not can(user, "appointment.reschedule"):
+        return None
+    try:
+        appt = access_appointment(user=user, id=raw, audit=False)
+    except (NotFound, ValueError, ValidationError):
+        return None
+    return appt if appt.status == Status.BOOKED else None
+
+
+@staff_view("schedule.view")
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Day (columns: providers or rooms) and week (columns: days of one provider or room)
+    calendars. One query for the visits shown, whatever their number."""
+    user = request.user
+    clinic = user.clinic
+    tz = clinic.tz
+    today = clinic_today(clinic)
+    form = CalendarForm(request.GET, user=user)
+    view = form.value("view") or "day"
+    by = "room" if request.GET.get("by") == "room" or form.value("room") else "provider"
+    shown = form.value("date") or today
+    provider = form.value("provider") if by == "provider" else None
+    room = form.value("room") if by == "room" else None
+    moving = _moving(user, request.GET.get("move", ""))
+    note = ""
+
+    if view == "week":
+        if provider is None and room is None:
+            if by == "room":
+                from medassist.practice.selectors import room_list
+
+                room = room_list(user=user).first()
+            else:
+                provider = provider_list(user=user).order_by("last_name", "first_name").first()
+            note = "The week view shows one provider or one room; change it above."
+        monday, days = cal.week_of(shown)
+        start, _ = clinic_day_bounds(clinic, days[0])
+        _, end = clinic_day_bounds(clinic, days[-1])
+        appointments = calendar_appointments(
+            user=user, start=start, end=end, provider=provider, room=room
+        )
+        columns = [
+            cal.Column(key=d, label=f"{d:%a %b} {d.day}", day=d, provider=provider, room=room)
+            for d in days
+        ]
+
+        def key_of(a):
+            return a.start.astimezone(tz).date()
+
+        step = timedelta(days=7)
+        title = f"Week of {monday:%B} {monday.day}, {monday.year}"
+    else:
+        start, end = clinic_day_bounds(clinic, shown)
+        appointments = calendar_appointments(
+            user=user, start=start, end=end, provider=provider, room=room
+        )
+        if by == "room":
+            from medassist.practice.selectors import room_list
+
+            rooms = [room] if room is not None else list(room_list(user=user))
+            columns = [
+                cal.Column(key=r.pk, label=r.name, day=shown, room=r, public_id=str(r.public_id))
+                for r in rooms
+            ]
+
+            def key_of(a):
+                return a.room_id
+
+        else:
+            providers = (
+                [provider] if provider is not None else _columns(user, None, None, appointments)
+            )
+            columns = [
+                cal.Column(
+                    key=p.pk, label=p.display_name, day=shown, provider=p,
+                    public_id=str(p.public_id),
+                )
+                for p in providers
+            ]  # fmt: skip
+
+            def key_of(a):
+                return a.provider_id
+
+        step = timedelta(days=1)
+        title = f"{shown:%A, %B} {shown.day}, {shown.year}"
+
+    rows = cal.build(
+        columns=columns, appointments=appointments, key_of=key_of, tz=tz, now=timezone.now()
+    )
+
+    def url(day, **extra):
+        return calendar_url(
+            extra.get("view", view), day, provider=provider, room=room,
+            by=by if by == "room" else "", move=extra.get("move", moving),
+        )  # fmt: skip
+
+    here = url(shown, move=None)
+    can_book = can(user, "appointment.book") and moving is None
+    can_move = can(user, "appointment.reschedule")
+    book = reverse("scheduling:book")
+    for row in rows:
+        for cell in row.cells:
+            cell.book_url = ""
+            if can_book and not cell.blocks and not cell.busy and not cell.past:
+                who = cell.column.provider
+                if who is not None:
+                    params = {
+                        "provider": str(who.public_id),
+                        "start": f"{cell.column.day.isoformat()}T{cell.label}",
+                        "next": here,
+                    }
+                    cell.book_url = f"{book}?{urlencode(params)}"
+            for block in cell.blocks:
+                a = block["appt"]
+                block["url"] = (
+                    reverse("scheduling:appointment", args=[a.public_id])
+                    + "?"
+                    + urlencode({"next": here})
+                )
+                block["move_url"] = (
+                    url(shown, move=a) if can_move and a.status == Status.BOOKED else ""
+                )
+    return render(
+        request,
+        "scheduling/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "by": by,
+            "title": title,
+            "day": shown,
+            "is_today": shown == today,
+            "clinic_tz": tz,
+            "provider": provider,
+            "room": room,
+            "columns": columns,
+            "rows": rows,
+            "appointments": appointments,
+            "moving": moving,
+            "note": note,
+            "here": here,
+            "prev_url": url(shown - step),
+            "next_url": url(shown + step),
+            "today_url": url(today),
+            "day_view_url": url(shown, view="day"),
+            "week_view_url": url(shown, view="week"),
+            "cancel_move_url": here,
+            "active_count": sum(1 for a in appointments if a.status in ACTIVE_STATUSES),
+        },
+    )
