@@ -46,6 +46,7 @@ STEP_MINUTES = 15
 MAX_RANGE_DAYS = 366
 MAX_VISIT_MINUTES = 480  # VisitType.duration_minutes is at most 480: bounds the index scan
 FIRST_CHUNK_DAYS = 2
+FEW = 5  # up to this many providers, queries name them; more, they filter by clinic
 PROVIDER_FIELDS = (
     "id",
     "public_id",
@@ -190,14 +191,27 @@ def _epoch(value) -> int:
     return int(value.timestamp())
 
 
-def _epoch_rows(queryset, key: str) -> list[tuple[int, int, int]]:
-    """(key, start, end) rows with the instants as epoch seconds. The hot path of a search
-    reads thousands of rows: this skips the ORM's per-value converters (one query, same SQL)."""
-    qs = queryset.values_list(key, "start", "end")
+def _raw_values(queryset, *fields) -> list[tuple]:
+    """values_list rows as the database driver returns them (no per-value ORM converters)."""
+    qs = queryset.values_list(*fields)
     sql, params = qs.query.sql_with_params()
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(k, _epoch(a), _epoch(b)) for k, a, b in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def _as_time(value):
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _epoch_rows(queryset, key: str) -> list[tuple[int, int, int]]:
+    """(key, start, end) rows with the instants as epoch seconds. The hot path of a search
+    reads thousands of rows: this skips the ORM's per-value converters (one query, same SQL)."""
+    return [(k, _epoch(a), _epoch(b)) for k, a, b in _raw_values(queryset, key, "start", "end")]
 
 
 def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -295,17 +309,20 @@ class Search:
             location=location,
             required_kinds=required_kinds,
         )
-        ids = [p.pk for p in providers]
-        sessions = WeeklySession.objects.filter(provider_id__in=ids, active=True).filter(
+        ids = {p.pk for p in providers}
+        # Many providers: filter by clinic and keep the wanted ones in Python (no long IN list).
+        by = {"provider_id__in": ids} if len(ids) <= FEW else {"clinic_id": clinic.pk}
+        sessions = WeeklySession.objects.filter(active=True, **by).filter(
             Q(effective_from__isnull=True) | Q(effective_from__lte=date_to),
             Q(effective_to__isnull=True) | Q(effective_to__gte=date_from),
         )
         exceptions = AvailabilityException.objects.filter(
-            provider_id__in=ids, active=True, start_date__lte=date_to, end_date__gte=date_from
+            active=True, start_date__lte=date_to, end_date__gte=date_from, **by
         )
         if location is not None:
             sessions = sessions.filter(location_id=location.pk)
-        for pid, weekday, start, end, loc, eff_from, eff_to in sessions.values_list(
+        for pid, weekday, start, end, loc, eff_from, eff_to in _raw_values(
+            sessions,
             "provider_id",
             "weekday",
             "start_time",
@@ -314,10 +331,14 @@ class Search:
             "effective_from",
             "effective_to",
         ):
+            if pid not in ids:
+                continue
             search.sessions.setdefault(pid, {}).setdefault(weekday, []).append(
-                (start, end, loc, eff_from, eff_to)
+                (_as_time(start), _as_time(end), loc, _as_date(eff_from), _as_date(eff_to))
             )
         for x in exceptions:
+            if x.provider_id not in ids:
+                continue
             if x.kind == AvailabilityException.Kind.EXTRA:
                 if location is None or x.location_id == location.pk:
                     search.extras.setdefault(x.provider_id, []).append(x)
@@ -400,11 +421,14 @@ class Search:
         """{provider id: sorted [(start, end)]} and {(provider id, local date): count} of the
         active appointments touching the days: ONE query on the (provider, start) index."""
         lo, hi = self.day_bounds(first, last)
-        ids = provider_ids if provider_ids is not None else [p.pk for p in self.providers]
+        ids = set(provider_ids if provider_ids is not None else (p.pk for p in self.providers))
+        # Few providers: the (provider, start) index; many: the (clinic, start) index and keep
+        # the wanted providers in Python. Either way ONE query per chunk.
+        by = {"provider_id__in": ids} if len(ids) <= FEW else {"clinic_id": self.clinic.pk}
         rows = _epoch_rows(
             Appointment.objects.filter(
-                provider_id__in=ids,
                 status__in=ACTIVE_STATUSES,
+                **by,
                 start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
                 start__lt=hi,
                 end__gt=lo,
@@ -416,6 +440,8 @@ class Search:
         busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
         counts: dict[tuple[int, date], int] = defaultdict(int)
         for pid, start, end in rows:
+            if pid not in ids:
+                continue
             busy[pid].append((start, end))
             i = bisect_right(day_starts, start) - 1
             if i >= 0:
