@@ -434,11 +434,11 @@ def main() -> int:
             )
             rng = random.Random(20261127)
             w = build(size, args.profile, rng)
-            times, queries, first, cpu = measure(w, args.rounds, rng)
+            times, queries, first, cpu_ms = measure(w, args.rounds, rng)
             everything = report(times, queries)
             print(
-                f"CPU time of this process per search: p50 {statistics.median(cpu):.1f} ms, "
-                f"p95 {percentile(cpu, 95):.1f} ms (SQLite: all the work; PostgreSQL: "
+                f"CPU time of this process per search: p50 {statistics.median(cpu_ms):.1f} ms, "
+                f"p95 {percentile(cpu_ms, 95):.1f} ms (SQLite: all the work; PostgreSQL: "
                 f"without the server's); load average after {os.getloadavg()[0]:.2f}"
             )
             print(f"first slot found on day +{min(first)} … +{max(first)} of the window")
@@ -447,8 +447,8 @@ def main() -> int:
                     size,
                     statistics.median(everything),
                     percentile(everything, 95),
-                    statistics.median(cpu),
-                    percentile(cpu, 95),
+                    statistics.median(cpu_ms),
+                    percentile(cpu_ms, 95),
                 )
             )
         finally:
