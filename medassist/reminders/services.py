@@ -126,12 +126,13 @@ def _reminder_context(appt: Appointment) -> dict:
 
 
 @transaction.atomic
-def reminders_plan(*, now: datetime) -> int:
+def reminders_plan(*, now: datetime, clinic: Clinic | None = None) -> int:
     """Plan the reminders of every booked visit ahead that lacks them. A reminder whose time
     came before the visit was booked is skipped; one missed while the worker was down is sent
     at once. Returns how many were planned."""
     planned = 0
-    for clinic in Clinic.objects.all():
+    clinics = [clinic] if clinic is not None else Clinic.objects.all()
+    for clinic in clinics:  # noqa: B020 - one clinic or all
         rules = ensure_default_rules(clinic)
         if not rules:
             continue

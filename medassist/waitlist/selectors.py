@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 from medassist.audit.services import audit_patients_listed
 from medassist.core.access import get_scoped
 from medassist.practice.roles import require
-from medassist.waitlist.models import Recall, SlotOffer, WaitlistEntry
+from medassist.waitlist.models import Recall, WaitlistEntry
 
 _ENTRY_RELATED = ("patient", "visit_type", "provider", "location")
 OPEN_ENTRY = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
@@ -42,13 +42,9 @@ def entry_list(*, user, include_closed: bool = False, limit: int = 300) -> list[
     qs = WaitlistEntry.objects.filter(clinic_id=user.clinic_id)
     if not include_closed:
         qs = qs.filter(status__in=OPEN_ENTRY)
-    qs = qs.select_related(*_ENTRY_RELATED).prefetch_related("offers")
+    qs = qs.select_related(*_ENTRY_RELATED)
     rows = list(qs.order_by("priority", "created_at", "id")[:limit])
     return _listed(user, rows, "waitlist.WaitlistEntry", "waitlist")
-
-
-def open_offers(entry: WaitlistEntry) -> list[SlotOffer]:
-    return [o for o in entry.offers.all() if o.status == SlotOffer.Status.OFFERED]
 
 
 def access_recall(*, user, id) -> Recall:
