@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from medassist.core.errors import ApplicationError
@@ -44,12 +47,32 @@ class CsrfFailed(Exception):
     pass
 
 
+class MalformedJson(ValueError):
+    pass
+
+
+class JsonParser(Parser):
+    """JSON bodies; a body that is not JSON says where it went wrong."""
+
+    def parse_body(self, request: HttpRequest):
+        try:
+            return json.loads(request.body)
+        except UnicodeDecodeError as exc:
+            raise MalformedJson("The request body is not UTF-8 text.") from exc
+        except json.JSONDecodeError as exc:
+            raise MalformedJson(
+                f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                f"column {exc.colno}."
+            ) from exc
+
+
 api = NinjaAPI(
     title="medassist API",
     version="1",
     description="The same operations as the screens, through the same services.",
     auth=[TokenAuth(), LoggedInSession()],
     urls_namespace="api",
+    parser=JsonParser(),
 )
 
 
@@ -104,6 +127,10 @@ def csrf_failed(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, MalformedJson):
+        return api.create_response(
+            request, {"code": "malformed_json", "message": str(exc.__cause__)}, status=400
+        )
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
     )

@@ -47,7 +47,8 @@ def test_malformed_json_is_refused_with_a_clear_message(front_desk):
     # when
     response = api.post("/api/patients", raw='{"first_name": "Lena", ')
     # then
-    _refused(response, 400, "http_error", says="Cannot parse request body")
+    _refused(response, 400, "malformed_json", says="The request body is not valid JSON")
+    assert "line 1, column" in response.json()["message"]
     assert snapshot() == before
 
 
