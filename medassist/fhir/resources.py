@@ -333,6 +333,34 @@ def _split_vitals_id(rid: str) -> tuple[uuid.UUID, str] | None:
     return pid, key
 
 
+def _patient_identifier(value: str, ctx: Ctx) -> Q:
+    """Our MRN (with our system or none), or an identifier an importer recorded."""
+    from medassist.fhir.mappers.patient import mrn_system
+
+    ours = mrn_system(ctx.user.clinic)
+    q = Q(pk__in=[])
+    for v in s.split_or(value):
+        system, code = s.token(v)
+        if system in (None, "", ours):
+            q |= Q(mrn=code.upper())
+        if system != ours:
+            q |= Q(public_id__in=_source_identifier_ids(ctx, system, code))
+    return q
+
+
+def _source_identifier_ids(ctx: Ctx, system: str | None, value: str):
+    try:
+        from medassist.fhir.models import SourceIdentifier
+    except ImportError:
+        return []
+    rows = SourceIdentifier.objects.filter(
+        clinic_id=ctx.user.clinic_id, resource_type="Patient", value=value
+    )
+    if system is not None:
+        rows = rows.filter(system=system)
+    return rows.values("object_public_id")
+
+
 def _patient_params(path: str = "patient") -> dict[str, Filter]:
     return {"patient": _ref_in(path, "Patient"), "subject": _ref_in(path, "Patient")}
 
@@ -349,9 +377,7 @@ TYPES: dict[str, list[Source]] = {
             order=("last_name_key", "first_name_key", "date_of_birth", "id"),
             patient_of=lambda obj: obj,
             params={
-                "identifier": lambda value, ctx: Q(
-                    mrn__in=[s.token(v)[1].upper() for v in s.split_or(value)]
-                ),
+                "identifier": _patient_identifier,
                 "name": _name_starts("last_name_key", "first_name_key"),
                 "family": _name_starts("last_name_key"),
                 "given": _name_starts("first_name_key"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig
@@ -18,13 +19,14 @@ from medassist.core.errors import ApplicationError
 from medassist.core.middleware import client_address
 from medassist.fhir import server
 from medassist.fhir.capability import capability_statement
-from medassist.fhir.errors import FhirError
+from medassist.fhir.errors import FhirError, operation_outcome
 from medassist.fhir.resources import Ctx
 from medassist.fhir.writers import Resolver
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
 SAFE = ("GET", "HEAD", "OPTIONS")
+logger = logging.getLogger(__name__)
 
 
 def fhir_response(result: server.Result) -> HttpResponse:
@@ -100,6 +102,14 @@ def fhir_endpoint(methods: tuple[str, ...], *, public: bool = False) -> Callable
             except ApplicationError as exc:
                 err = FhirError.from_application(exc)
                 result = server.Result(err.status, err.outcome())
+            except Exception:  # a bug: still an OperationOutcome, and the details in the log
+                logger.exception("FHIR request failed: %s %s", request.method, request.path)
+                result = server.Result(
+                    500,
+                    operation_outcome(
+                        "The server failed to process this request.", code="exception"
+                    ),
+                )
             finally:
                 context.reset(token)
             if result.status >= 400 and transaction.get_connection().in_atomic_block:

@@ -232,3 +232,52 @@ def test_session_writes_need_the_csrf_token(physician, patient):
     assert response.status_code == 403
     r4b(response.json())
     assert data_counts() == before
+
+
+def test_a_body_too_large_is_413(fhir_as, physician, settings):
+    # given
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    before = data_counts()
+    # when
+    response = fhir_as(physician).post(
+        "/", raw='{"resourceType": "Bundle", "x": "' + "a" * 2000 + '"}'
+    )
+    # then
+    outcome(response, 413)
+    assert data_counts() == before
+
+
+def test_an_observation_with_components_is_refused(fhir_as, physician, patient):
+    # given
+    body = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}], "text": "BP"},
+        "subject": {"reference": f"Patient/{patient.public_id}"},
+        "effectiveDateTime": "2024-01-01T10:00:00Z",
+        "component": [
+            {
+                "code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]},
+                "valueQuantity": {"value": 120, "unit": "mm[Hg]"},
+            }
+        ],
+    }
+    # when
+    response = fhir_as(physician).post("/Observation", body)
+    # then
+    outcome(response, 422)
+
+
+def test_a_server_bug_is_still_an_operation_outcome(fhir_as, physician, patient, monkeypatch):
+    # given
+    from medassist.fhir import server
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server, "read", broken)
+    # when
+    response = fhir_as(physician).get(f"/Patient/{patient.public_id}")
+    # then
+    issue = outcome(response, 500, "exception")
+    assert "boom" not in issue["diagnostics"]

@@ -79,6 +79,16 @@ def test_patient_carries_importer_identifiers(fhir_as, front_desk, patient, clin
         "system": "https://github.com/synthetichealth/synthea",
         "value": "abc-123",
     }
+    api = fhir_as(front_desk)
+    found = api.get(
+        "/Patient", {"identifier": "https://github.com/synthetichealth/synthea|abc-123"}
+    )
+    assert [e["resource"]["id"] for e in found.data["entry"]] == [str(patient.public_id)]
+    assert api.get("/Patient", {"identifier": "http://other.example|abc-123"}).data["total"] == 0
+    mrn = api.get(
+        "/Patient", {"identifier": f"urn:medassist:clinic:{clinic.public_id}:mrn|{patient.mrn}"}
+    )
+    assert mrn.data["total"] == 1
 
 
 def test_update_patient_changes_demographics(fhir_as, front_desk, patient):

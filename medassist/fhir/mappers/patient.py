@@ -118,7 +118,7 @@ def patient_to_fhir(patient, *, identifiers: list[dict] | None = None) -> dict:
             "telecom": telecom,
             "gender": GENDER.get(p.sex, "unknown"),
             "birthDate": date(p.date_of_birth),
-            "address": [address],
+            "address": [address] if any(v for k, v in address.items() if k != "use") else [],
             "contact": contact,
             "communication": [{"language": {"text": p.preferred_language}, "preferred": True}]
             if p.preferred_language
