@@ -9,7 +9,7 @@ import pytest
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Payer, Provider, Room, VisitType
 from tests import factories
-from tests.api.conftest import Api, snapshot
+from tests.api.conftest import Api, snapshot, today_at
 
 GOOD_PATIENT = {
     "first_name": "Lena",
@@ -249,7 +249,7 @@ def test_a_start_time_that_is_not_an_iso_time_is_refused(
 
 def test_booking_a_past_date_is_refused(front_desk, patient, provider):
     api = Api(front_desk)
-    yesterday = factories.next_slot(patient.clinic) - timedelta(days=1)
+    yesterday = today_at(patient.clinic, 9 * 60) - timedelta(days=1)  # 9:00 the day before
     before = snapshot()
     response = api.post("/api/appointments", _booking(patient, provider, yesterday))
     _refused(response, 422, "validation_failed", field="start", says="past date")
