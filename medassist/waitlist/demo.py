@@ -4,7 +4,7 @@ visit, and recalls due, some overdue, some already called."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -25,9 +25,9 @@ RECALL_REASONS = [
 
 
 @transaction.atomic
-def waitlist_demo(clinic: Clinic, *, seed: int = 11) -> dict:
+def waitlist_demo(clinic: Clinic, *, now: datetime | None = None, seed: int = 11) -> dict:
     """Loads the demo reminders, then 6 waitlist entries and 10 recalls."""
-    done = reminders_demo(clinic)
+    done = reminders_demo(clinic, now=now)
     rng = random.Random(seed)
     desk = User.objects.filter(clinic=clinic, role=Role.FRONT_DESK, is_active=True).first()
     if desk is None:

@@ -25,6 +25,7 @@ from medassist.core.demodata.setup import write_columns
 from medassist.core.errors import Conflict
 from medassist.patients.models import Coverage, Patient
 from medassist.practice.models import Clinic, User
+from medassist.waitlist.demo import waitlist_demo
 
 SEED = 20260611
 CLINIC_NAME = setup.CLINIC_NAME
@@ -85,6 +86,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     schedule.build()
     done = schedule.save()
     availability_demo(practice.clinic)
+    waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     _confirmations(schedule.visits)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
