@@ -6,7 +6,7 @@ from __future__ import annotations
 from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_fhir
 from medassist.fhir.mappers.appointment import appointment_to_fhir
 from medassist.fhir.mappers.condition import condition_to_fhir
-from medassist.fhir.mappers.document_reference import document_to_fhir
+from medassist.fhir.mappers.document_reference import document_to_fhir, note_to_fhir
 from medassist.fhir.mappers.encounter import encounter_to_fhir
 from medassist.fhir.mappers.immunization import immunization_to_fhir
 from medassist.fhir.mappers.location import location_to_fhir
@@ -19,6 +19,7 @@ from medassist.fhir.mappers.observation import (
 from medassist.fhir.mappers.organization import organization_to_fhir
 from medassist.fhir.mappers.patient import patient_to_fhir, source_identifiers
 from medassist.fhir.mappers.practitioner import practitioner_to_fhir
+from medassist.fhir.mappers.procedure import procedure_to_fhir
 from medassist.intake.models import Vitals
 from medassist.practice.models import Location, Provider
 from medassist.practice.roles import can
@@ -29,8 +30,10 @@ from medassist.records.models import (
     Immunization,
     MedicationStatement,
     NoKnownAllergies,
+    Note,
     Observation,
     Problem,
+    Procedure,
 )
 from medassist.scheduling.models import Appointment
 
@@ -111,6 +114,12 @@ def patient_everything(ctx, patient) -> list[dict]:
             Observation.objects.filter(patient=patient).select_related("encounter"), patient
         )
     ]
+    out += [
+        procedure_to_fhir(p)
+        for p in _with_patient(
+            Procedure.objects.filter(patient=patient).select_related("encounter"), patient
+        )
+    ]
     if can(ctx.user, "vitals.view"):
         vitals = _with_patient(
             Vitals.objects.filter(patient=patient).select_related("appointment__encounter"),
@@ -121,6 +130,15 @@ def patient_everything(ctx, patient) -> list[dict]:
         document_to_fhir(d, base_url=ctx.site_url)
         for d in _with_patient(
             Document.objects.filter(patient=patient).select_related("encounter"), patient
+        )
+    ]
+    out += [
+        note_to_fhir(n)
+        for n in _with_patient(
+            Note.objects.filter(patient=patient).select_related(
+                "encounter", "author", "signed_by", "amends"
+            ),
+            patient,
         )
     ]
     return out

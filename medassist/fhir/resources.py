@@ -24,7 +24,7 @@ from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_f
 from medassist.fhir.mappers.appointment import STATUS_IN, appointment_to_fhir
 from medassist.fhir.mappers.common import URI_TO_SYSTEM
 from medassist.fhir.mappers.condition import condition_to_fhir
-from medassist.fhir.mappers.document_reference import document_to_fhir
+from medassist.fhir.mappers.document_reference import document_to_fhir, note_to_fhir
 from medassist.fhir.mappers.encounter import encounter_to_fhir
 from medassist.fhir.mappers.immunization import immunization_to_fhir
 from medassist.fhir.mappers.location import location_to_fhir
@@ -42,6 +42,7 @@ from medassist.fhir.mappers.patient import (
     patient_to_fhir,
 )
 from medassist.fhir.mappers.practitioner import practitioner_to_fhir
+from medassist.fhir.mappers.procedure import procedure_to_fhir
 from medassist.intake.models import Vitals
 from medassist.patients.models import Patient
 from medassist.patients.selectors import access_patient
@@ -55,8 +56,10 @@ from medassist.records.models import (
     Immunization,
     MedicationStatement,
     NoKnownAllergies,
+    Note,
     Observation,
     Problem,
+    Procedure,
 )
 from medassist.records.selectors import access_item
 from medassist.scheduling.models import Appointment
@@ -619,6 +622,45 @@ TYPES: dict[str, list[Source]] = {
                     "status",
                     {"current": [_DOC.CURRENT], "entered-in-error": [_DOC.ENTERED_IN_ERROR]},
                 ),
+            },
+        ),
+        Source(
+            model=Note,
+            render=lambda obj, ctx: note_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient", "encounter", "author", "signed_by", "amends"),
+            order=("-created_at", "-id"),
+            item_type="note",
+            params={
+                **_patient_params(),
+                "date": _date("created_at"),
+                "status": _token_in(
+                    "status",
+                    {
+                        "current": [Note.Status.DRAFT, Note.Status.SIGNED],
+                        "superseded": [Note.Status.AMENDED],
+                        "entered-in-error": [Note.Status.ENTERED_IN_ERROR],
+                    },
+                ),
+            },
+        ),
+    ],
+    "Procedure": [
+        Source(
+            model=Procedure,
+            render=lambda obj, ctx: procedure_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient", "encounter"),
+            order=("-performed_start", "-id"),
+            item_type="procedure",
+            params={
+                **_patient_params(),
+                "code": _code("code_system", "code"),
+                "date": _date("performed_start"),
+                "status": _token_in("status"),
+                "encounter": _ref_in("encounter", "Encounter"),
             },
         )
     ],

@@ -336,3 +336,49 @@ def test_now_is_used_for_searches_in_clinic_time(fhir_as, front_desk, appointmen
     bundle = fhir_as(front_desk).get("/Appointment", {"date": f"ge{today.isoformat()}"}).data
     # then
     assert bundle["total"] == (1 if start_day >= today else 0)
+
+
+def test_notes_are_document_references_with_their_text(fhir_as, physician, chart_items):
+    # given
+    import base64
+
+    encounter = chart_items["encounter"]
+    note = chart.note_create(actor=physician, encounter=encounter, title="Visit", body="BP ok.")
+    note = chart.note_sign(actor=physician, note=note)
+    amendment = chart.note_amend(
+        actor=physician, note=note, body="BP ok. Recheck 3 mo.", reason="Plan"
+    )
+    api = fhir_as(physician)
+    # when
+    original = api.get(f"/DocumentReference/{note.public_id}").data
+    amended = api.get(f"/DocumentReference/{amendment.public_id}").data
+    current = api.get("/DocumentReference", {"status": "current"}).data
+    # then
+    assert original["status"] == "superseded" and original["docStatus"] == "final"
+    assert original["type"]["coding"][0]["code"] == "11506-3"
+    assert base64.b64decode(original["content"][0]["attachment"]["data"]) == b"BP ok."
+    assert amended["docStatus"] == "amended"
+    assert amended["relatesTo"][0]["target"]["reference"] == f"DocumentReference/{note.public_id}"
+    assert ids(current) == [str(amendment.public_id)]
+
+
+def test_procedures_are_served(fhir_as, physician, patient, chart_items):
+    # given
+    proc = chart.procedure_create(
+        actor=physician,
+        patient=patient,
+        display="Excision of skin lesion",
+        code_system="cpt",
+        code="11400",
+        performed_start=timezone.now() - dt.timedelta(days=2),
+        body_site="Left forearm",
+    )
+    api = fhir_as(physician)
+    # when
+    data = api.get(f"/Procedure/{proc.public_id}").data
+    found = api.get("/Procedure", {"code": "http://www.ama-assn.org/go/cpt|11400"}).data
+    # then
+    assert data["status"] == "completed" and data["bodySite"] == [{"text": "Left forearm"}]
+    assert ids(found) == [str(proc.public_id)]
+    everything = api.get(f"/Patient/{patient.public_id}/$everything").data
+    assert "Procedure" in [e["resource"]["resourceType"] for e in everything["entry"]]
