@@ -380,12 +380,15 @@ def report(times, queries) -> list[float]:
 
 
 def main() -> int:
+    global SQLITE_PATH
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", choices=["typical", "busy"], default="typical")
     parser.add_argument("--keep", action="store_true", help="keep the last scratch database")
+    parser.add_argument("--sqlite", default=str(SQLITE_PATH), help="scratch SQLite file")
     args = parser.parse_args()
+    SQLITE_PATH = Path(args.sqlite)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     original_url = os.environ.get("DATABASE_URL", "").strip()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connections
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, Func, Q
 from django.utils import timezone
 
 from medassist.availability.models import (
@@ -208,9 +208,29 @@ def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+class EpochSeconds(Func):
+    """An instant as whole seconds since 1970 (UTC), computed by the database, so the hot
+    path never parses timestamps in Python. SQLite: from julianday (no strftime '%s', whose
+    percent sign collides with parameter markers); PostgreSQL: EXTRACT(EPOCH ...)."""
+
+    arity = 1
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _epoch_rows(queryset, key: str) -> list[tuple[int, int, int]]:
     """(key, start, end) rows with the instants as epoch seconds. The hot path of a search
-    reads thousands of rows: this skips the ORM's per-value converters (one query, same SQL)."""
+    reads thousands of rows; the database does the conversion (one query)."""
+    if connections[queryset.db].vendor in ("sqlite", "postgresql"):
+        qs = queryset.annotate(_s=EpochSeconds("start"), _e=EpochSeconds("end"))
+        return [(k, int(a), int(b)) for k, a, b in _raw_values(qs, key, "_s", "_e")]
     return [(k, _epoch(a), _epoch(b)) for k, a, b in _raw_values(queryset, key, "start", "end")]
 
 

@@ -118,7 +118,7 @@ def find(request: HttpRequest) -> HttpResponse:
         picked = _picked_patient(user, request.GET.get("pick"))
         return render(request, "availability/find.html#picker", {"picked": picked})
     status = 200
-    if request.GET.get("visit_type"):
+    if "visit_type" in request.GET:  # a search was submitted (maybe without a visit type)
         data = request.GET.copy()
         for key, value in FindForm.defaults(user.clinic).items():
             if not data.get(key):
