@@ -56,7 +56,7 @@ CLINICAL_NOTE = {
         }
     ]
 }
-NOTE_STATUS = {
+NOTE_STATUS: dict[str, tuple[str, str]] = {
     Note.Status.DRAFT: ("current", "preliminary"),
     Note.Status.SIGNED: ("current", "final"),
     Note.Status.AMENDED: ("superseded", "final"),
