@@ -162,6 +162,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# `medassist serve` collects static files first; `medassist runserver` finds them in place.
+WHITENOISE_USE_FINDERS = True
 if DEBUG or env_bool("MEDASSIST_TESTING", False):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
