@@ -279,6 +279,24 @@ class _Checks:
         full_clean(obj)
 
 
+def _key(res: dict, full_url: str) -> str:
+    """The source identifier of a resource: `<ResourceType>/<id>`, else its fullUrl."""
+    return f"{res['resourceType']}/{res['id']}" if res.get("id") else full_url
+
+
+def _validate_all(resources: list[dict]) -> None:
+    """R4B-validate each resource; BadBundle naming the first errors if any fails."""
+    errors = []
+    for res in resources:
+        try:
+            r4b_validate(res)
+        except ValidationError as exc:
+            errors.append(f"{res['resourceType']} {res.get('id', '?')}: {_pydantic_message(exc)}")
+    if errors:
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        raise BadBundle("invalid FHIR R4: " + " | ".join(errors[:3]) + more)
+
+
 def _existing_source_ids(patient) -> set[str]:
     found: set[str] = set()
     for model in CHART_MODELS:
@@ -321,20 +339,8 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
     if len(patients) != 1:
         raise BadBundle(f"a bundle must hold exactly one Patient (found {len(patients)})")
 
-    errors = []
-    for _, res in resources:
-        if res["resourceType"] in MAPPERS or res["resourceType"] == "Patient":
-            try:
-                r4b_validate(res)
-            except ValidationError as exc:
-                errors.append(
-                    f"{res['resourceType']} {res.get('id', '?')}: {_pydantic_message(exc)}"
-                )
-    if errors:
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise BadBundle("invalid FHIR R4: " + " | ".join(errors[:3]) + more)
-
     patient_url, patient_res = patients[0]
+    _validate_all([patient_res])
     patient, created = _get_or_register_patient(actor, patient_res, patient_url, result)
     result.patient_public_id = str(patient.public_id)
     patient_refs = {f"Patient/{patient_res.get('id')}"} | ({patient_url} if patient_url else set())
@@ -347,6 +353,17 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
             .values_list("source_identifier", "pk")
         )
     checks = _Checks(actor)
+    # R4B-validate what may load; a resource already in the chart is not read again (a re-import
+    # of the same files costs little). One invalid resource makes the whole bundle bad.
+    present_bases = {sid.split("#", 1)[0] for sid in existing}
+    validated: set[int] = set()
+    to_check = [
+        res
+        for url, res in resources
+        if res["resourceType"] in MAPPERS and _key(res, url) not in present_bases
+    ]
+    _validate_all(to_check)
+    validated.update(id(res) for res in to_check)
 
     # unknown and not-loaded types
     mapped: list[tuple[str, dict]] = []
@@ -389,7 +406,7 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
             if rtype not in phase_types:
                 continue
             model, mapper = MAPPERS[rtype]
-            key = f"{rtype}/{res['id']}" if res.get("id") else full_url
+            key = _key(res, full_url)
             label = res.get("id") or full_url or "(no id)"
             if not key:
                 result.skip(
@@ -409,6 +426,8 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
                 if not new_rows:
                     result.present[rtype] += 1
                     continue
+                if id(res) not in validated:  # partly present before: check it now
+                    _validate_all([res])
                 for sid, obj in new_rows:
                     obj.patient = patient
                     obj.source_identifier = sid[:200]
