@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from medassist.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.desk_redirect, name="index"),
+    path("desk/", views.desk, name="desk"),
+    path("b/<str:token>/", views.book, name="book"),
+]

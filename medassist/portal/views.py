@@ -1,0 +1,120 @@
+"""The patient's booking page (reached by the clinic's signed link, no login) and the front
+desk's list of online bookings with the form that makes a link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
+from medassist.core.web import error_page, staff_view
+from medassist.patients.models import Patient
+from medassist.portal.selectors import (
+    booking_window,
+    online_bookings,
+    open_slots,
+    patient_from_link,
+    settings_for,
+    upcoming_visits,
+)
+from medassist.portal.services import portal_book, portal_link_make
+from medassist.practice.roles import can
+
+FOOTER = "For medical questions call the clinic. In an emergency call 911."
+
+
+def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("footer", FOOTER)
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key; never leak it
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        patient = patient_from_link(token)
+    except NotFound as exc:
+        return _page(request, "portal/book.html", {"invalid": exc.message}, status=404)
+    clinic = patient.clinic
+    settings = settings_for(clinic)
+    context: dict = {"patient": patient, "clinic": clinic, "clinic_tz": clinic.tz}
+    if not settings.enabled:
+        context["closed"] = True
+        return _page(request, "portal/book.html", context)
+    visit_types = list(settings.visit_types.filter(active=True).order_by("name"))
+    context.update(visit_types=visit_types, window=booking_window(clinic, settings))
+    chosen = None
+    raw = request.POST.get("visit_type") or request.GET.get("visit_type") or ""
+    chosen = next((v for v in visit_types if str(v.public_id) == raw), None)
+    if raw and chosen is None:
+        context["error"] = "Choose one of the visit types listed."
+    status = 200
+    if request.method == "POST" and chosen is not None:
+        try:
+            appt = portal_book(
+                patient=patient, visit_type=chosen, slot_key=request.POST.get("slot", "")
+            )
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            status = exc.status
+        else:
+            local = appt.start.astimezone(clinic.tz)
+            context["booked"] = appt
+            context["booked_local"] = local
+            return _page(request, "portal/book.html", context, status=201)
+    if chosen is not None:
+        context["chosen"] = chosen
+        try:
+            context["slots"] = open_slots(patient=patient, visit_type=chosen, settings=settings)
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            context["slots"] = []
+    context["upcoming"] = upcoming_visits(patient)
+    return _page(request, "portal/book.html", context, status=status)
+
+
+@staff_view("schedule.view")
+def desk(request: HttpRequest) -> HttpResponse:
+    """Online bookings for the front desk, and (for those who book) a link for a patient."""
+    user = request.user
+    link = ""
+    link_error = ""
+    status = 200
+    if request.method == "POST":
+        if not can(user, "appointment.book"):
+            return error_page(request, PermissionDenied("Your role does not allow this."))
+        mrn = request.POST.get("mrn", "").strip()[:20]
+        patient = Patient.objects.filter(clinic_id=user.clinic_id, mrn__iexact=mrn).first()
+        if patient is None:
+            link_error = (
+                f"There is no patient with MRN {mrn!r} in this clinic."
+                if mrn
+                else ("Write the patient's MRN.")
+            )
+            status = 422
+        else:
+            try:
+                path = portal_link_make(actor=user, patient=patient)
+            except ApplicationError as exc:
+                link_error = exc.message
+                status = exc.status
+            else:
+                link = request.build_absolute_uri(path)
+                messages.success(request, f"Booking link made for {patient.display_name}.")
+    context = {
+        "bookings": online_bookings(user=user),
+        "clinic_tz": user.clinic.tz,
+        "can_link": can(user, "appointment.book"),
+        "link": link,
+        "link_error": link_error,
+        "settings": settings_for(user.clinic),
+    }
+    return render(request, "portal/desk.html", context, status=status)
+
+
+def desk_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect("portal:desk")
