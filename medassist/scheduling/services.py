@@ -253,19 +253,18 @@ def _move(
             **({"double_booked": True} if appt.double_booked else {}),
         },
     )
-    _rebook_resources(appt)
+    _release_resources(appt, actor)
     return appt
 
 
-def _rebook_resources(appt: Appointment) -> None:
-    """Equipment and rooms held by the visit follow it when the availability app can do so."""
+def _release_resources(appt: Appointment, actor) -> None:
+    """Rooms and equipment held for the old time are released when a visit moves (the
+    availability app holds them per time; see docs/scheduling.md)."""
     try:
-        from medassist.availability import services as availability
-    except ImportError:  # pragma: no cover - the app is always installed here
+        from medassist.availability.services import resources_release
+    except ImportError:  # pragma: no cover - the availability app is part of the project
         return
-    rebook = getattr(availability, "resources_rebook", None)
-    if rebook is not None:
-        rebook(appointment=appt)
+    resources_release(appointment=appt, actor=actor)
 
 
 def _locked_booked(actor, appointment: Appointment) -> Appointment:
