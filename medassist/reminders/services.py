@@ -321,12 +321,18 @@ def message_send(*, message_id: int, now: datetime) -> Message:
     return msg
 
 
-def messages_send_due(*, now: datetime, limit: int = 50) -> int:
-    """Claim and send due messages; returns how many were tried."""
-    ids = messages_claim(now=now, limit=limit)
-    for pk in ids:
-        message_send(message_id=pk, now=now)
-    return len(ids)
+def messages_send_due(*, now: datetime, batch: int = 50, most: int = 2000) -> int:
+    """Claim and send due messages, a batch at a time (so another worker can share the load),
+    until none is due or `most` were tried; returns how many were tried."""
+    tried = 0
+    while tried < most:
+        ids = messages_claim(now=now, limit=min(batch, most - tried))
+        if not ids:
+            break
+        for pk in ids:
+            message_send(message_id=pk, now=now)
+        tried += len(ids)
+    return tried
 
 
 @transaction.atomic

@@ -138,7 +138,9 @@ def test_c_confirms_the_visit(texted, texts):
     assert reply.action == "confirm" and not reply.needs_staff
     # and the thank-you text goes out on the next pass
     run_once(now=texted.start - timedelta(hours=23))
-    assert "confirmed" in texts()[-1]["body"]
+    answer = Message.objects.get(kind=Message.Kind.REPLY)
+    assert answer.status == "sent" and "is confirmed" in answer.body
+    assert answer.body in [t["body"] for t in texts()]
 
 
 def test_r_asks_for_a_new_time_and_becomes_a_task_for_the_desk(texted):
