@@ -8,6 +8,12 @@ from medassist.fhir.mappers.appointment import appointment_to_fhir
 from medassist.fhir.mappers.condition import condition_to_fhir
 from medassist.fhir.mappers.document_reference import document_to_fhir, note_to_fhir
 from medassist.fhir.mappers.encounter import encounter_to_fhir
+from medassist.fhir.mappers.history import (
+    family_history_to_fhir,
+    past_medical_to_fhir,
+    smoking_status_to_fhir,
+    surgical_to_fhir,
+)
 from medassist.fhir.mappers.immunization import immunization_to_fhir
 from medassist.fhir.mappers.location import location_to_fhir
 from medassist.fhir.mappers.medication_statement import medication_to_fhir
@@ -27,6 +33,7 @@ from medassist.records.models import (
     Allergy,
     Document,
     Encounter,
+    HistoryEntry,
     Immunization,
     MedicationStatement,
     NoKnownAllergies,
@@ -34,6 +41,7 @@ from medassist.records.models import (
     Observation,
     Problem,
     Procedure,
+    SocialHistory,
 )
 from medassist.scheduling.models import Appointment
 
@@ -118,6 +126,22 @@ def patient_everything(ctx, patient) -> list[dict]:
         procedure_to_fhir(p)
         for p in _with_patient(
             Procedure.objects.filter(patient=patient).select_related("encounter"), patient
+        )
+    ]
+    history_mappers = {
+        HistoryEntry.Kind.MEDICAL: past_medical_to_fhir,
+        HistoryEntry.Kind.SURGICAL: surgical_to_fhir,
+        HistoryEntry.Kind.FAMILY: family_history_to_fhir,
+    }
+    out += [
+        history_mappers[h.kind](h)
+        for h in _with_patient(HistoryEntry.objects.filter(patient=patient), patient)
+        if h.kind in history_mappers
+    ]
+    out += [
+        smoking_status_to_fhir(sh)
+        for sh in _with_patient(
+            SocialHistory.objects.filter(patient=patient).exclude(smoking_status=""), patient
         )
     ]
     if can(ctx.user, "vitals.view"):

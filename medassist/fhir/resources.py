@@ -26,6 +26,13 @@ from medassist.fhir.mappers.common import URI_TO_SYSTEM
 from medassist.fhir.mappers.condition import condition_to_fhir
 from medassist.fhir.mappers.document_reference import document_to_fhir, note_to_fhir
 from medassist.fhir.mappers.encounter import encounter_to_fhir
+from medassist.fhir.mappers.history import (
+    SMOKING_STATUS,
+    family_history_to_fhir,
+    past_medical_to_fhir,
+    smoking_status_to_fhir,
+    surgical_to_fhir,
+)
 from medassist.fhir.mappers.immunization import immunization_to_fhir
 from medassist.fhir.mappers.location import location_to_fhir
 from medassist.fhir.mappers.medication_statement import medication_to_fhir
@@ -53,6 +60,7 @@ from medassist.records.models import (
     CodeSystem,
     Document,
     Encounter,
+    HistoryEntry,
     Immunization,
     MedicationStatement,
     NoKnownAllergies,
@@ -60,6 +68,7 @@ from medassist.records.models import (
     Observation,
     Problem,
     Procedure,
+    SocialHistory,
 )
 from medassist.records.selectors import access_item
 from medassist.scheduling.models import Appointment
@@ -174,14 +183,23 @@ class Source:
     related: tuple[str, ...] = ()
     order: tuple[str, ...] = ("-id",)
     item_type: str = ""  # records item type, read with access_item
+    where: dict[str, Any] = field(default_factory=dict)  # rows of this table that are this type
+    exclude: dict[str, Any] = field(default_factory=dict)
     patient_of: Callable[[Any], Any] = lambda obj: getattr(obj, "patient", None)
 
     def allowed(self, user) -> bool:
         return can(user, self.permission)
 
     def base(self, ctx: Ctx):
-        qs = self.model.objects.filter(**{self.clinic_field: ctx.user.clinic_id})  # type: ignore[attr-defined]
+        qs = self.model.objects.filter(**{self.clinic_field: ctx.user.clinic_id}, **self.where)  # type: ignore[attr-defined]
+        if self.exclude:
+            qs = qs.exclude(**self.exclude)
         return qs.select_related(*self.related)
+
+    def matches(self, obj) -> bool:
+        return all(getattr(obj, k) == v for k, v in self.where.items()) and not (
+            self.exclude and all(getattr(obj, k) == v for k, v in self.exclude.items())
+        )
 
     def supports(self, name: str) -> bool:
         return name == "_id" or name in self.params
@@ -202,6 +220,8 @@ class Source:
         user = ctx.user
         if self.item_type:
             obj = access_item(user=user, item_type=self.item_type, id=rid)
+            if not self.matches(obj):
+                raise NotFound("No such resource.")
             audit_record(actor=user, action=AuditEvent.Action.READ, obj=obj, patient=obj.patient)
             return obj, ""
         require(user, self.permission)
@@ -369,6 +389,26 @@ def _patient_params(path: str = "patient") -> dict[str, Filter]:
 
 
 _DOC = Document.Status
+_EIE = "entered-in-error"
+
+
+def _history_status(ok: str) -> Filter:
+    return _token_in("status", {ok: ["current"], _EIE: [_EIE]})
+
+
+def _fixed_code(system: str, code: str) -> Filter:
+    """A table holding one code only: matches when the search asks for it."""
+
+    def build(value: str, ctx: Ctx) -> Q:
+        for v in s.split_or(value):
+            sys_, c = s.token(v)
+            if c == code and sys_ in (None, "", system):
+                return Q()
+        return Q(pk__in=[])
+
+    return build
+
+
 TYPES: dict[str, list[Source]] = {
     "Patient": [
         PatientSource(
@@ -496,7 +536,26 @@ TYPES: dict[str, list[Source]] = {
                 "recorded-date": _date("recorded_date", is_date=True),
                 "encounter": _ref_in("encounter", "Encounter"),
             },
-        )
+        ),
+        Source(
+            model=HistoryEntry,
+            render=lambda obj, ctx: past_medical_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient",),
+            order=("-date", "-id"),
+            item_type="history",
+            where={"kind": HistoryEntry.Kind.MEDICAL},
+            params={
+                **_patient_params(),
+                "code": _code("code_system", "code"),
+                "verification-status": _token_in(
+                    "status", {"confirmed": ["current"], _EIE: [_EIE]}
+                ),
+                "onset-date": _date("date", is_date=True),
+                "recorded-date": _date("created_at"),
+            },
+        ),
     ],
     "AllergyIntolerance": [
         Source(
@@ -605,6 +664,25 @@ TYPES: dict[str, list[Source]] = {
                 "encounter": _ref_in("appointment__encounter", "Encounter"),
             },
         ),
+        Source(
+            model=SocialHistory,
+            render=lambda obj, ctx: smoking_status_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient",),
+            order=("-updated_at", "-id"),
+            item_type="social",
+            exclude={"smoking_status": ""},
+            params={
+                **_patient_params(),
+                "code": _fixed_code("http://loinc.org", SMOKING_STATUS[0]),
+                "category": _fixed_code(
+                    "http://terminology.hl7.org/CodeSystem/observation-category", "social-history"
+                ),
+                "date": _date("updated_at"),
+                "status": _token_in("status", {"final": ["current"], _EIE: [_EIE]}),
+            },
+        ),
     ],
     "DocumentReference": [
         Source(
@@ -661,6 +739,40 @@ TYPES: dict[str, list[Source]] = {
                 "date": _date("performed_start"),
                 "status": _token_in("status"),
                 "encounter": _ref_in("encounter", "Encounter"),
+            },
+        ),
+        Source(
+            model=HistoryEntry,
+            render=lambda obj, ctx: surgical_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient",),
+            order=("-date", "-id"),
+            item_type="history",
+            where={"kind": HistoryEntry.Kind.SURGICAL},
+            params={
+                **_patient_params(),
+                "code": _code("code_system", "code"),
+                "date": _date("date", is_date=True),
+                "status": _history_status("completed"),
+            },
+        ),
+    ],
+    "FamilyMemberHistory": [
+        Source(
+            model=HistoryEntry,
+            render=lambda obj, ctx: family_history_to_fhir(obj),
+            permission="patient.view",
+            clinic_field="patient__clinic_id",
+            related=("patient",),
+            order=("relation", "-id"),
+            item_type="history",
+            where={"kind": HistoryEntry.Kind.FAMILY},
+            params={
+                **_patient_params(),
+                "code": _code("code_system", "code"),
+                "relationship": _token_in("relation"),
+                "status": _history_status("completed"),
             },
         )
     ],

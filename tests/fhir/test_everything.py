@@ -60,6 +60,15 @@ def _grow_chart(patient, physician, medical_assistant, n: int) -> None:
             performed_start=timezone.now() - dt.timedelta(days=i + 1),
             encounter=encounter,
         )
+        chart.history_entry_create(
+            actor=physician, patient=patient, kind="family", display="Asthma", relation="SIS"
+        )
+        chart.history_entry_create(
+            actor=physician, patient=patient, kind="medical", display=f"Old illness {i}"
+        )
+        chart.social_history_save(
+            actor=physician, patient=patient, smoking_status="266919005", note=f"v{i}"
+        )
         Vitals.objects.create(
             patient=patient,
             taken_at=timezone.now() - dt.timedelta(days=i, hours=2),
@@ -158,6 +167,7 @@ def test_everything_runs_a_fixed_number_of_queries(
         "/Appointment",
         "/Procedure",
         "/DocumentReference",
+        "/FamilyMemberHistory",
     ],
 )
 def test_a_search_page_runs_a_fixed_number_of_queries(

@@ -4,6 +4,7 @@ parameters filter, paging links walk the whole set, and reads are audited."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -382,3 +383,58 @@ def test_procedures_are_served(fhir_as, physician, patient, chart_items):
     assert ids(found) == [str(proc.public_id)]
     everything = api.get(f"/Patient/{patient.public_id}/$everything").data
     assert "Procedure" in [e["resource"]["resourceType"] for e in everything["entry"]]
+
+
+def test_histories_and_smoking_status_are_served(fhir_as, physician, patient, chart_items):
+    # given
+    medical = chart.history_entry_create(
+        actor=physician,
+        patient=patient,
+        kind="medical",
+        display="Childhood asthma",
+        date_text="1990s",
+    )
+    surgical = chart.history_entry_create(
+        actor=physician,
+        patient=patient,
+        kind="surgical",
+        display="Appendectomy",
+        date=dt.date(2005, 3, 2),
+    )
+    family = chart.history_entry_create(
+        actor=physician,
+        patient=patient,
+        kind="family",
+        display="Type 2 diabetes",
+        code_system="icd-10-cm",
+        code="E11.9",
+        relation="MTH",
+        onset_age=52,
+    )
+    social = chart.social_history_save(
+        actor=physician, patient=patient, smoking_status="8517006", pack_years=Decimal("10.0")
+    )
+    api = fhir_as(physician)
+    # when
+    condition = api.get(f"/Condition/{medical.public_id}").data
+    procedure = api.get(f"/Procedure/{surgical.public_id}").data
+    relative = api.get(f"/FamilyMemberHistory/{family.public_id}").data
+    smoking = api.get("/Observation", {"code": "http://loinc.org|72166-2"}).data
+    # then
+    assert condition["onsetString"] == "1990s" and condition["category"][0]["text"]
+    assert procedure["performedDateTime"] == "2005-03-02"
+    assert relative["relationship"]["coding"][0]["code"] == "MTH"
+    assert relative["condition"][0]["onsetAge"]["value"] == 52
+    assert ids(smoking) == [str(social.public_id)]
+    value = smoking["entry"][0]["resource"]["valueCodeableConcept"]["coding"][0]
+    assert (value["system"], value["code"]) == ("http://snomed.info/sct", "8517006")
+    assert api.get(f"/Condition/{family.public_id}").status_code == 404  # a family entry
+    assert api.get("/Condition", {"clinical-status": "active"}).data["total"] == 1
+    assert api.get("/Condition", {"patient": str(patient.public_id)}).data["total"] == 2
+    assert api.get("/FamilyMemberHistory", {"relationship": "MTH"}).data["total"] == 1
+    kinds = [
+        e["resource"]["resourceType"]
+        for e in api.get(f"/Patient/{patient.public_id}/$everything").data["entry"]
+    ]
+    assert kinds.count("FamilyMemberHistory") == 1 and kinds.count("Procedure") == 1
+    assert kinds.count("Condition") == 2 and kinds.count("Observation") == 1 + 7 + 1
