@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch
@@ -70,6 +71,14 @@ def _day(value) -> str:
     return value.strftime("%m/%d/%Y")
 
 
+def _value(o: Observation) -> str:
+    """A result as a person reads it: at most 2 decimals (imported values carry 6)."""
+    if o.value_quantity is None:
+        return o.value_string
+    number = o.value_quantity.quantize(Decimal("0.01")).normalize()
+    return f"{number:f} {o.value_unit}".strip()
+
+
 def _code(item) -> str:
     if not item.code or item.code_system == "text":
         return ""
@@ -79,7 +88,7 @@ def _code(item) -> str:
 def _table(header: list[str], rows: Iterable[list], widths: list[float]) -> Table:
     data = [[_p(h, CELL) for h in header]]
     data += [[c if isinstance(c, Paragraph) else _p(c, CELL) for c in row] for row in rows]
-    table = Table(data, colWidths=[w * inch for w in widths], repeatRows=1)
+    table = Table(data, colWidths=[w * inch for w in widths], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -215,7 +224,7 @@ def _vitals(summary, patient) -> list:
         flow.append(
             _table(
                 ["Measurement", "Value", "Taken"],
-                [[o.display, o.value_display, _day(o.effective_at)] for o in latest.values()],
+                [[o.display, _value(o), _day(o.effective_at)] for o in latest.values()],
                 [3.4, 1.6, 1.0],
             )
         )
@@ -232,7 +241,7 @@ def _results(patient) -> list:
     if not results:
         return []
     rows = [
-        [_day(o.effective_at), o.display, o.value_display, o.reference_range, o.interpretation]
+        [_day(o.effective_at), o.display, _value(o), o.reference_range, o.interpretation]
         for o in results
     ]
     return [
@@ -338,8 +347,7 @@ def _documents(patient) -> list:
     ]
 
 
-def build_summary_pdf(*, patient, printed_by, printed_at=None) -> bytes:
-    """The PDF bytes of the patient's summary (no permission check, no audit)."""
+def _build(*, patient, printed_by, printed_at=None) -> bytes:
     printed_at = timezone.localtime(printed_at or timezone.now(), patient.clinic.tz)
     summary = selectors.chart_summary(patient)
     full_name = " ".join(
@@ -406,6 +414,13 @@ def build_summary_pdf(*, patient, printed_by, printed_at=None) -> bytes:
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def build_summary_pdf(*, patient, printed_by, printed_at=None) -> bytes:
+    """The PDF bytes of the patient's summary (no permission check, no audit). Dates and times
+    are in the clinic's time zone."""
+    with timezone.override(patient.clinic.tz):
+        return _build(patient=patient, printed_by=printed_by, printed_at=printed_at)
 
 
 def export_patient_summary(*, user, id) -> tuple[str, bytes]:

@@ -121,6 +121,7 @@ def test_summary_shows_the_record_and_leaves_out_errors_and_drafts(full_chart, f
         "Influenza",
         "132/84",
         "Hemoglobin A1c",
+        "6.1 %",  # 6 stored decimals, shown as a person reads them
         "Breast cancer",
         "Appendectomy",
         "Former smoker",
@@ -141,7 +142,8 @@ def test_summary_says_no_known_allergies_with_the_date(patient, medical_assistan
     # when
     text = " ".join(pdf_text(build_summary_pdf(patient=patient, printed_by=front_desk)).split())
     # then
-    assert f"No known allergies (recorded {timezone.localtime(nka.recorded_at):%m/%d/%Y}" in text
+    recorded = timezone.localtime(nka.recorded_at, patient.clinic.tz)  # the clinic's day
+    assert f"No known allergies (recorded {recorded:%m/%d/%Y}" in text
     assert "No problems recorded." in text
 
 
