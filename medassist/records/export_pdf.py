@@ -309,7 +309,7 @@ def _encounters(patient) -> list:
     flow = []
     for e in encounters:
         what = e.type_display or e.get_class_code_display()
-        who = f" · {e.provider.display_name}" if e.provider_id else ""
+        who = f" · {e.provider.display_name}" if e.provider is not None else ""
         head = f"{_day(e.start)} — {what}{who}"
         if e.reason_text:
             head += f" · Reason: {e.reason_text}"

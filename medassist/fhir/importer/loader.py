@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.db.models import Q
@@ -83,7 +84,7 @@ class BadBundle(Exception):
         self.message = message
 
 
-_r4b_classes: dict[str, type] = {}
+_r4b_classes: dict[str, Any] = {}
 
 
 def r4b_validate(resource: dict) -> None:
@@ -166,7 +167,9 @@ def _patient_values(res: dict, result: BundleResult) -> dict:
     birth = parse_day(res.get("birthDate"))
     if birth is None:
         raise BadBundle("the Patient has no birth date")
-    sex = {"male": "M", "female": "F", "other": "X", "unknown": "U"}.get(res.get("gender"), "U")
+    sex = {"male": "M", "female": "F", "other": "X", "unknown": "U"}.get(
+        res.get("gender") or "", "U"
+    )
     values: dict = {
         "first_name": given[0][:100],
         "middle_name": " ".join(given[1:])[:100],
@@ -215,9 +218,9 @@ def _patient_values(res: dict, result: BundleResult) -> dict:
 
 def _get_or_register_patient(actor, res: dict, full_url: str, result: BundleResult):
     identifiers = patient_identifiers(res, full_url)
-    patient = _find_patient(actor.clinic_id, identifiers)
-    created = patient is None
-    if created:
+    found = _find_patient(actor.clinic_id, identifiers)
+    created = found is None
+    if found is None:
         patient = patient_register(actor=actor, **_patient_values(res, result))
         deceased = res.get("deceasedDateTime") or res.get("deceasedBoolean")
         if deceased:
@@ -228,6 +231,7 @@ def _get_or_register_patient(actor, res: dict, full_url: str, result: BundleResu
             result.notes.append(f"deceased{when} at the source: patient marked inactive")
         result.loaded["Patient"] += 1
     else:
+        patient = found
         result.present["Patient"] += 1
     known = set(
         SourceIdentifier.objects.filter(
@@ -400,7 +404,7 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
     )
 
     def load(phase_types: set[str]) -> None:
-        pending: dict[type, list] = {}
+        pending: dict[Any, list] = {}
         for full_url, res in mapped:
             rtype = res["resourceType"]
             if rtype not in phase_types:
