@@ -125,53 +125,56 @@ def _reminder_context(appt: Appointment) -> dict:
     return ctx
 
 
-@transaction.atomic
 def reminders_plan(*, now: datetime, clinic: Clinic | None = None) -> int:
     """Plan the reminders of every booked visit ahead that lacks them. A reminder whose time
     came before the visit was booked is skipped; one missed while the worker was down is sent
-    at once. Returns how many were planned."""
+    at once. One transaction per clinic. Returns how many were planned."""
+    clinics = [clinic] if clinic is not None else list(Clinic.objects.all())
+    return sum(_plan_clinic(c, now) for c in clinics)
+
+
+@transaction.atomic
+def _plan_clinic(clinic: Clinic, now: datetime) -> int:
     planned = 0
-    clinics = [clinic] if clinic is not None else Clinic.objects.all()
-    for clinic in clinics:  # noqa: B020 - one clinic or all
-        rules = ensure_default_rules(clinic)
-        if not rules:
-            continue
-        horizon = now + timedelta(hours=max(r.offset_hours for r in rules) + 48)
-        visits_qs = Appointment.objects.filter(
-            clinic=clinic, status=Status.BOOKED, start__gt=now, start__lte=horizon
-        ).select_related("patient", "provider", "location", "clinic")
-        if hasattr(Appointment, "moves"):  # reschedule history, where scheduling keeps it
-            visits_qs = visits_qs.annotate(last_moved_at=Max("moves__at"))
-        visits = list(visits_qs)
-        if not visits:
-            continue
-        have = set(
-            Message.objects.filter(
-                appointment__in=visits, kind=Message.Kind.REMINDER, rule__isnull=False
-            ).values_list("appointment_id", "rule_id", "appointment_start")
-        )
-        for appt in visits:
-            for rule in rules:
-                types = {vt.pk for vt in rule.visit_types.all()}
-                if types and appt.visit_type_id not in types:
-                    continue
-                if (appt.pk, rule.pk, appt.start) in have:
-                    continue
-                when = reminder_time(appt.start, rule.offset_hours, clinic.tz)
-                booked_at = getattr(appt, "last_moved_at", None) or appt.created_at
-                if when < booked_at - timedelta(minutes=1) or when >= appt.start:
-                    continue  # its time came before the visit was booked (or moved)
-                message_queue(
-                    clinic=clinic,
-                    patient=appt.patient,
-                    channel=rule.channel,
-                    kind=Message.Kind.REMINDER,
-                    context=_reminder_context(appt),
-                    scheduled_for=when,
-                    appointment=appt,
-                    rule=rule,
-                )
-                planned += 1
+    rules = ensure_default_rules(clinic)
+    if not rules:
+        return 0
+    horizon = now + timedelta(hours=max(r.offset_hours for r in rules) + 48)
+    visits_qs = Appointment.objects.filter(
+        clinic=clinic, status=Status.BOOKED, start__gt=now, start__lte=horizon
+    ).select_related("patient", "provider", "location", "clinic")
+    if hasattr(Appointment, "moves"):  # reschedule history, where scheduling keeps it
+        visits_qs = visits_qs.annotate(last_moved_at=Max("moves__at"))
+    visits = list(visits_qs)
+    if not visits:
+        return 0
+    have = set(
+        Message.objects.filter(
+            appointment__in=visits, kind=Message.Kind.REMINDER, rule__isnull=False
+        ).values_list("appointment_id", "rule_id", "appointment_start")
+    )
+    for appt in visits:
+        for rule in rules:
+            types = {vt.pk for vt in rule.visit_types.all()}
+            if types and appt.visit_type_id not in types:
+                continue
+            if (appt.pk, rule.pk, appt.start) in have:
+                continue
+            when = reminder_time(appt.start, rule.offset_hours, clinic.tz)
+            booked_at = getattr(appt, "last_moved_at", None) or appt.created_at
+            if when < booked_at - timedelta(minutes=1) or when >= appt.start:
+                continue  # its time came before the visit was booked (or moved)
+            message_queue(
+                clinic=clinic,
+                patient=appt.patient,
+                channel=rule.channel,
+                kind=Message.Kind.REMINDER,
+                context=_reminder_context(appt),
+                scheduled_for=when,
+                appointment=appt,
+                rule=rule,
+            )
+            planned += 1
     return planned
 
 

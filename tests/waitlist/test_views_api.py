@@ -11,6 +11,7 @@ from medassist.practice.models import ApiToken, VisitType
 from medassist.scheduling.selectors import clinic_today
 from medassist.waitlist.models import ContactAttempt, Recall, WaitlistEntry
 from medassist.waitlist.services import recall_add, recall_contact_record, waitlist_entry_add
+from tests import factories
 from tests.factories import make_patient
 from tests.waitlist.conftest import ROLES
 
@@ -456,4 +457,69 @@ def test_api_recall_bad_input(client, front_desk, patient, snapshot):
             "/api/waitlist/recalls", body, content_type="application/json", **bearer(front_desk)
         )
         assert response.status_code == 422, body
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_recall_close_role_matrix(role, who, client_for, recalls, snapshot):
+    before = snapshot()
+    response = client_for(who(role)).post(
+        reverse("waitlist:recall_close", args=[recalls[0].public_id])
+    )
+    recalls[0].refresh_from_db()
+    if role in RECALL_ROLES:
+        assert response.status_code == 302 and recalls[0].status == "closed"
+    else:
+        assert response.status_code == status_for(role, RECALL_ROLES)
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_add_recall_role_matrix(role, who, client, patient, clinic, snapshot):
+    before = snapshot()
+    response = client.post(
+        "/api/waitlist/recalls",
+        {
+            "patient": str(patient.public_id),
+            "reason": "Annual physical",
+            "due_date": clinic_today(clinic).isoformat(),
+        },
+        content_type="application/json",
+        **bearer(who(role)),
+    )
+    assert response.status_code == api_status(role, RECALL_ROLES, ok=201)
+    if role not in RECALL_ROLES:
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize("action", ["scheduled", "close"])
+@pytest.mark.parametrize("role", ROLES)
+def test_api_recall_end_role_matrix(role, action, who, client, recalls, snapshot):
+    before = snapshot()
+    response = client.post(
+        f"/api/waitlist/recalls/{recalls[0].public_id}/{action}",
+        {},
+        content_type="application/json",
+        **bearer(who(role)),
+    )
+    assert response.status_code == api_status(role, RECALL_ROLES)
+    if role in RECALL_ROLES:
+        assert response.json()["status"] == {"scheduled": "scheduled", "close": "closed"}[action]
+    else:
+        assert snapshot() == before
+
+
+def test_api_recall_scheduled_refuses_another_patients_visit(
+    client, front_desk, recalls, provider, snapshot
+):
+    other = factories.make_patient(front_desk)
+    visit = factories.book(front_desk, other, provider)
+    before = snapshot()
+    response = client.post(
+        f"/api/waitlist/recalls/{recalls[0].public_id}/scheduled",
+        {"appointment": str(visit.public_id)},
+        content_type="application/json",
+        **bearer(front_desk),
+    )
+    assert response.status_code == 422
     assert snapshot() == before
