@@ -140,11 +140,42 @@ class BookForm(forms.Form):
         error_messages={"max_length": "Booking note is limited to 500 characters."},
     )
 
+    repeat_weeks = forms.TypedChoiceField(
+        label="Repeat",
+        required=False,
+        coerce=int,
+        empty_value=0,
+        choices=[
+            (0, "Does not repeat"),
+            (1, "Every week"),
+            (2, "Every 2 weeks"),
+            (3, "Every 3 weeks"),
+            (4, "Every 4 weeks"),
+        ],
+    )
+    repeat_count = forms.IntegerField(
+        label="Number of visits",
+        required=False,
+        min_value=2,
+        max_value=104,
+        error_messages={
+            "min_value": "A series has at least 2 visits.",
+            "max_value": "A series has at most 104 visits.",
+            "invalid": "Write the number of visits, e.g. 6.",
+        },
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = provider_list(user=user)
         self.fields["visit_type"].queryset = visit_type_list(user=user)
         self.fields["location"].queryset = location_list(user=user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat_weeks") and not data.get("repeat_count"):
+            self.add_error("repeat_count", "How many visits in the series?")
+        return data
 
     def clean_date(self):
         return sane_date(self.cleaned_data.get("date"))

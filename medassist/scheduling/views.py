@@ -43,6 +43,7 @@ from medassist.scheduling.services import (
     appointment_cancel,
     appointment_no_show,
     appointment_reschedule,
+    series_book,
     series_reschedule,
 )
 
@@ -311,6 +312,37 @@ def book(request: HttpRequest) -> HttpResponse:
                     f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
                     "(the clocks move forward); choose another time.",
                 )
+            elif data.get("repeat_weeks"):
+                try:
+                    series = series_book(
+                        actor=user,
+                        patient=picked,
+                        provider=data["provider"],
+                        visit_type=data["visit_type"],
+                        location=data["location"],
+                        first_date=data["date"],
+                        local_time=data["time"],
+                        interval_weeks=data["repeat_weeks"],
+                        count=data["repeat_count"],
+                        note=data["note"],
+                    )
+                except ApplicationError as exc:
+                    if exc.code == "series_conflict" or exc.field is None:
+                        form.add_error(None, exc.message)
+                    else:
+                        _attach_booking_error(form, exc)
+                    status = exc.status
+                else:
+                    messages.success(
+                        request,
+                        f"Booked {series.appointments.count()} visits for {picked.display_name} "
+                        f"with {data['provider'].display_name}, from {start:%a %b %d} at "
+                        f"{start:%H:%M}, every {data['repeat_weeks']} week(s).",
+                    )
+                    back_to = safe_next(request)
+                    if back_to.startswith(reverse("scheduling:calendar")):
+                        return redirect(back_to)
+                    return redirect(day_url(data["date"], provider=data["provider"]))
             else:
                 try:
                     appt = appointment_book(

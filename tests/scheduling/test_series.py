@@ -277,3 +277,64 @@ def test_a_checked_in_visit_is_left_alone_by_a_series_move(front_desk, patient, 
     )  # fmt: skip
     times = [local(a).time() for a in Appointment.objects.order_by("series_index")]
     assert times == [time(10), time(10), time(10), time(9)]
+
+
+# ---------------------------------------------------------------------------- the booking screen
+
+
+def _form(patient, provider, clinic, day, **extra):
+    return {
+        "patient": patient.public_id,
+        "provider": provider.public_id,
+        "visit_type": VisitType.objects.get(clinic=clinic, code="follow-up").public_id,
+        "location": clinic.locations.first().public_id,
+        "date": day.isoformat(),
+        "time": "09:00",
+        **extra,
+    }
+
+
+def test_the_booking_screen_books_a_series(front_desk, client_for, patient, provider, clinic):
+    from django.urls import reverse
+
+    response = client_for(front_desk).post(
+        reverse("scheduling:book"),
+        _form(patient, provider, clinic, BEFORE_SPRING, repeat_weeks="2", repeat_count="3"),
+    )
+    assert response.status_code == 302
+    assert [local(a).date() for a in Appointment.objects.order_by("start")] == [
+        date(2027, 3, 1), date(2027, 3, 15), date(2027, 3, 29)
+    ]  # fmt: skip
+
+
+def test_the_booking_screen_lists_series_conflicts_and_books_nothing(
+    front_desk, client_for, patient, provider, clinic
+):
+    from django.urls import reverse
+
+    from tests import factories
+
+    factories.book(front_desk, factories.make_patient(front_desk), provider,
+                   start=datetime(2027, 3, 8, 9, 0, tzinfo=clinic.tz))  # fmt: skip
+    before = snapshot()
+    response = client_for(front_desk).post(
+        reverse("scheduling:book"),
+        _form(patient, provider, clinic, BEFORE_SPRING, repeat_weeks="1", repeat_count="3"),
+    )
+    assert response.status_code == 409
+    assert "Mon Mar 08, 2027 (taken at 09:00)" in response.content.decode()
+    after = snapshot()
+    assert after["appointments"] == before["appointments"]
+    assert after["status_changes"] == before["status_changes"]
+
+
+def test_a_repeat_without_a_count_is_refused(front_desk, client_for, patient, provider, clinic):
+    from django.urls import reverse
+
+    response = client_for(front_desk).post(
+        reverse("scheduling:book"),
+        _form(patient, provider, clinic, BEFORE_SPRING, repeat_weeks="1"),
+    )
+    assert response.status_code == 422
+    assert "How many visits in the series?" in response.content.decode()
+    assert Appointment.objects.count() == 0
