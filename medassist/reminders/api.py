@@ -163,3 +163,24 @@ def inbound(request, From: Annotated[str, Form(max_length=40)], Body: Annotated[
     anything else gets the fixed help reply and is flagged for staff. An unknown sender: 404,
     nothing changed."""
     return services.inbound_sms_receive(from_number=From, body=Body)
+
+
+@router.post(
+    "/status",
+    auth=WebhookSecret(),
+    response={200: MessageOut, **ERRORS},
+    summary="Delivery receipt for a text (SMS provider status callback)",
+)
+def delivery_status(
+    request,
+    MessageSid: Annotated[str, Form(max_length=100)],  # noqa: N803 - the provider's names
+    MessageStatus: Annotated[str, Form(max_length=20)],  # noqa: N803
+    ErrorCode: Annotated[str, Form(max_length=20)] = "",  # noqa: N803
+):
+    """Twilio-style form fields MessageSid, MessageStatus, ErrorCode: `delivered` marks a sent
+    text delivered; `undelivered`/`failed` marks it failed with the carrier's error."""
+    msg = services.delivery_status_receive(
+        provider_message_id=MessageSid, status=MessageStatus, error_code=ErrorCode
+    )
+    msg = Message.objects.select_related("patient", "appointment", "clinic").get(pk=msg.pk)
+    return message_data(msg, msg.clinic.tz)

@@ -538,6 +538,42 @@ def link_appointment(*, token: str) -> Appointment:
     return appt
 
 
+DELIVERY_STATUSES = {"delivered", "undelivered", "failed", "sent", "queued", "sending", "accepted"}
+
+
+@transaction.atomic
+def delivery_status_receive(
+    *, provider_message_id: str, status: str, error_code: str = ""
+) -> Message:
+    """The SMS provider's delivery receipt (Twilio's status callback): a sent text becomes
+    delivered, or failed with the carrier's error. Other statuses change nothing."""
+    if not isinstance(provider_message_id, str) or not provider_message_id.strip():
+        raise ValidationFailed("MessageSid is required.", field="MessageSid")
+    status = (status or "").strip().lower()
+    if status not in DELIVERY_STATUSES:
+        raise ValidationFailed(f"Unknown MessageStatus {status!r}.", field="MessageStatus")
+    msg = (
+        Message.objects.select_for_update()
+        .filter(channel=Channel.SMS, provider_message_id=provider_message_id.strip())
+        .first()
+    )
+    if msg is None:
+        raise NotFound("No message with this id.", code="unknown_message")
+    if msg.status in (Message.Status.SENT, Message.Status.DELIVERED):
+        if status == "delivered":
+            msg.status = Message.Status.DELIVERED
+        elif status in ("undelivered", "failed"):
+            msg.status = Message.Status.FAILED
+            code = f" (error {error_code.strip()[:20]})" if error_code.strip() else ""
+            msg.last_error = f"The carrier reported it {status}{code}."
+            msg.next_attempt_at = None
+            msg.max_attempts = msg.attempts
+        msg.save(
+            update_fields=["status", "last_error", "next_attempt_at", "max_attempts", "updated_at"]
+        )
+    return msg
+
+
 @transaction.atomic
 def reply_mark_handled(*, actor, reply: PatientReply) -> PatientReply:
     require(actor, "reminder.view")

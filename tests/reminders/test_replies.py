@@ -222,3 +222,48 @@ def test_the_webhook_is_closed_when_no_secret_is_configured(texted, settings, sn
     before = snapshot()
     assert inbound("X", secret="").status_code == 401
     assert snapshot() == before
+
+
+# ---------------------------------------------------------------------------- delivery receipts
+
+
+def receipt(sid: str, status: str, secret: str | None = SECRET, **extra):
+    headers = {"HTTP_X_WEBHOOK_SECRET": secret} if secret is not None else {}
+    return Client().post(
+        "/api/reminders/status", {"MessageSid": sid, "MessageStatus": status, **extra}, **headers
+    )
+
+
+def test_a_delivery_receipt_marks_the_text_delivered(texted):
+    sms = Message.objects.get(appointment=texted, channel="sms")
+    response = receipt(sms.provider_message_id, "delivered")
+    assert response.status_code == 200
+    assert response.json()["status"] == "delivered"
+    sms.refresh_from_db()
+    assert sms.status == Message.Status.DELIVERED
+
+
+def test_an_undelivered_receipt_marks_the_text_failed_for_the_desk(texted):
+    sms = Message.objects.get(appointment=texted, channel="sms")
+    receipt(sms.provider_message_id, "undelivered", ErrorCode="30003")
+    sms.refresh_from_db()
+    assert sms.status == Message.Status.FAILED
+    assert sms.last_error == "The carrier reported it undelivered (error 30003)."
+    assert sms.next_attempt_at is None
+
+
+@pytest.mark.parametrize(
+    ("sid", "status", "secret", "code"),
+    [
+        ("nope", "delivered", SECRET, 404),
+        (None, "bogus", SECRET, 422),
+        (None, "delivered", "wrong", 401),
+        (None, "delivered", None, 401),
+    ],
+)
+def test_bad_delivery_receipts_change_nothing(texted, snapshot, sid, status, secret, code):
+    sms = Message.objects.get(appointment=texted, channel="sms")
+    before = snapshot()
+    response = receipt(sid or sms.provider_message_id, status, secret=secret)
+    assert response.status_code == code
+    assert snapshot() == before
