@@ -455,3 +455,31 @@ def test_the_console_command_accepts_the_dashed_name(monkeypatch):
     # then
     assert seen["argv"][:2] == ["medassist", "import_fhir"]
     assert seen["argv"][2:] == ["x.json", "--clinic", "C", "--as", "u"]
+
+
+def test_an_invalid_email_is_dropped_with_a_note_and_the_patient_still_loads(clinic_admin):
+    # given
+    p = patient_resource(telecom=[{"system": "email", "value": "not-an-email"}])
+    # when
+    result = import_bundle(actor=clinic_admin, source="a.json", raw=raw(bundle(p)))
+    # then
+    assert result.ok and Patient.objects.get(public_id=result.patient_public_id).email == ""
+    assert result.notes == ["email 'not-an-email' is not a valid address; not kept"]
+
+
+def test_an_icd10_code_already_active_is_not_loaded_twice(clinic_admin):
+    # given: the same active ICD-10-CM problem twice (as the problem service refuses)
+    p = patient_resource()
+    first = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "clinicalStatus": {"coding": [{"code": "active"}]},
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "I10"}]},
+        "subject": ref(p),
+    }
+    second = dict(first, id="c2")
+    # when
+    result = import_bundle(actor=clinic_admin, source="a.json", raw=raw(bundle(p, first, second)))
+    # then
+    assert Problem.objects.get(code="I10").display == "Essential (primary) hypertension"
+    assert result.details == ["Condition c2: I10 is already an active problem"]

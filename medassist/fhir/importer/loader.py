@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -182,8 +184,12 @@ def _patient_values(res: dict, result: BundleResult) -> dict:
         values["preferred_name"] = usual["given"][0][:100]
     for t in res.get("telecom") or []:
         value = (t.get("value") or "").strip()
-        if t.get("system") == "email" and value:
-            values.setdefault("email", value[:254])
+        if t.get("system") == "email" and value and "email" not in values:
+            try:
+                validate_email(value)
+                values["email"] = value[:254]
+            except DjangoValidationError:
+                result.notes.append(f"email {value!r} is not a valid address; not kept")
         elif t.get("system") == "phone" and value:
             field = "phone_mobile" if t.get("use") == "mobile" else "phone_home"
             if field in values:
@@ -276,6 +282,8 @@ class _Checks:
     def check(self, obj) -> None:
         label = CODE_LABELS[type(obj)]
         if label is not None:
+            if not obj.display and obj.code_system not in ("icd-10-cm", "cvx"):
+                obj.display = obj.code  # ICD-10-CM and CVX get their official name
             obj.code_system, obj.code, obj.display = clinical.coded(
                 obj.code_system, obj.code, obj.display, label=label
             )
@@ -403,6 +411,20 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
         else set()
     )
 
+    active_icd: set[str] = (
+        set()
+        if created
+        else set(
+            Problem.objects.filter(
+                patient=patient,
+                code_system="icd-10-cm",
+                clinical_status__in=Problem.ACTIVE_STATUSES,
+            )
+            .exclude(verification_status="entered-in-error")
+            .values_list("code", flat=True)
+        )
+    )
+
     def load(phase_types: set[str]) -> None:
         pending: dict[Any, list] = {}
         for full_url, res in mapped:
@@ -440,6 +462,14 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
                         if obj.display.casefold() in active_allergies:
                             raise Skip(f"{obj.display} is already on the allergy list")
                         active_allergies.add(obj.display.casefold())
+                    if (
+                        isinstance(obj, Problem)
+                        and obj.code_system == "icd-10-cm"
+                        and obj.clinical_status in Problem.ACTIVE_STATUSES
+                    ):
+                        if obj.code in active_icd:
+                            raise Skip(f"{obj.code} is already an active problem")
+                        active_icd.add(obj.code)
             except Skip as exc:
                 result.skip(rtype, exc.reason, resource_id=label)
                 continue

@@ -78,7 +78,7 @@ def pick_coding(concept: dict | None, prefer: tuple[str, ...] = ()) -> tuple[str
         order = {s: i for i, s in enumerate(prefer)}
         known.sort(key=lambda k: order.get(k[0], len(order)))
         system, code, display = known[0]
-        return system, code, display or concept_text(concept) or code
+        return system, code, display or concept_text(concept)
     return CodeSystem.TEXT, "", concept_text(concept)
 
 
