@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -138,3 +138,27 @@ def test_series_endpoint_books_every_visit(
     visits = response.json()["appointments"]
     assert [v["series_index"] for v in visits] == [1, 2, 3, 4]
     assert visits[1]["start"].startswith((future_day + timedelta(weeks=2)).isoformat())
+
+
+@pytest.mark.parametrize("role,expected", [("front_desk", 200), ("medical_assistant", 403)])
+def test_cancel_series_endpoint(role, expected, cast, api_as, front_desk, patient, provider):
+    from medassist.scheduling.services import series_book
+
+    clinic = patient.clinic
+    series = series_book(
+        actor=front_desk, patient=patient, provider=provider,
+        visit_type=VisitType.objects.get(clinic=clinic, code="follow-up"),
+        location=clinic.locations.first(), first_date=date(2027, 3, 1),
+        local_time=time(9), count=3,
+    )  # fmt: skip
+    second = series.appointments.get(series_index=2)
+    before = snapshot()
+    response = api_as(cast[role]).post(
+        f"/api/appointments/{second.public_id}/cancel-series",
+        {"reason": "Moving away", "scope": "following"},
+    )
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert [v["status"] for v in response.json()] == ["booked", "cancelled", "cancelled"]
+    else:
+        assert snapshot() == before

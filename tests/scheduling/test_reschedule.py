@@ -263,3 +263,24 @@ def test_database_refuses_an_unflagged_overlap_but_allows_a_flagged_one(
         return
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(**clone)
+
+
+def test_moving_a_visit_releases_the_resources_it_held(
+    front_desk, patient, provider, clinic, future_day, book_at
+):
+    from medassist.availability.models import Resource, ResourceBooking, ResourceKind
+
+    # given: the visit holds an ECG cart at its time
+    appt = book_at(front_desk, patient, provider, future_day, 9)
+    kind = ResourceKind.objects.create(clinic=clinic, name="ECG cart")
+    cart = Resource.objects.create(
+        clinic=clinic, kind=kind, location=clinic.locations.first(), name="Cart 1"
+    )
+    held = ResourceBooking.objects.create(
+        clinic=clinic, appointment=appt, resource=cart, start=appt.start, end=appt.end
+    )
+    # when
+    appointment_reschedule(actor=front_desk, appointment=appt, start=at(clinic, future_day, 15))
+    # then: the old time's hold is released (and the move is audited with it)
+    held.refresh_from_db()
+    assert held.active is False
