@@ -215,3 +215,30 @@ def test_no_link_while_online_booking_is_off(client_for, front_desk, patient, cl
     response = client_for(front_desk).post(reverse("portal:desk"), {"mrn": patient.mrn})
     assert response.status_code == 422
     assert "turned off" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------- API
+
+
+@pytest.mark.parametrize(
+    "role,list_status,link_status",
+    [
+        ("anonymous", 401, 401),
+        ("front_desk", 200, 201),
+        ("physician", 200, 403),
+        ("biller", 200, 403),
+        ("clinic_admin", 200, 201),
+    ],
+)
+def test_portal_api_role_matrix(role, list_status, link_status, actor, portal, patient):
+    from tests.api.conftest import Api
+
+    api = Api(actor(role))
+    assert api.get("/api/portal/bookings").status_code == list_status
+    events = AuditEvent.objects.filter(object_type="portal.BookingLink").count()
+    response = api.post("/api/portal/links", {"patient": str(patient.public_id)})
+    assert response.status_code == link_status, response.content
+    made = AuditEvent.objects.filter(object_type="portal.BookingLink").count() - events
+    assert made == (1 if link_status == 201 else 0)
+    if link_status == 201:
+        assert "/portal/b/" in response.json()["url"]
