@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BigIntegerField, Count, Func, Q
 from django.utils import timezone
@@ -194,7 +195,10 @@ def _epoch(value) -> int:
 def _raw_values(queryset, *fields) -> list[tuple]:
     """values_list rows as the database driver returns them (no per-value ORM converters)."""
     qs = queryset.values_list(*fields)
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # e.g. an empty IN list: nothing can match
+        return []
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

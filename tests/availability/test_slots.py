@@ -476,3 +476,16 @@ def test_query_count_does_not_grow_with_appointments_or_providers(
     # then the search makes exactly as many queries
     assert big == small
     assert len(slots) == 10
+
+
+def test_no_provider_offers_it_means_no_slots(front_desk, clinic, follow_up, monday):
+    # given a rule naming only an inactive provider
+    from medassist.practice.models import Provider
+
+    gone = make_provider(clinic, active=False)
+    rule = VisitTypeRule.objects.create(clinic=clinic, visit_type=follow_up)
+    rule.providers.add(gone)
+    assert Provider.objects.filter(active=True, clinic=clinic).count() == 0
+    # then the search simply finds nothing
+    slots = first_available(user=front_desk, visit_type=follow_up, date_from=monday, date_to=monday)
+    assert slots == []

@@ -374,3 +374,14 @@ def test_load_us_holidays_button(clinic_admin, client_for):
     assert "Load US holidays for 2027" in page and "Thanksgiving Day" in page
     r = client.post("/availability/holidays/load/", {"year": "1066"})
     assert r.status_code == 422 and ClinicHoliday.objects.count() == n
+
+
+def test_search_without_a_visit_type_says_so_in_place(front_desk, client_for, monday):
+    r = client_for(front_desk).get(
+        "/availability/find/",
+        {"visit_type": "", "date_from": monday, "date_to": monday},
+        headers={"HX-Request": "true"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "Choose a visit type." in html and "<html" not in html
