@@ -80,7 +80,8 @@ def message_queue(
     rule: ReminderRule | None = None,
 ) -> Message:
     """Queue one message rendered from its reviewed template. A patient without an address for
-    the channel gets a failed row (visible to staff) instead of silence."""
+    the channel gets a cancelled row saying so, or a failed one (for the desk) when there is no
+    way at all to reach them."""
     sms = channel == Channel.SMS
     subject, body = messages.render(kind, sms=sms, clinic=clinic, **context)
     to = _address(patient, channel)
@@ -99,11 +100,16 @@ def message_queue(
         max_attempts=conf.get_int("MEDASSIST_SEND_MAX_ATTEMPTS"),
     )
     if not to:
-        msg.status = Message.Status.FAILED
+        other = Channel.SMS if channel == Channel.EMAIL else Channel.EMAIL
+        missing = "No email address on file" if sms is False else "No mobile number on file"
         msg.max_attempts = 0
-        msg.last_error = (
-            "No email address on file." if channel == Channel.EMAIL else "No mobile number on file."
-        )
+        if _address(patient, other):
+            # Reachable the other way (the clinic's other rule): not a failure for the desk.
+            msg.status = Message.Status.CANCELLED
+            msg.last_error = f"{missing}; not sent by {msg.get_channel_display().lower()}."
+        else:
+            msg.status = Message.Status.FAILED
+            msg.last_error = f"{missing}, and no other way to reach the patient."
     msg.save()
     return msg
 

@@ -173,3 +173,29 @@ def test_worker_command_once_runs_one_pass(visit, capsys):
     # then it reports what it did
     out = capsys.readouterr().out
     assert "reminders_planned 2" in out
+
+
+def test_a_patient_without_an_email_gets_the_text_only_and_no_failure(front_desk, provider, clinic):
+    # given a patient with a mobile number but no email
+    p = factories.make_patient(front_desk, email="")
+    start = factories.next_slot(clinic, hours_ahead=5 * 24)
+    appt = factories.book(front_desk, p, provider, start=start)
+    # when reminders are planned
+    run_once()
+    # then the email reminder is cancelled with the reason, the text is queued
+    rows = dict(Message.objects.filter(appointment=appt).values_list("channel", "status"))
+    assert rows == {"email": "cancelled", "sms": "queued"}
+    assert Message.objects.get(appointment=appt, channel="email").last_error.startswith(
+        "No email address on file"
+    )
+
+
+def test_a_patient_who_cannot_be_reached_is_a_failure_for_the_desk(front_desk, provider, clinic):
+    p = factories.make_patient(front_desk, email="", phone_mobile="")
+    appt = factories.book(
+        front_desk, p, provider, start=factories.next_slot(clinic, hours_ahead=5 * 24)
+    )
+    run_once()
+    statuses = set(Message.objects.filter(appointment=appt).values_list("status", flat=True))
+    assert statuses == {"failed"}
+    assert Message.objects.filter(appointment=appt, max_attempts=0).count() == 2
