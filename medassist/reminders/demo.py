@@ -64,6 +64,7 @@ def reminders_demo(clinic: Clinic, *, now: datetime | None = None, seed: int = 7
         msg.save()
     replies = 0
     for msg in sent[: max(0, len(sent) - len(FAILURES))]:
+        sent_at = msg.sent_at or now
         roll = rng.random()
         if roll < 0.35:
             action, body, staff = PatientReply.Action.CONFIRM, "C", False
@@ -82,7 +83,7 @@ def reminders_demo(clinic: Clinic, *, now: datetime | None = None, seed: int = 7
             action=action,
             from_number=msg.to,
             body=body,
-            received_at=msg.sent_at + timedelta(minutes=rng.randint(2, 600)),
+            received_at=sent_at + timedelta(minutes=rng.randint(2, 600)),
             needs_staff=staff,
             staff_note="Patient wants to reschedule." if action == "reschedule" else "",
         )

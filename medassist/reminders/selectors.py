@@ -102,9 +102,8 @@ def overview(*, user, now: datetime | None = None) -> Overview:
     ]
     tasks = list(replies_needing_staff(user=user))
     replies = list(recent_replies(user=user, since=now - timedelta(days=UPCOMING_DAYS)))
-    shown = {}
-    for row in (*failed, *upcoming, *tasks, *replies):
-        shown[row.patient_id] = row.patient
+    shown = {m.patient_id: m.patient for m in (*failed, *upcoming)}
+    shown.update({r.patient_id: r.patient for r in (*tasks, *replies)})
     audit_patients_listed(
         actor=user,
         patients=shown.values(),

@@ -473,7 +473,8 @@ def inbound_sms_receive(*, from_number: str, body: str, now: datetime | None = N
         action_done = PatientReply.Action.OTHER
     else:
         action_done = action
-    if action_done in (PatientReply.Action.CONFIRM, PatientReply.Action.CANCEL):
+    applies = action_done in (PatientReply.Action.CONFIRM, PatientReply.Action.CANCEL)
+    if appt is not None and applies:
         note = _apply(action=action_done, appt=appt, via=PatientReply.Via.SMS, now=now)
     reply = PatientReply.objects.create(
         clinic=last.clinic,

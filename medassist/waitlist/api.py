@@ -50,7 +50,7 @@ def entry_data(e: WaitlistEntry) -> dict:
         "priority": e.priority,
         "status": e.status,
         "note": e.note,
-        "appointment": e.appointment.public_id if e.appointment_id else None,
+        "appointment": e.appointment.public_id if e.appointment is not None else None,
     }
 
 
@@ -62,7 +62,7 @@ def recall_data(r: Recall, today, tz) -> dict:
         "due_date": r.due_date,
         "overdue": r.due_date < today and r.status in selectors.OPEN_RECALL,
         "status": r.status,
-        "appointment": r.appointment.public_id if r.appointment_id else None,
+        "appointment": r.appointment.public_id if r.appointment is not None else None,
         "attempts": [
             {
                 "at": as_local(a.at, tz),

@@ -11,7 +11,7 @@ from medassist.core.access import get_scoped
 from medassist.practice.roles import require
 from medassist.waitlist.models import Recall, WaitlistEntry
 
-_ENTRY_RELATED = ("patient", "visit_type", "provider", "location")
+_ENTRY_RELATED = ("patient", "visit_type", "provider", "location", "appointment")
 OPEN_ENTRY = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
 OPEN_RECALL = [Recall.Status.DUE, Recall.Status.CONTACTED]
 
@@ -50,7 +50,7 @@ def entry_list(*, user, include_closed: bool = False, limit: int = 300) -> list[
 def access_recall(*, user, id) -> Recall:
     require(user, "recall.manage")
     return get_scoped(
-        Recall.objects.select_related("patient"),
+        Recall.objects.select_related("patient", "appointment"),
         public_id=id,
         what="recall",
         clinic_id=user.clinic_id,
@@ -73,7 +73,7 @@ def recall_list(
                 output_field=IntegerField(),
             )
         )
-        .select_related("patient")
+        .select_related("patient", "appointment")
         .prefetch_related("attempts__by")
         .order_by("overdue", "due_date", "id")
     )
