@@ -27,8 +27,9 @@ from medassist.records.models import (
     Observation,
     Problem,
     Procedure,
+    SocialHistory,
 )
-from medassist.records.services import nka_record
+from medassist.records.services import nka_record, social_history_save
 from tests import factories
 from tests.fhir.import_support import bundle, full_chart_bundle, patient_resource, ref, write_json
 
@@ -139,7 +140,7 @@ def test_import_keeps_history_audit_and_the_patients_source_identifiers(clinic_a
     # then: one history "create" row per chart row, by the importer, with the source named
     patient = Patient.objects.get(public_id=result.patient_public_id)
     rows = sum(m.objects.filter(patient=patient).count() for m in CHART)
-    history = ChartHistory.objects.filter(patient=patient)
+    history = ChartHistory.objects.filter(patient=patient).exclude(item_type="social")
     assert rows == result.rows == 12
     assert history.count() == rows
     assert set(history.values_list("action", flat=True)) == {"create"}
@@ -483,3 +484,22 @@ def test_an_icd10_code_already_active_is_not_loaded_twice(clinic_admin):
     # then
     assert Problem.objects.get(code="I10").display == "Essential (primary) hypertension"
     assert result.details == ["Condition c2: I10 is already an active problem"]
+
+
+def test_smoking_status_fills_a_blank_social_history_and_keeps_what_staff_recorded(
+    clinic_admin, physician
+):
+    # given: an imported patient with a smoking-status observation (never smoker)
+    data, _ = full_chart_bundle()
+    result = import_bundle(actor=clinic_admin, source="a.json", raw=raw(data))
+    patient = Patient.objects.get(public_id=result.patient_public_id)
+    social = SocialHistory.objects.get(patient=patient)
+    assert social.smoking_status == "266919005"
+    assert ChartHistory.objects.filter(item_id=social.public_id, action="create").exists()
+    assert "smoking status from 2019-02-10: Never smoker" in result.notes
+    # when: staff record "former smoker", then a newer export arrives
+    social_history_save(actor=physician, patient=patient, smoking_status="8517006")
+    newer, _ = full_chart_bundle(data["entry"][0]["resource"]["id"])
+    import_bundle(actor=clinic_admin, source="b.json", raw=raw(newer))
+    # then
+    assert SocialHistory.objects.get(patient=patient).smoking_status == "8517006"

@@ -27,6 +27,7 @@ from medassist.records.models import (
     Observation,
     Problem,
     Procedure,
+    SocialHistory,
 )
 
 SHARED = Path(os.environ.get("MEDASSIST_SHARED_DATA", "/work/shared/data"))
@@ -79,7 +80,10 @@ def test_synthea_bundles_import_with_every_resource_accounted_for(clinic_admin, 
         assert report.loaded[rtype] > 0, rtype
     assert Patient.objects.count() == len(PICK)
     rows = sum(m.objects.count() for m in CHART)
-    assert rows == report.rows and ChartHistory.objects.count() == rows
+    assert rows == report.rows
+    assert ChartHistory.objects.exclude(item_type="social").count() == rows
+    # smoking status (LOINC 72166-2) fills each patient's social history
+    assert SocialHistory.objects.exclude(smoking_status="").count() == len(PICK)
 
 
 def test_synthea_chart_holds_the_sources_identifiers_codes_and_dates(clinic_admin, synthea_dir):

@@ -47,9 +47,19 @@ from medassist.records.models import (
     Observation,
     Problem,
     Procedure,
+    SmokingStatus,
+    SocialHistory,
 )
 from medassist.records.services import clinical
-from medassist.records.services._common import _actor_name, clinic_today, diff, full_clean, snapshot
+from medassist.records.services._common import (
+    _actor_name,
+    apply_update,
+    clinic_today,
+    diff,
+    full_clean,
+    save_new,
+    snapshot,
+)
 
 from .mapping import MAPPERS, NOT_CHART, Context, Skip
 from .report import BundleResult, ImportReport
@@ -513,6 +523,7 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
         batch_size=500,
     )
     result.rows = len(created_objs)
+    _smoking_status(actor, patient, created_objs, result)
     if any(isinstance(o, Allergy) and o.status == Allergy.Status.ACTIVE for o in created_objs):
         clinical._end_nka(actor=actor, patient=patient, why="Allergy imported from FHIR")
     if created_objs or created:
@@ -530,6 +541,44 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
                 "rows": len(created_objs),
             },
         )
+
+
+SMOKING_LOINC = "72166-2"
+
+
+def _smoking_status(actor, patient, created_objs: list, result: BundleResult) -> None:
+    """The latest imported smoking-status observation (LOINC 72166-2, a SNOMED CT answer) fills
+    the social history's smoking status when it is blank; what staff recorded is kept."""
+    answers = [
+        o
+        for o in created_objs
+        if isinstance(o, Observation)
+        and o.code == SMOKING_LOINC
+        and o.value_code in SmokingStatus.values
+    ]
+    if not answers:
+        return
+    latest = max(answers, key=lambda o: o.effective_at)
+    social = clinical.current_social_history(patient)
+    if social is None:
+        social = SocialHistory(
+            patient=patient,
+            smoking_status=latest.value_code,
+            source_identifier=latest.source_identifier,
+        )
+        save_new(actor=actor, obj=social)
+    elif not social.smoking_status:
+        apply_update(
+            actor=actor,
+            obj=social,
+            changes={"smoking_status": latest.value_code},
+            reason="Smoking status imported from FHIR",
+        )
+    else:
+        return
+    result.notes.append(
+        f"smoking status from {latest.effective_at:%Y-%m-%d}: {latest.value_string}"
+    )
 
 
 def import_bundle(*, actor, source: str, raw: bytes) -> BundleResult:
