@@ -216,8 +216,8 @@ def main() -> int:
         again, wall2, cpu2 = timed_import(admin, args.archive)
         print(
             f"second import (same archive): {sum(again.loaded.values())} loaded, "
-            f"{sum(again.present.values()):,} already present; {wall2:.1f} s "
-            f"→ {again.resources / wall2:,.0f} resources/s"
+            f"{sum(again.present.values()):,} already present; {wall2:.1f} s wall, "
+            f"{cpu2:.1f} s CPU → {again.resources / cpu2:,.0f} resources per CPU-second"
         )
         n, secs = parse_only(args.archive)
         print(
