@@ -116,6 +116,9 @@ def fhir_endpoint(methods: tuple[str, ...], *, public: bool = False) -> Callable
                 transaction.set_rollback(True)
             return fhir_response(result)
 
+        # declared for the URL-protection test: who may do what is decided per resource type
+        # and interaction by medassist.fhir.server, with the same permissions as the screens
+        view.permission = "public" if public else "fhir: per resource"  # type: ignore[attr-defined]
         return view
 
     return decorator
