@@ -273,3 +273,19 @@ def test_a_no_show_in_the_past_offers_nothing(front_desk, patient, provider, wai
     )
     Appointment.objects.filter(pk=appt.pk).update(status="no_show")
     assert slot_freed(appointment=appt, now=start + timedelta(minutes=5)) is None
+
+
+def test_a_rescheduled_visit_frees_its_old_time_for_the_waitlist(busy_visit, waiting, front_desk):
+    from medassist.scheduling.services import appointment_reschedule
+
+    # given a visit moved to the next day
+    old_start = busy_visit.start
+    appointment_reschedule(
+        actor=front_desk, appointment=busy_visit, start=old_start + timedelta(days=1)
+    )
+    # when the worker scans
+    run_once()
+    # then the old time is offered, the new one is not
+    slot = OpenSlot.objects.get()
+    assert (slot.start, slot.provider_id) == (old_start, busy_visit.provider_id)
+    assert SlotOffer.objects.filter(slot=slot).count() == 3
