@@ -164,14 +164,13 @@ def test_a_slot_booked_at_the_desk_meanwhile_is_refused_politely(
     assert set(SlotOffer.objects.values_list("status", flat=True)) == {"gone"}
 
 
+# The in-memory SQLite test database refuses a second thread's writer at once ("table is
+# locked") instead of waiting; on a real SQLite file every transaction is BEGIN IMMEDIATE, so
+# accepts queue one after the other (the sequential test above covers that, and
+# tests/concurrency covers concurrent HTTP writers on a SQLite file).
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_patients_accepting_at_once_get_one_booking(busy_visit, waiting, front_desk):
-    if connection.vendor == "sqlite":
-        # The in-memory test database refuses a second thread's writer at once ("table is
-        # locked") instead of waiting; on a real SQLite file every transaction is BEGIN
-        # IMMEDIATE, so accepts queue one after the other (the sequential test covers it).
-        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-        pytest.skip("threads need PostgreSQL or a file database")
     # given the slot offered
     appointment_cancel(actor=front_desk, appointment=busy_visit, reason="x")
     run_once()
