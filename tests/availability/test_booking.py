@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from medassist.availability.models import ResourceBooking, VisitTypeRule
 from medassist.availability.selectors import first_available
@@ -234,9 +234,7 @@ def test_resource_booking_add_refuses_an_overlap(
     assert ResourceBooking.objects.count() == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's"
-)
+@pytest.mark.postgresql
 def test_postgresql_refuses_overlapping_resource_bookings(
     front_desk, clinic, templated, monday, patient, ecg
 ):
