@@ -118,3 +118,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 def desk_redirect(request: HttpRequest) -> HttpResponse:
     return redirect("portal:desk")
+
+
+# Declared for the URL-protection test: the patient's page is opened by the signed link alone
+# (patient_from_link); /portal/ only forwards to the desk page, which checks the staff role.
+book.permission = "signed-link"  # type: ignore[attr-defined]
+desk_redirect.permission = "redirect to portal:desk"  # type: ignore[attr-defined]
