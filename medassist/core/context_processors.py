@@ -11,6 +11,11 @@ NAV = [
     ("Patients", "patients:search", "patient.view"),
     ("Flow board", "frontdesk:board", "board.view"),
     ("Worklist", "intake:worklist", "worklist.view"),
+    ("Waitlist", "waitlist:home", "waitlist.manage"),
+    ("Recalls", "waitlist:recalls", "recall.manage"),
+    ("Reminders", "reminders:home", "reminder.view"),
+    ("Online", "portal:desk", "appointment.book"),
+    ("Hours", "availability:setup", "schedule.manage"),
     ("Set-up", "admin:index", "practice.manage"),
 ]
 
