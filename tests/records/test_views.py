@@ -289,6 +289,7 @@ def test_every_records_url_is_in_the_matrix():
         "social_edit", "encounter_new", "note_new", "note_edit", "note_sign", "note_amend",
         "note_error", "document_upload", "document_error",
     }  # fmt: skip
+    covered |= {"summary_pdf"}  # its role matrix: tests/records/test_export_pdf.py
     assert names == covered
 
 
