@@ -19,6 +19,7 @@ install-test: $(BIN)/python
 
 demo: install
 	$(BIN)/medassist migrate --no-input
+	$(BIN)/medassist load_icd10cm
 	$(BIN)/medassist demo
 	$(BIN)/medassist serve --port $(PORT)
 
