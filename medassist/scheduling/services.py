@@ -258,12 +258,10 @@ def _move(
 
 
 def _release_resources(appt: Appointment, actor) -> None:
-    """Rooms and equipment held for the old time are released when a visit moves (the
-    availability app holds them per time; see docs/scheduling.md)."""
-    try:
-        from medassist.availability.services import resources_release
-    except ImportError:  # pragma: no cover - the availability app is part of the project
-        return
+    """Rooms and equipment held for a visit are released when it moves, is cancelled or is a
+    no-show (the availability app holds them per time; see docs/scheduling.md)."""
+    from medassist.availability.services import resources_release  # availability builds on us
+
     resources_release(appointment=appt, actor=actor)
 
 
@@ -373,6 +371,8 @@ def appointment_transition(
         patient=appointment.patient,
         detail={"from": from_status, "to": to_status},
     )
+    if to_status in (Status.CANCELLED, Status.NO_SHOW):
+        _release_resources(appointment, actor)
     return appointment
 
 

@@ -182,6 +182,24 @@ def test_release_frees_the_resource(front_desk, clinic, templated, monday, patie
     assert not ResourceBooking.objects.filter(active=True).exists()
 
 
+def test_cancelling_or_no_show_releases_the_visits_resources(
+    front_desk, clinic, templated, monday, patient, ecg
+):
+    # given an ECG visit holding the cart
+    appt = slot_book(
+        actor=front_desk,
+        patient=patient,
+        visit_type=ecg["visit_type"],
+        provider=templated,
+        start=at(clinic, monday, 8),
+    )
+    assert ResourceBooking.objects.filter(appointment=appt, active=True).count() == 1
+    # when it is cancelled
+    appointment_cancel(actor=front_desk, appointment=appt, reason="Sick")
+    # then the cart is free again
+    assert not ResourceBooking.objects.filter(appointment=appt, active=True).exists()
+
+
 def test_cancelled_visit_does_not_hold_its_resource(
     front_desk, clinic, templated, monday, patient, ecg
 ):
