@@ -47,8 +47,10 @@ def texts(sms_folder):
 
 @pytest.fixture
 def visit(front_desk, patient, provider, clinic):
-    """A booked follow-up five days ahead at 10:00 clinic time."""
-    day = clinic_today(clinic) + timedelta(days=5)
+    """A booked follow-up four days ahead at 10:00 clinic time: between 3 days 10 hours and
+    4 days 10 hours from now, whatever the hour, so always inside the worker's planning
+    horizon (the longest offset, 72 h, plus 48 h) and after its 72-hour reminder."""
+    day = clinic_today(clinic) + timedelta(days=4)
     start = datetime.combine(day, time(10, 0), tzinfo=clinic.tz)
     return factories.book(front_desk, patient, provider, start=start)
 

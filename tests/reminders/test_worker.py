@@ -25,7 +25,7 @@ NY = ZoneInfo("America/New_York")
 
 
 def test_the_worker_plans_the_default_reminders_of_a_booked_visit(visit):
-    # given a visit five days ahead and a clinic without rules
+    # given a visit four days ahead and a clinic without rules
     # when the worker runs once now
     result = run_once()
     # then the defaults exist and both reminders are planned, neither sent yet
