@@ -514,3 +514,25 @@ def test_board_query_count_does_not_grow_with_rows(
         response = client.get(board_url())
     # then
     assert len(response.context["board"].rows) == visits
+
+
+def test_a_double_booked_visit_is_flagged_on_the_board_and_the_patient_page(
+    client_for, front_desk, patient, provider
+):
+    # given a visit today, booked over another on purpose
+    from datetime import datetime, time
+
+    from medassist.scheduling.models import Appointment
+    from medassist.scheduling.selectors import clinic_today
+
+    tz = front_desk.clinic.tz
+    start = datetime.combine(clinic_today(front_desk.clinic), time(8, 0), tzinfo=tz)
+    appointment = factories.book(front_desk, patient, provider, start=start)
+    Appointment.objects.filter(pk=appointment.pk).update(double_booked=True)
+    client = client_for(front_desk)
+    # when
+    board = client.get(board_url()).content.decode()
+    page = client.get(reverse("patients:detail", args=[patient.public_id]))
+    # then
+    assert '<span class="badge double">Double-booked</span>' in board
+    assert '<span class="badge double">Double-booked</span>' in page.content.decode()
