@@ -212,6 +212,47 @@ def resources_release(*, appointment: Appointment, actor=None) -> int:
     return n
 
 
+def resources_follow_move(*, actor, appointment: Appointment) -> list[ResourceBooking]:
+    """A visit that moved keeps what it held: the same resource at the new time when it is
+    free, otherwise another free one of the same kind at the visit's location. When none is
+    free, ResourceTaken: the caller's transaction (the move) is refused and rolled back."""
+    held = list(
+        ResourceBooking.objects.filter(appointment=appointment, active=True).select_related(
+            "resource__kind"
+        )
+    )
+    resources_release(appointment=appointment, actor=actor)
+    kept: list[ResourceBooking] = []
+    for old in held:
+        wanted = old.resource
+        others = Resource.objects.filter(
+            clinic_id=appointment.clinic_id,
+            kind_id=wanted.kind_id,
+            location_id=appointment.location_id,
+            active=True,
+        ).exclude(pk=wanted.pk)
+        same_place = wanted.location_id == appointment.location_id and wanted.active
+        for candidate in ([wanted] if same_place else []) + list(others.order_by("name")):
+            try:
+                with transaction.atomic():
+                    kept.append(
+                        resource_booking_add(
+                            actor=actor, appointment=appointment, resource=candidate
+                        )
+                    )
+                break
+            except ResourceTaken:
+                continue
+        else:
+            local = appointment.start.astimezone(appointment.clinic.tz)
+            raise ResourceTaken(
+                f"No {wanted.kind.name} is free at {local:%H:%M} on {local:%a %b %d}, and this "
+                "visit needs one. Choose another time.",
+                field="start",
+            )
+    return kept
+
+
 def resource_booking_add(
     *, actor, appointment: Appointment, resource: Resource, start=None, end=None
 ) -> ResourceBooking:

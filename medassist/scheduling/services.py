@@ -253,13 +253,20 @@ def _move(
             **({"double_booked": True} if appt.double_booked else {}),
         },
     )
-    _release_resources(appt, actor)
+    _move_resources(appt, actor)
     return appt
 
 
+def _move_resources(appt: Appointment, actor) -> None:
+    """Rooms and equipment the visit held move with it (or the move is refused)."""
+    from medassist.availability.services import resources_follow_move  # builds on us
+
+    resources_follow_move(actor=actor, appointment=appt)
+
+
 def _release_resources(appt: Appointment, actor) -> None:
-    """Rooms and equipment held for a visit are released when it moves, is cancelled or is a
-    no-show (the availability app holds them per time; see docs/scheduling.md)."""
+    """Rooms and equipment held for a visit are released when it is cancelled or is a no-show
+    (the availability app holds them per time; see docs/scheduling.md)."""
     from medassist.availability.services import resources_release  # availability builds on us
 
     resources_release(appointment=appt, actor=actor)

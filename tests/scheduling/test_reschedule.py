@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.db import transaction
 
 from medassist.audit.models import AuditEvent
 from medassist.core.errors import PermissionDenied, ValidationFailed
@@ -244,7 +245,7 @@ def test_database_refuses_an_unflagged_overlap_but_allows_a_flagged_one(
     front_desk, patient, provider, future_day, book_at
 ):
     """The PostgreSQL exclusion constraint leaves out double-booked rows (SQLite: the service)."""
-    from django.db import IntegrityError, connection, transaction
+    from django.db import IntegrityError, connection
 
     first = book_at(front_desk, patient, provider, future_day, 9)
     clone = dict(
@@ -265,22 +266,87 @@ def test_database_refuses_an_unflagged_overlap_but_allows_a_flagged_one(
         Appointment.objects.create(**clone)
 
 
-def test_moving_a_visit_releases_the_resources_it_held(
-    front_desk, patient, provider, clinic, future_day, book_at
-):
+@pytest.fixture
+def cart_visit(front_desk, patient, provider, clinic, future_day, book_at):
+    """A visit at 9:00 holding an ECG cart (one of two at its location)."""
     from medassist.availability.models import Resource, ResourceBooking, ResourceKind
 
-    # given: the visit holds an ECG cart at its time
     appt = book_at(front_desk, patient, provider, future_day, 9)
     kind = ResourceKind.objects.create(clinic=clinic, name="ECG cart")
-    cart = Resource.objects.create(
-        clinic=clinic, kind=kind, location=clinic.locations.first(), name="Cart 1"
-    )
+    where = clinic.locations.first()
+    carts = [
+        Resource.objects.create(clinic=clinic, kind=kind, location=where, name=name)
+        for name in ("Cart 1", "Cart 2")
+    ]
     held = ResourceBooking.objects.create(
-        clinic=clinic, appointment=appt, resource=cart, start=appt.start, end=appt.end
+        clinic=clinic, appointment=appt, resource=carts[0], start=appt.start, end=appt.end
     )
-    # when
+    return appt, carts, held
+
+
+def _cart_held_by(other_appt, cart):
+    from medassist.availability.models import ResourceBooking
+
+    return ResourceBooking.objects.create(
+        clinic=other_appt.clinic,
+        appointment=other_appt,
+        resource=cart,
+        start=other_appt.start,
+        end=other_appt.end,
+    )
+
+
+def test_a_moved_visit_takes_its_equipment_to_the_new_time(
+    front_desk, clinic, future_day, cart_visit
+):
+    from medassist.availability.models import ResourceBooking
+
+    # given the visit holds Cart 1 at 9:00
+    appt, carts, held = cart_visit
+    # when it moves to 15:00
     appointment_reschedule(actor=front_desk, appointment=appt, start=at(clinic, future_day, 15))
-    # then: the old time's hold is released (and the move is audited with it)
+    # then the 9:00 hold is released and Cart 1 is held at 15:00 instead
     held.refresh_from_db()
     assert held.active is False
+    now_held = ResourceBooking.objects.get(appointment=appt, active=True)
+    assert (now_held.resource, now_held.start) == (carts[0], at(clinic, future_day, 15))
+
+
+def test_a_moved_visit_takes_another_cart_when_its_own_is_busy_then(
+    front_desk, clinic, future_day, cart_visit, book_at, provider
+):
+    from medassist.availability.models import ResourceBooking
+
+    # given Cart 1 is held at 15:00 by another provider's visit
+    appt, carts, _ = cart_visit
+    other_doc = factories.make_provider(clinic)
+    other = book_at(front_desk, factories.make_patient(front_desk), other_doc, future_day, 15)
+    _cart_held_by(other, carts[0])
+    # when the visit moves to 15:00
+    appointment_reschedule(actor=front_desk, appointment=appt, start=at(clinic, future_day, 15))
+    # then it holds Cart 2
+    assert ResourceBooking.objects.get(appointment=appt, active=True).resource == carts[1]
+
+
+def test_a_move_to_a_time_with_no_free_cart_is_refused_and_changes_nothing(
+    front_desk, clinic, future_day, cart_visit, book_at
+):
+    from medassist.availability.models import ResourceBooking
+    from medassist.availability.services import ResourceTaken
+
+    # given both carts are held at 15:00 by other visits
+    appt, carts, held = cart_visit
+    for cart in carts:
+        doc = factories.make_provider(clinic)
+        other = book_at(front_desk, factories.make_patient(front_desk), doc, future_day, 15)
+        _cart_held_by(other, cart)
+    before = snapshot()
+    # when
+    with pytest.raises(ResourceTaken) as err, transaction.atomic():
+        appointment_reschedule(actor=front_desk, appointment=appt, start=at(clinic, future_day, 15))
+    # then the visit, its hold and the move history are as they were
+    assert "No ECG cart is free" in err.value.message
+    assert snapshot() == before
+    appt.refresh_from_db()
+    assert appt.start == at(clinic, future_day, 9)
+    assert ResourceBooking.objects.get(appointment=appt, active=True).pk == held.pk
