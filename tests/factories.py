@@ -10,12 +10,22 @@ from django.utils import timezone
 from medassist.patients.models import Patient
 from medassist.patients.services import coverage_add, patient_register
 from medassist.practice.models import Clinic, Location, Payer, Provider, Room, User, VisitType
+from medassist.practice.validators import npi_is_valid
 from medassist.scheduling.services import appointment_book
 
 _seq = itertools.count(1)
 
 # Real-format NPIs with valid check digits (CMS test-style numbers).
 VALID_NPIS = ["1234567893", "1245319599", "1003000126", "1902809254", "1346053246", "1528060837"]
+
+
+def generated_npi(n: int) -> str:
+    """A valid NPI (Luhn check digit) unique per n, never one of the fixed ones above."""
+    body = f"19{n:07d}"
+    for check in "0123456789":
+        if npi_is_valid(body + check):
+            return body + check
+    raise AssertionError("unreachable: one check digit always fits")
 
 
 def make_clinic(name: str = "Maple Family Medicine", tz: str = "America/New_York") -> Clinic:
@@ -53,7 +63,7 @@ def make_provider(clinic: Clinic, user: User | None = None, npi: str | None = No
         first_name=user.first_name if user else "Dana",
         last_name=user.last_name if user else f"Rivera{n}",
         credentials="MD",
-        npi=npi or VALID_NPIS[n % len(VALID_NPIS)],
+        npi=npi or generated_npi(n),
     )
     provider.locations.set(clinic.locations.all())
     return provider
