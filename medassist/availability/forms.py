@@ -19,6 +19,26 @@ TIME_ERRORS = {"invalid": "Write the time as HH:MM (24-hour), e.g. 08:30."}
 SEARCH_DAYS = 14
 
 
+def date_field(label: str = "", *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label or None,
+        required=required,
+        widget=DATE_WIDGET,
+        input_formats=["%Y-%m-%d"],
+        error_messages=DATE_ERRORS,
+    )
+
+
+def time_field(label: str = "", *, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label or None,
+        required=required,
+        widget=TIME_WIDGET,
+        input_formats=["%H:%M"],
+        error_messages=TIME_ERRORS,
+    )
+
+
 class FindForm(forms.Form):
     """The search: ?visit_type=&provider=&location=&date_from=&date_to=&time_of_day=&patient=."""
 
@@ -43,12 +63,8 @@ class FindForm(forms.Form):
         empty_label="Any location",
         error_messages={"invalid_choice": "There is no such location in this clinic."},
     )
-    date_from = forms.DateField(
-        label="From", widget=DATE_WIDGET, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
-    date_to = forms.DateField(
-        label="To", widget=DATE_WIDGET, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
+    date_from = date_field("From")
+    date_to = date_field("To")
     time_of_day = forms.ChoiceField(
         label="Time of day",
         required=False,
@@ -110,26 +126,10 @@ class SessionForm(forms.Form):
     weekday = forms.TypedChoiceField(
         choices=Weekday.choices, coerce=int, error_messages={"invalid_choice": "Choose a weekday."}
     )
-    start_time = forms.TimeField(
-        label="Starts", widget=TIME_WIDGET, input_formats=["%H:%M"], error_messages=TIME_ERRORS
-    )
-    end_time = forms.TimeField(
-        label="Ends", widget=TIME_WIDGET, input_formats=["%H:%M"], error_messages=TIME_ERRORS
-    )
-    effective_from = forms.DateField(
-        label="From date",
-        required=False,
-        widget=DATE_WIDGET,
-        input_formats=["%Y-%m-%d"],
-        error_messages=DATE_ERRORS,
-    )
-    effective_to = forms.DateField(
-        label="Until date",
-        required=False,
-        widget=DATE_WIDGET,
-        input_formats=["%Y-%m-%d"],
-        error_messages=DATE_ERRORS,
-    )
+    start_time = time_field("Starts")
+    end_time = time_field("Ends")
+    effective_from = date_field("From date", required=False)
+    effective_to = date_field("Until date", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,30 +144,10 @@ class SessionForm(forms.Form):
 
 class ExceptionForm(forms.Form):
     kind = forms.ChoiceField(choices=AvailabilityException.Kind.choices)
-    start_date = forms.DateField(
-        label="From", widget=DATE_WIDGET, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
-    end_date = forms.DateField(
-        label="To",
-        required=False,
-        widget=DATE_WIDGET,
-        input_formats=["%Y-%m-%d"],
-        error_messages=DATE_ERRORS,
-    )
-    start_time = forms.TimeField(
-        label="Starts",
-        required=False,
-        widget=TIME_WIDGET,
-        input_formats=["%H:%M"],
-        error_messages=TIME_ERRORS,
-    )
-    end_time = forms.TimeField(
-        label="Ends",
-        required=False,
-        widget=TIME_WIDGET,
-        input_formats=["%H:%M"],
-        error_messages=TIME_ERRORS,
-    )
+    start_date = date_field("From")
+    end_date = date_field("To", required=False)
+    start_time = time_field("Starts", required=False)
+    end_time = time_field("Ends", required=False)
     location = PublicIdChoiceField(
         queryset=None,
         required=False,
@@ -188,9 +168,7 @@ class ExceptionForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(
-        widget=DATE_WIDGET, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
+    date = date_field()
     name = forms.CharField(label="Reason", max_length=200)
     location = PublicIdChoiceField(
         queryset=None,

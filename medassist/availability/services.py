@@ -354,17 +354,22 @@ def session_add(
     return session
 
 
+def _deactivate(actor, obj, what: str):
+    """Set-up rows are taken out of use, never deleted: kept inactive, for history."""
+    require(actor, "schedule.manage")
+    if obj.clinic_id != actor.clinic_id:
+        raise ValidationFailed(f"Unknown {what}.")
+    obj.active = False
+    obj.stamp(actor)
+    obj.save(update_fields=["active", "updated_at", "updated_by"])
+    _setup_audit(actor, obj, AuditEvent.Action.UPDATE, active=False)
+    return obj
+
+
 @transaction.atomic
 def session_remove(*, actor, session: WeeklySession) -> WeeklySession:
     """Take a session out of the template (kept, inactive, for history)."""
-    require(actor, "schedule.manage")
-    if session.clinic_id != actor.clinic_id:
-        raise ValidationFailed("Unknown session.")
-    session.active = False
-    session.stamp(actor)
-    session.save(update_fields=["active", "updated_at", "updated_by"])
-    _setup_audit(actor, session, AuditEvent.Action.UPDATE, active=False)
-    return session
+    return _deactivate(actor, session, "session")
 
 
 @transaction.atomic
@@ -424,14 +429,7 @@ def exception_add(
 
 @transaction.atomic
 def exception_remove(*, actor, exception: AvailabilityException) -> AvailabilityException:
-    require(actor, "schedule.manage")
-    if exception.clinic_id != actor.clinic_id:
-        raise ValidationFailed("Unknown exception.")
-    exception.active = False
-    exception.stamp(actor)
-    exception.save(update_fields=["active", "updated_at", "updated_by"])
-    _setup_audit(actor, exception, AuditEvent.Action.UPDATE, active=False)
-    return exception
+    return _deactivate(actor, exception, "exception")
 
 
 @transaction.atomic
@@ -494,11 +492,4 @@ def holiday_add(*, actor, day: date, name: str, location: Location | None = None
 @transaction.atomic
 def holiday_remove(*, actor, holiday: ClinicHoliday) -> ClinicHoliday:
     """The clinic opens after all on that date (the row is kept, inactive)."""
-    require(actor, "schedule.manage")
-    if holiday.clinic_id != actor.clinic_id:
-        raise ValidationFailed("Unknown holiday.")
-    holiday.active = False
-    holiday.stamp(actor)
-    holiday.save(update_fields=["active", "updated_at", "updated_by"])
-    _setup_audit(actor, holiday, AuditEvent.Action.UPDATE, active=False)
-    return holiday
+    return _deactivate(actor, holiday, "holiday")
