@@ -1,4 +1,4 @@
-"""`{{ user|may:"record.export" }}`: the role table, for the chart's export link."""
+"""`{% load roles %}` … `{% if request.user|may:"record.export" %}`: the role table in templates."""
 
 from django import template
 
