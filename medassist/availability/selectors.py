@@ -5,13 +5,15 @@ How a search works (see docs/scheduling.md):
 1. Load the small set-up tables once: the visit type's rule, the providers who may be
    booked, their weekly sessions, exceptions, the clinic's holidays and the resources the
    visit type needs (a fixed number of queries).
-2. Walk the date range in chunks of days (2, 4, 8, ... days). For each chunk fetch the
-   providers' active appointments with ONE query on the (provider, start) index, and the
-   needed resources' bookings with one more; then compute in Python: open intervals =
-   sessions + extra sessions − time off − holidays − appointments; candidate starts on a
+2. Walk the date range in chunks of working days (2, then double while nothing is found;
+   once slots turn up, about as many days as the rate so far says the rest need). For each
+   chunk fetch the providers' active appointments with ONE query on the (clinic, start) or
+   (provider, start) index (with a time of day, only those touching that part of each day),
+   and the needed resources' bookings with one more; then compute in Python: open intervals
+   = sessions + extra sessions − time off − holidays − appointments; candidate starts on a
    15-minute grid from each session's start (plus the first free minute after a visit);
-   keep those whose resources are free. Stop as soon as a chunk yields `limit` slots:
-   nothing in a later chunk can rank before them.
+   keep those whose resources are free. Days are taken in order across providers; stop at
+   the end of the first day that brings the total to `limit`: nothing later ranks before.
 
 Everything is computed on epoch seconds; wall-clock session times become instants through
 the clinic's time zone date by date, so sessions keep their local hours across DST changes.
@@ -19,7 +21,7 @@ the clinic's time zone date by date, so sessions keep their local hours across D
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,7 +48,8 @@ from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
 STEP_MINUTES = 15
 MAX_RANGE_DAYS = 366
 MAX_VISIT_MINUTES = 480  # VisitType.duration_minutes is at most 480: bounds the index scan
-FIRST_CHUNK_DAYS = 2
+FIRST_CHUNK_DAYS = 2  # days on which someone works
+MAX_CHUNK_DAYS = 62  # calendar days, however few of them are worked
 FEW = 5  # up to this many providers, queries name them; more, they filter by clinic
 PROVIDER_FIELDS = (
     "id",
@@ -234,7 +237,7 @@ def _epoch_rows(queryset, key: str) -> list[tuple[int, int, int]]:
     reads thousands of rows; the database does the conversion (one query)."""
     if connections[queryset.db].vendor in ("sqlite", "postgresql"):
         qs = queryset.annotate(_s=EpochSeconds("start"), _e=EpochSeconds("end"))
-        return [(k, int(a), int(b)) for k, a, b in _raw_values(qs, key, "_s", "_e")]
+        return _raw_values(qs, key, "_s", "_e")  # both cast to integers in SQL
     return [(k, _epoch(a), _epoch(b)) for k, a, b in _raw_values(queryset, key, "start", "end")]
 
 
@@ -252,7 +255,8 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _subtract(
     opens: list[tuple[int, int, int, int]], busy: list[tuple[int, int]]
 ) -> list[tuple[int, int, int, int]]:
-    """Open intervals (start, end, location id, grid anchor) minus merged busy intervals."""
+    """Open intervals (start, end, location id, grid anchor) minus busy intervals sorted by
+    start (they may overlap: a deliberate double booking)."""
     if not busy:
         return opens
     out = []
@@ -441,36 +445,56 @@ class Search:
         hi = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
         return lo, hi
 
-    def appointments(self, first: date, last: date, *, provider_ids=None):
-        """{provider id: sorted [(start, end)]} and {(provider id, local date): count} of the
-        active appointments touching the days: ONE query on the (provider, start) index."""
-        lo, hi = self.day_bounds(first, last)
+    def window_bounds(self, day: date, window: tuple[time, time]) -> tuple[int, int]:
+        """A time-of-day window on one date as epoch seconds (an open end runs to midnight)."""
+        if window[1] == time.max:
+            return self.ts(day, window[0]), self.ts(day + timedelta(days=1), time.min)
+        return self.ts(day, window[0]), self.ts(day, window[1])
+
+    def appointments(self, first: date, last: date, *, provider_ids=None, window=None):
+        """{provider id: [(start, end)] sorted by start} of the active appointments touching
+        the days (with a time-of-day window: only those that touch the window, where a visit
+        can start): ONE query on the (provider, start) or (clinic, start) index."""
         ids = set(provider_ids if provider_ids is not None else (p.pk for p in self.providers))
         # Few providers: the (provider, start) index; many: the (clinic, start) index and keep
         # the wanted providers in Python. Either way ONE query per chunk.
         by = {"provider_id__in": ids} if len(ids) <= FEW else {"clinic_id": self.clinic.pk}
+        reach = timedelta(minutes=MAX_VISIT_MINUTES)
+        if window is None:
+            spans = [self.day_bounds(first, last)]
+        else:  # a visit starting in the window runs up to `duration` past its end
+            spans = []
+            for day in _days(first, last):
+                a, b = self.window_bounds(day, window)
+                spans.append(
+                    (datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b + self.duration, UTC))
+                )
+        touching = Q()
+        for lo, hi in spans:  # `end >= lo`: a visit ending as the window opens sets its first start
+            touching |= Q(start__gte=lo - reach, start__lt=hi, end__gte=lo)
         rows = _epoch_rows(
-            Appointment.objects.filter(
-                status__in=ACTIVE_STATUSES,
-                **by,
-                start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
-                start__lt=hi,
-                end__gt=lo,
-            ),
+            Appointment.objects.filter(touching, status__in=ACTIVE_STATUSES, **by).order_by(),
             "provider_id",
         )
-        days = list(_days(first, last))
-        day_starts = [self.ts(d, time.min) for d in days]
-        busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        counts: dict[tuple[int, date], int] = defaultdict(int)
+        visits: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for pid, start, end in rows:
-            if pid not in ids:
-                continue
-            busy[pid].append((start, end))
-            i = bisect_right(day_starts, start) - 1
-            if i >= 0:
-                counts[(pid, days[i])] += 1
-        return {pid: _merge(v) for pid, v in busy.items()}, counts
+            visits[pid].append((start, end))
+        visits = {pid: v for pid, v in visits.items() if pid in ids}
+        for v in visits.values():
+            v.sort()  # rows mostly arrive in start order: a linear pass
+        # Sorted by start is all `_subtract` and `_overlaps` need (overlaps allowed), so the
+        # same lists serve as the busy times and for counting a day's visits.
+        return visits
+
+    def booked_on(self, visits: list[tuple[int, int]], day: date) -> int:
+        """How many of a provider's visits (sorted (start, end)) start on a local day."""
+        lo = self.ts(day, time.min)
+        hi = self.ts(day + timedelta(days=1), time.min)
+        return bisect_left(visits, (hi,)) - bisect_left(visits, (lo,))
+
+    def open_days(self) -> set[int]:
+        """Weekdays on which any provider has a weekly session (chunk sizing only)."""
+        return {wd for days in self.sessions.values() for wd, rows in days.items() if rows}
 
     def resource_busy(self, first: date, last: date) -> dict[int, list[tuple[int, int]]]:
         """{resource id: merged [(start, end)]} of active bookings of active visits."""
@@ -486,7 +510,7 @@ class Search:
                 start__gte=lo - timedelta(minutes=MAX_VISIT_MINUTES),
                 start__lt=hi,
                 end__gt=lo,
-            ),
+            ).order_by(),
             "resource_id",
         )
         busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -520,14 +544,7 @@ class Search:
         """(start, end, location id, resources) of the provider's open starts that day."""
         dur = self.duration
         found = []
-        win = None
-        if window is not None:
-            win_end = (
-                self.ts(day + timedelta(days=1), time.min)
-                if window[1] == time.max
-                else self.ts(day, window[1])
-            )
-            win = (self.ts(day, window[0]), win_end)
+        win = None if window is None else self.window_bounds(day, window)
         for a, b, loc, anchor in _subtract(self.open_intervals(provider_id, day), busy):
             lo = a if win is None else max(a, win[0])
             for s in _starts(lo, b - dur, anchor, now, exact=lo == a):
@@ -567,6 +584,29 @@ def _days(first: date, last: date):
         d += timedelta(days=1)
 
 
+def _chunk_end(first: date, date_to: date, open_days: int, weekdays: set[int]) -> date:
+    """The last date of a chunk from `first` that holds `open_days` days on which someone
+    works (closed weekdays such as weekends ride along: they add no rows)."""
+    last, seen = first, 0
+    while True:
+        if last.weekday() in weekdays:
+            seen += 1
+        if seen >= open_days or last >= date_to or last - first >= timedelta(days=MAX_CHUNK_DAYS):
+            return last
+        last += timedelta(days=1)
+
+
+def _next_chunk(size: int, days_read: int, found: int, limit: int | None) -> int:
+    """Open days to read next. Nothing found yet: double. Some found: as many days as the
+    rate so far says the missing slots need, at least 1 and never more than the last chunk,
+    so a search that is nearly done reads a day or two, not a week. (A day of a full book
+    costs more than a query, so reading too little is the cheaper mistake.)"""
+    if limit is None or found <= 0:
+        return size * 2
+    wanted = -(-(limit - found) * days_read // found)  # ceil
+    return max(1, min(wanted, size))
+
+
 def search_slots(
     search: Search,
     *,
@@ -580,39 +620,53 @@ def search_slots(
     now_ts = int((now or timezone.now()).timestamp())
     tz = search.tz
     by_id = {p.pk: p for p in search.providers}
+    working = [pid for pid in by_id if search.sessions.get(pid) or search.extras.get(pid)]
+    weekdays = search.open_days() | {
+        d.weekday()
+        for rows in search.extras.values()
+        for x in rows
+        for d in _days(max(x.start_date, date_from), min(x.end_date, date_to))
+    }
     results: list[tuple] = []
-    chunk = FIRST_CHUNK_DAYS
+    taken: dict[int, int] = defaultdict(int)  # slots per provider (each gives at most limit)
+    size = FIRST_CHUNK_DAYS
+    days_read = 0
     first = date_from
-    while first <= date_to and search.providers:
-        last = min(date_to, first + timedelta(days=chunk - 1))
-        busy, counts = search.appointments(first, last)
+    done = False
+    while first <= date_to and working and not done:
+        last = _chunk_end(first, date_to, size, weekdays)
+        visits = search.appointments(first, last, window=window)
         resource_busy = search.resource_busy(first, last)
-        for pid in by_id:
-            if not search.sessions.get(pid) and not search.extras.get(pid):
-                continue
-            taken = 0
-            for day in _days(first, last):
-                left = None if limit is None else limit - taken
+        # Day by day across providers: once a day ends with `limit` slots, later days of the
+        # chunk cannot rank above them.
+        for day in _days(first, last):
+            if day.weekday() in weekdays:
+                days_read += 1
+            for pid in working:
+                left = None if limit is None else limit - taken[pid]
+                if left is not None and left <= 0:
+                    continue
                 found = search.candidates(
                     provider_id=pid,
                     day=day,
-                    busy=busy.get(pid, []),
+                    busy=visits.get(pid, []),
                     resource_busy=resource_busy,
                     now=now_ts,
                     window=window,
                     limit=left,
                 )
-                taken += len(found)
-                booked = counts.get((pid, day), 0)
+                if not found:
+                    continue
+                taken[pid] += len(found)
+                booked = search.booked_on(visits.get(pid, []), day)
                 for s, e, loc, res in found:
                     rank = (s, 0 if pid == usual_provider_id else 1, booked, by_id[pid].last_name)
                     results.append((rank, pid, s, e, loc, res))
-                if limit is not None and taken >= limit:
-                    break
-        if limit is not None and len(results) >= limit:
-            break
+            if limit is not None and len(results) >= limit:
+                done = True
+                break
         first = last + timedelta(days=1)
-        chunk *= 2
+        size = _next_chunk(size, days_read, len(results), limit)
     results.sort(key=lambda r: (r[0], r[1], r[4]))
     if limit is not None:
         results = results[:limit]
