@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/first_available.py                   # PostgreSQL
     options: --sizes 10000,100000,1000000  --rounds 10  --profile typical|busy  --keep
+             --reuse (time the database a --keep run of that size left today, no rebuild)
 
 For each size, builds a scratch database (SQLite: /tmp/medassist_bench_avail.sqlite3;
 PostgreSQL: a database `medassist_bench_avail` created next to the one in DATABASE_URL and
@@ -50,7 +51,10 @@ WINDOW_DAYS = 90
 SLOT_TIMES = [wall(h, m) for h in (8, 9, 10, 11, 13, 14, 15, 16) for m in (0, 20, 40)]
 
 
-def prepare_database(url: str) -> str:
+def prepare_database(url: str, *, reuse: bool = False) -> str:
+    if reuse:
+        where = f"PostgreSQL database {BENCH_DB}" if url else f"SQLite file {SQLITE_PATH}"
+        return f"{where} (kept from an earlier run)"
     if not url:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
@@ -305,6 +309,33 @@ def build(size: int, profile: str, rng: random.Random):
     }
 
 
+def reuse_built(size: int):
+    """The bench clinic of an earlier `--keep` run of the same size and day, or None."""
+    from django.utils import timezone
+
+    from medassist.patients.models import Patient
+    from medassist.practice.models import Clinic, Location, Provider, User, VisitType
+    from medassist.scheduling.models import Appointment
+
+    clinic = Clinic.objects.filter(name="Bench Clinic").first()
+    if clinic is None or Appointment.objects.filter(clinic=clinic).count() != size:
+        return None
+    today = timezone.localdate(timezone=clinic.tz)
+    if not Appointment.objects.filter(clinic=clinic, start__date__gte=today).exists():
+        return None
+    print(f"reused: {size:,} appointments built earlier (same day's book)", flush=True)
+    return {
+        "clinic": clinic,
+        "user": User.objects.get(username="bench_desk"),
+        "providers": list(Provider.objects.filter(clinic=clinic).order_by("last_name")),
+        "follow": VisitType.objects.get(clinic=clinic, code="follow-up"),
+        "new": VisitType.objects.get(clinic=clinic, code="new"),
+        "location": Location.objects.get(clinic=clinic, name="Main"),
+        "patients": list(Patient.objects.filter(clinic=clinic).values_list("pk", flat=True)),
+        "today": today,
+    }
+
+
 # ---------------------------------------------------------------------------- measuring
 
 
@@ -387,6 +418,11 @@ def main() -> int:
     parser.add_argument("--profile", choices=["typical", "busy"], default="typical")
     parser.add_argument("--keep", action="store_true", help="keep the last scratch database")
     parser.add_argument("--sqlite", default=str(SQLITE_PATH), help="scratch SQLite file")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the database a --keep run left today (one size) instead of building it",
+    )
     args = parser.parse_args()
     SQLITE_PATH = Path(args.sqlite)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -419,7 +455,7 @@ def main() -> int:
     summary = []
     for n, size in enumerate(sizes):
         connections.close_all()
-        where = prepare_database(original_url)
+        where = prepare_database(original_url, reuse=args.reuse)
         try:
             call_command("migrate", verbosity=0)
             if connection.vendor == "sqlite":
@@ -436,7 +472,7 @@ def main() -> int:
                 f"load average {os.getloadavg()[0]:.2f}; profile {args.profile}"
             )
             rng = random.Random(20261127)
-            w = build(size, args.profile, rng)
+            w = (reuse_built(size) if args.reuse else None) or build(size, args.profile, rng)
             times, queries, first, cpu_ms = measure(w, args.rounds, rng)
             everything = report(times, queries)
             print(
@@ -455,7 +491,7 @@ def main() -> int:
                 )
             )
         finally:
-            if not (args.keep and n == len(sizes) - 1):
+            if not ((args.keep or args.reuse) and n == len(sizes) - 1):
                 drop_database(original_url)
     print("\n| appointments | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |")
     print("|---|---|---|---|---|")
