@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "waitlist.manage": frozenset({FD, AD}),
     "recall.manage": frozenset({FD, MA, AD}),
     "reminder.view": frozenset({FD, AD}),
+    "reminder.manage": frozenset({FD, AD}),  # retry a failed message, mark a reply handled
     # the chart: reading it is "patient.view"
     # problems, allergies, NKA, medications, immunizations, histories, encounters, procedures,
     # observations: create / update / entered-in-error

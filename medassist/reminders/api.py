@@ -94,7 +94,7 @@ def list_messages(
 
 @router.post("/messages/{message_id}/retry", response={200: MessageOut, **ERRORS})
 def retry_message(request, message_id: uuid.UUID):
-    """One more attempt at a failed message, on the worker's next pass."""
+    """One more attempt at a failed message, on the worker's next pass (reminder.manage)."""
     user = request.auth
     msg = selectors.access_message(user=user, id=message_id)
     msg = services.message_retry(actor=user, message=msg)
@@ -116,6 +116,7 @@ def list_replies(request, open_only: Annotated[bool, Query(False)] = False):
 
 @router.post("/replies/{reply_id}/done", response={200: ReplyOut, **ERRORS})
 def reply_done(request, reply_id: uuid.UUID):
+    """The desk handled a patient's reply (reminder.manage)."""
     user = request.auth
     reply = services.reply_mark_handled(
         actor=user, reply=selectors.access_reply(user=user, id=reply_id)

@@ -363,7 +363,7 @@ def messages_release_stale(*, now: datetime) -> int:
 @transaction.atomic
 def message_retry(*, actor, message: Message) -> Message:
     """Staff ask for one more attempt at a failed message (sent by the worker's next pass)."""
-    require(actor, "reminder.view")
+    require(actor, "reminder.manage")
     if message.clinic_id != actor.clinic_id:
         raise NotFound("No such message.")
     current = Message.objects.select_for_update().get(pk=message.pk)
@@ -583,7 +583,7 @@ def delivery_status_receive(
 
 @transaction.atomic
 def reply_mark_handled(*, actor, reply: PatientReply) -> PatientReply:
-    require(actor, "reminder.view")
+    require(actor, "reminder.manage")
     if reply.clinic_id != actor.clinic_id:
         raise NotFound("No such reply.")
     current = PatientReply.objects.select_for_update().get(pk=reply.pk)

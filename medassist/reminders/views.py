@@ -1,4 +1,5 @@
-"""The reminders screen for the desk, and the patient's signed reminder page (no login)."""
+"""The reminders screen for the desk (reminder.view; its Retry and Done buttons need
+reminder.manage), and the patient's signed reminder page (no login)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_view("reminder.view")
+@staff_view("reminder.manage")
 def retry(request: HttpRequest, id) -> HttpResponse:
     msg = selectors.access_message(user=request.user, id=id)
     services.message_retry(actor=request.user, message=msg)
@@ -64,7 +65,7 @@ def retry(request: HttpRequest, id) -> HttpResponse:
 
 
 @require_POST
-@staff_view("reminder.view")
+@staff_view("reminder.manage")
 def reply_done(request: HttpRequest, id) -> HttpResponse:
     reply = selectors.access_reply(user=request.user, id=id)
     services.reply_mark_handled(actor=request.user, reply=reply)

@@ -24,7 +24,8 @@ ROLES = [
     "other_clinic_physician",
     "other_clinic_front_desk",
 ]
-ALLOWED = {"front_desk", "clinic_admin"}
+ALLOWED = {"front_desk", "clinic_admin"}  # reminder.view: the screen, the lists
+MANAGE = {"front_desk", "clinic_admin"}  # reminder.manage: retry, mark a reply done
 
 
 @pytest.fixture
@@ -73,12 +74,12 @@ def api(client, user):
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
-def expected(role, ok=200, cross=404):
+def expected(role, ok=200, cross=404, allowed=ALLOWED):
     if role == "anonymous":
         return None
     if role == "other_clinic_front_desk":
         return cross
-    return ok if role in ALLOWED else 403
+    return ok if role in allowed else 403
 
 
 # ---------------------------------------------------------------------------- screen
@@ -95,7 +96,9 @@ def test_reminders_screen_role_matrix(role, who, client_for, failed, task):
     if role in ALLOWED:
         # failures first, with their error and a retry button; the desk's task
         assert page.index("upstream broke") < page.index("Today and the next 7 days")
-        assert "Retry" in page and "Patient wants to reschedule." in page
+        assert "Patient wants to reschedule." in page
+    if role in MANAGE:
+        assert ">Retry</button>" in page and ">Done</button>" in page
     if role == "other_clinic_front_desk":
         assert failed.patient.last_name not in page
 
@@ -117,11 +120,11 @@ def test_retry_role_matrix_and_refusals_change_nothing(role, who, client_for, fa
     before = snapshot()
     response = client_for(who(role)).post(reverse("reminders:retry", args=[failed.public_id]))
     failed.refresh_from_db()
-    if role in ALLOWED:
+    if role in MANAGE:
         assert response.status_code == 302
         assert failed.max_attempts == 4 and failed.next_attempt_at is not None
     else:
-        assert response.status_code == (expected(role) or 302)
+        assert response.status_code == (expected(role, allowed=MANAGE) or 302)
         assert snapshot() == before
 
 
@@ -148,11 +151,11 @@ def test_reply_done_role_matrix_and_refusals_change_nothing(role, who, client_fo
     before = snapshot()
     response = client_for(who(role)).post(reverse("reminders:reply_done", args=[task.public_id]))
     task.refresh_from_db()
-    if role in ALLOWED:
+    if role in MANAGE:
         assert response.status_code == 302
         assert task.handled_at is not None and task.handled_by == who(role)
     else:
-        assert response.status_code == (expected(role) or 302)
+        assert response.status_code == (expected(role, allowed=MANAGE) or 302)
         assert snapshot() == before
 
 
@@ -182,8 +185,8 @@ def test_api_retry_role_matrix_and_refusals_change_nothing(role, who, client, fa
     response = client.post(
         f"/api/reminders/messages/{failed.public_id}/retry", **api(client, who(role))
     )
-    assert response.status_code == (expected(role) or 401)
-    if role not in ALLOWED:
+    assert response.status_code == (expected(role, allowed=MANAGE) or 401)
+    if role not in MANAGE:
         assert snapshot() == before
 
 
@@ -201,8 +204,8 @@ def test_api_reply_done_role_matrix_and_refusals_change_nothing(role, who, clien
     response = client.post(
         f"/api/reminders/replies/{task.public_id}/done", **api(client, who(role))
     )
-    assert response.status_code == (expected(role) or 401)
-    if role in ALLOWED:
+    assert response.status_code == (expected(role, allowed=MANAGE) or 401)
+    if role in MANAGE:
         assert response.json()["handled"] is True
     else:
         assert snapshot() == before
@@ -224,3 +227,50 @@ def test_api_unknown_message_is_404(client, front_desk):
         **api(client, front_desk),
     )
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------------------- reminder.manage
+
+
+@pytest.fixture
+def view_only(monkeypatch):
+    """A role table where the front desk may see reminders but not act on them."""
+    from medassist.practice.roles import AD, PERMISSIONS
+
+    monkeypatch.setitem(PERMISSIONS, "reminder.manage", frozenset({AD}))
+
+
+def test_reminder_writes_need_manage_not_only_view(
+    view_only, client_for, client, front_desk, failed, task, snapshot
+):
+    from medassist.audit.models import AuditEvent
+    from medassist.core.errors import PermissionDenied
+    from medassist.reminders import services
+
+    updates = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE)
+    before, updated = snapshot(), updates.count()
+
+    # given a front desk who may view reminders but not manage them
+    # when they open the screen, it shows the failure and the task, without buttons
+    page = client_for(front_desk).get(reverse("reminders:home")).content.decode()
+    assert "upstream broke" in page and "Patient wants to reschedule." in page
+    assert ">Retry</button>" not in page and ">Done</button>" not in page
+
+    # and every way to retry or mark done is refused: screen, API and service
+    web = client_for(front_desk)
+    assert web.post(reverse("reminders:retry", args=[failed.public_id])).status_code == 403
+    assert web.post(reverse("reminders:reply_done", args=[task.public_id])).status_code == 403
+    key = api(client, front_desk)
+    assert (
+        client.post(f"/api/reminders/messages/{failed.public_id}/retry", **key).status_code == 403
+    )
+    assert client.post(f"/api/reminders/replies/{task.public_id}/done", **key).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.message_retry(actor=front_desk, message=failed)
+    with pytest.raises(PermissionDenied):
+        services.reply_mark_handled(actor=front_desk, reply=task)
+
+    # then nothing changed, and the lists still answer
+    assert snapshot() == before
+    assert updates.count() == updated
+    assert client.get("/api/reminders/messages", **key).status_code == 200
