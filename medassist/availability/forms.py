@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django import forms
 
-from medassist.availability.models import AvailabilityException, Weekday
+from medassist.availability.models import (
+    AvailabilityException,
+    ResourceKind,
+    VisitTypeRule,
+    Weekday,
+)
 from medassist.availability.selectors import TIMES_OF_DAY
-from medassist.practice.selectors import location_list, provider_list, visit_type_list
+from medassist.practice.selectors import (
+    location_list,
+    provider_list,
+    room_list,
+    visit_type_list,
+)
 from medassist.scheduling.forms import PublicIdChoiceField, sane_date
 from medassist.scheduling.selectors import clinic_today
 
@@ -183,3 +194,155 @@ class HolidayForm(forms.Form):
 
     def clean_date(self):
         return sane_date(self.cleaned_data.get("date"))
+
+
+# ---------------------------------------------------------------------------- resources, rules
+
+NAME_ERRORS = {
+    "required": "Give it a name.",
+    "max_length": "Names are limited to 100 characters.",
+}
+
+
+class PublicIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Check boxes of clinic-scoped objects addressed by their public UUID."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, queryset=None, *, label_from=None, what: str, **kwargs):
+        kwargs.setdefault("to_field_name", "public_id")
+        kwargs.setdefault("required", False)
+        message = f"There is no such {what} in this clinic."
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": message, "invalid_pk_value": message, "invalid_list": message},
+        )
+        super().__init__(queryset, **kwargs)
+        self._label_from = label_from
+
+    def label_from_instance(self, obj) -> str:
+        return self._label_from(obj) if self._label_from else str(obj)
+
+    def clean(self, value):
+        # A malformed UUID is simply "not one of the choices", never a server error.
+        for item in value if isinstance(value, list | tuple) else ():
+            try:
+                uuid.UUID(str(item))
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from exc
+        return super().clean(value)
+
+
+def _kinds(user):
+    return ResourceKind.objects.filter(clinic_id=user.clinic_id).order_by("name")
+
+
+def _room_label(room) -> str:
+    return f"{room.name} ({room.location.name})"
+
+
+class ResourceKindForm(forms.Form):
+    name = forms.CharField(label="Kind", max_length=100, error_messages=NAME_ERRORS)
+
+
+class ResourceForm(forms.Form):
+    kind = PublicIdChoiceField(
+        queryset=None,
+        empty_label="Choose a kind",
+        error_messages={
+            "required": "Choose a kind.",
+            "invalid_choice": "There is no such kind in this clinic.",
+        },
+    )
+    location = PublicIdChoiceField(
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "There is no such location in this clinic."},
+    )
+    room = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No room (equipment)",
+        label_from=_room_label,
+        error_messages={"invalid_choice": "There is no such room in this clinic."},
+    )
+    name = forms.CharField(max_length=100, error_messages=NAME_ERRORS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = _kinds(user)
+        self.fields["location"].queryset = location_list(user=user)
+        self.fields["room"].queryset = room_list(user=user).order_by("location__name", "name")
+
+
+class ResourceEditForm(forms.Form):
+    """Rename a resource, or change the room it is (rooms of its own location)."""
+
+    name = forms.CharField(max_length=100, error_messages=NAME_ERRORS)
+    room = PublicIdChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No room (equipment)",
+        label_from=_room_label,
+        error_messages={"invalid_choice": "There is no such room in this clinic."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = room_list(user=user)
+
+
+class VisitTypeRuleForm(forms.Form):
+    """A visit type's rule; prefixed with the visit type's code, one form per row."""
+
+    providers = PublicIdMultipleChoiceField(
+        label="Offered by (none ticked: every provider)",
+        label_from=lambda p: p.display_name,
+        what="provider",
+    )
+    patients = forms.ChoiceField(
+        label="Patients",
+        choices=VisitTypeRule.Patients.choices,
+        error_messages={
+            "required": "Choose which patients.",
+            "invalid_choice": "Choose new patients, established patients, or both.",
+        },
+    )
+    required_kinds = PublicIdMultipleChoiceField(
+        label="Needs one of each (rooms, equipment)", what="resource kind"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["providers"].queryset = provider_list(user=user).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["required_kinds"].queryset = _kinds(user)
+
+    @classmethod
+    def for_row(cls, row, *, user, data=None, choices=None):
+        """The form of one visit type's row. `choices` (field -> [(public id, label)]), read
+        once for the page, saves each row's check boxes a query; checking still uses the
+        clinic-scoped querysets."""
+        initial = {
+            "providers": [str(p.public_id) for p in row.providers],
+            "patients": row.rule.patients if row.rule else VisitTypeRule.Patients.ANY,
+            "required_kinds": [str(k.public_id) for k in row.kinds],
+        }
+        form = cls(data, user=user, prefix=row.visit_type.code, initial=initial)
+        for name, options in (choices or {}).items():
+            form.fields[name].choices = options
+        return form
+
+    @staticmethod
+    def choices(user) -> dict:
+        form = VisitTypeRuleForm(user=user)
+        return {
+            name: [(str(obj.public_id), form.fields[name].label_from_instance(obj)) for obj in qs]
+            for name, qs in (
+                ("providers", form.fields["providers"].queryset),
+                ("required_kinds", form.fields["required_kinds"].queryset),
+            )
+        }
