@@ -1,5 +1,8 @@
 """Reminders for API clients: messages (failures first), retry, patients' replies, and the SMS
-provider's inbound webhook (its own shared-secret auth, no user)."""
+provider's webhooks /inbound and /status (no user: the provider proves itself with the shared
+secret MEDASSIST_SMS_INBOUND_SECRET, or with Twilio's X-Twilio-Signature when
+MEDASSIST_SMS_AUTH_TOKEN is set; see medassist.reminders.signature for
+MEDASSIST_SMS_WEBHOOK_BASE_URL)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from ninja.responses import codes_4xx
 from ninja.security import APIKeyHeader
 
 from medassist.practice.schemas import ErrorOut, as_local
-from medassist.reminders import conf, selectors, services
+from medassist.reminders import conf, selectors, services, signature
 from medassist.reminders.models import Message, PatientReply
 from medassist.reminders.schemas import InboundOut, MessageOut, ReplyOut
 from medassist.scheduling.selectors import clinic_day_bounds, clinic_today
@@ -127,7 +130,8 @@ def reply_done(request, reply_id: uuid.UUID):
 class WebhookSecret(APIKeyHeader):
     """The SMS provider proves itself with the shared secret MEDASSIST_SMS_INBOUND_SECRET, in
     the X-Webhook-Secret header or as the password of HTTP basic auth (Twilio supports
-    https://user:secret@host/... webhook URLs). No secret configured: every call is refused."""
+    https://user:secret@host/... webhook URLs). No secret configured: this check refuses every
+    call (TwilioSignature may still let it in)."""
 
     param_name = "X-Webhook-Secret"
 
@@ -153,9 +157,24 @@ class WebhookSecret(APIKeyHeader):
         return None
 
 
+class TwilioSignature(APIKeyHeader):
+    """Twilio's own proof: X-Twilio-Signature, base64(HMAC-SHA1(MEDASSIST_SMS_AUTH_TOKEN, the
+    URL Twilio called + its POST parameters sorted by name)). No auth token configured: the
+    header is ignored. The URL: MEDASSIST_SMS_WEBHOOK_BASE_URL + path and query when set
+    (behind a proxy), else the request's own (medassist.reminders.signature)."""
+
+    param_name = "X-Twilio-Signature"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return "sms-provider" if signature.signed_by_twilio(request, key) else None
+
+
+WEBHOOK_AUTH = [WebhookSecret(), TwilioSignature()]
+
+
 @router.post(
     "/inbound",
-    auth=WebhookSecret(),
+    auth=WEBHOOK_AUTH,
     response={200: InboundOut, **ERRORS},
     summary="Inbound text from a patient (SMS provider webhook)",
 )
@@ -168,7 +187,7 @@ def inbound(request, From: Annotated[str, Form(max_length=40)], Body: Annotated[
 
 @router.post(
     "/status",
-    auth=WebhookSecret(),
+    auth=WEBHOOK_AUTH,
     response={200: MessageOut, **ERRORS},
     summary="Delivery receipt for a text (SMS provider status callback)",
 )

@@ -18,6 +18,9 @@ DEFAULTS: dict[str, str] = {
     "MEDASSIST_SMS_TIMEOUT": "10",
     # Shared secret the SMS provider's inbound webhook must present.
     "MEDASSIST_SMS_INBOUND_SECRET": "",
+    # Public address the SMS provider calls (for its request signature); empty: the request's
+    # own scheme and host. See medassist.reminders.signature.
+    "MEDASSIST_SMS_WEBHOOK_BASE_URL": "",
     "MEDASSIST_REMINDER_FROM_EMAIL": "reminders@localhost",
     # The site's address for links in messages, e.g. https://clinic.example.org
     "MEDASSIST_PUBLIC_URL": "http://127.0.0.1:8000",
