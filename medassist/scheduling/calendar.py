@@ -21,6 +21,15 @@ class Column:
     provider: object = None  # whose time an empty cell offers (booking or moving)
     room: object = None
     public_id: str = ""
+    # strings every cell of the column repeats, made once (a clinic's day has ~2,500 cells)
+    day_iso: str = ""
+    provider_key: str = ""
+    room_key: str = ""
+
+    def __post_init__(self):
+        self.day_iso = self.day.isoformat()
+        self.provider_key = str(self.provider.public_id) if self.provider is not None else ""
+        self.room_key = str(self.room.public_id) if self.room is not None else ""
 
 
 @dataclass
@@ -81,7 +90,13 @@ def build(
     for appt, col, local_start, local_end, start_min, end_min in placed:
         row_i = (start_min - first) // SLOT_MINUTES
         rows[row_i].cells[col].blocks.append(
-            {"appt": appt, "start": local_start, "end": local_end, "minutes": end_min - start_min}
+            {
+                "appt": appt,
+                "start": local_start,
+                "end": local_end,
+                "times": f"{local_start:%H:%M}–{local_end:%H:%M}",
+                "minutes": end_min - start_min,
+            }
         )
         if appt.status in ACTIVE_STATUSES:
             for i in range(row_i, len(rows)):
