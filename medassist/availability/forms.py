@@ -246,6 +246,10 @@ def _room_label(room) -> str:
 class ResourceKindForm(forms.Form):
     name = forms.CharField(label="Kind", max_length=100, error_messages=NAME_ERRORS)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_kind_%s")  # shares a page with ResourceForm
+        super().__init__(*args, **kwargs)
+
 
 class ResourceForm(forms.Form):
     kind = PublicIdChoiceField(
