@@ -1,4 +1,6 @@
-"""Demo availability: weekday templates for every provider and the clinic's public holidays."""
+"""Demo availability: weekday templates for every provider, the clinic's public holidays, and
+the bookable resources (procedure rooms, an ECG cart) with the rule that procedures need a
+procedure room."""
 
 from __future__ import annotations
 
@@ -7,7 +9,14 @@ from datetime import time
 import holidays as holidays_lib
 from django.utils import timezone
 
-from medassist.availability.models import ClinicHoliday, WeeklySession
+from medassist.availability.models import (
+    ClinicHoliday,
+    Resource,
+    ResourceKind,
+    VisitTypeRule,
+    WeeklySession,
+)
+from medassist.practice.models import Room, VisitType
 
 DEMO_SESSIONS = ((time(8, 0), time(12, 0)), (time(13, 0), time(17, 0)))
 
@@ -56,4 +65,32 @@ def availability_demo(clinic, *, years: tuple[int, ...] | None = None) -> dict[s
         if day not in existing
     ]
     ClinicHoliday.objects.bulk_create(rows)
-    return {"weekly sessions": len(sessions), "holidays": len(rows)}
+    return {"weekly sessions": len(sessions), "holidays": len(rows), **resources_demo(clinic)}
+
+
+def resources_demo(clinic) -> dict[str, int]:
+    """Every procedure room becomes a bookable "Procedure room" resource and procedures need
+    one; the first location has "ECG cart 1". Adds only what is missing."""
+    rooms_kind, _ = ResourceKind.objects.get_or_create(clinic=clinic, name="Procedure room")
+    cart_kind, _ = ResourceKind.objects.get_or_create(clinic=clinic, name="ECG cart")
+    added = 0
+    for room in Room.objects.filter(
+        location__clinic=clinic, kind=Room.Kind.PROCEDURE, active=True
+    ).select_related("location"):
+        _, created = Resource.objects.get_or_create(
+            location=room.location,
+            name=room.name,
+            defaults={"clinic": clinic, "kind": rooms_kind, "room": room},
+        )
+        added += created
+    first = clinic.locations.order_by("pk").first()
+    if first is not None:
+        _, created = Resource.objects.get_or_create(
+            location=first, name="ECG cart 1", defaults={"clinic": clinic, "kind": cart_kind}
+        )
+        added += created
+    procedure = VisitType.objects.filter(clinic=clinic, code="procedure").first()
+    if procedure is not None:
+        rule, _ = VisitTypeRule.objects.get_or_create(clinic=clinic, visit_type=procedure)
+        rule.required_kinds.add(rooms_kind)
+    return {"resources": added}

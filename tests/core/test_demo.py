@@ -160,6 +160,23 @@ def test_today_is_a_live_clinic_day(db, demo):
     assert None not in in_rooms and len(in_rooms) == len(set(in_rooms))
 
 
+def test_procedures_need_a_procedure_room_and_the_first_location_has_an_ecg_cart(db, demo):
+    from medassist.availability.models import Resource, VisitTypeRule
+
+    clinic = demo.clinic
+    resources = Resource.objects.filter(clinic=clinic, active=True).select_related("kind", "room")
+    by_kind = defaultdict(list)
+    for r in resources:
+        by_kind[r.kind.name].append(r)
+    procedure_rooms = Room.objects.filter(location__clinic=clinic, kind=Room.Kind.PROCEDURE)
+    assert sorted(r.room_id for r in by_kind["Procedure room"]) == sorted(
+        procedure_rooms.values_list("pk", flat=True)
+    )
+    assert [r.name for r in by_kind["ECG cart"]] == ["ECG cart 1"]
+    rule = VisitTypeRule.objects.get(visit_type__clinic=clinic, visit_type__code="procedure")
+    assert [k.name for k in rule.required_kinds.all()] == ["Procedure room"]
+
+
 def test_no_two_active_appointments_of_a_provider_overlap(db, demo):
     # given every active appointment, per provider
     by_provider = defaultdict(list)
