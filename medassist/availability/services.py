@@ -29,7 +29,7 @@ from medassist.availability.selectors import (
     patient_history,
     rule_for,
 )
-from medassist.core.errors import ValidationFailed
+from medassist.core.errors import Conflict, ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, Room, VisitType
 from medassist.practice.roles import require
@@ -572,6 +572,8 @@ def resource_kind_rename(*, actor, kind: ResourceKind, name: str) -> ResourceKin
     if kind.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown resource kind.", field="kind")
     name = _clean_name(name, what="kind")
+    if name == kind.name:
+        return kind
     _check_kind_name(actor, name, exclude=kind)
     old = kind.name
     kind.name = name
@@ -736,7 +738,14 @@ def visit_type_rule_save(
         }
     rule.patients = patients
     rule.stamp(actor)
-    rule.save()
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as exc:  # another admin created it a moment ago
+        raise Conflict(
+            f"Someone else just saved the rule for {visit_type.name}. Reload and try again.",
+            field="visit_type",
+        ) from exc
     rule.providers.set(providers)
     rule.required_kinds.set(required_kinds)
     after = {

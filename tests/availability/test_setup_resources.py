@@ -464,3 +464,26 @@ def test_bad_input_on_the_screen_is_explained_and_changes_nothing(
     assert r.status_code == 422, html[:300]
     assert message in html.replace("&#x27;", "'").replace("&quot;", '"')
     assert snapshot() == before
+
+
+def test_renaming_a_kind_to_its_own_name_writes_nothing(clinic_admin, kit):
+    before = snapshot()
+    resource_kind_rename(actor=clinic_admin, kind=kit["kind"], name=" ECG  cart ")
+    assert snapshot() == before
+
+
+def test_the_django_admin_still_lists_what_the_screen_made(clinic_admin, client_for, kit):
+    # given a clinic admin allowed into the Django admin
+    clinic_admin.is_staff = True
+    clinic_admin.save()
+    client = client_for(clinic_admin)
+    # then the admin's resource and rule lists still open, with the screen's rows
+    r = client.get("/admin/availability/resource/")
+    assert r.status_code == 200 and "ECG cart 1" in r.content.decode()
+    assert client.get("/admin/availability/visittyperule/").status_code == 200
+    assert client.get("/admin/availability/resourcekind/").status_code == 200
+    # and the set-up page links to both screens and to the admin
+    html = client.get("/availability/").content.decode()
+    assert 'href="/availability/resources/"' in html
+    assert 'href="/availability/visit-types/"' in html
+    assert 'href="/admin/"' in html
