@@ -212,6 +212,9 @@ def test_screen_lists_every_active_visit_type_with_its_rule(
     assert "Established patients only" in html and "Paul Osler, MD" in html
     assert "Every provider" in html  # the new-patient visit has no rule
     assert "No ECG cart in service at Annex" in html
+    # and the edit form starts from the rule
+    assert f'value="{provider.public_id}" id="id_follow-up-providers_0" checked' in html
+    assert f'value="{cart.public_id}" id="id_follow-up-required_kinds_0" checked' in html
 
 
 def test_admin_edits_a_rule_through_the_screen(clinic_admin, client_for, provider, new_visit, cart):
