@@ -40,6 +40,7 @@ class Slot:
     blocks: list = field(default_factory=list)
     busy: bool = False
     past: bool = False
+    held_by: str = ""  # public ids of the active visits covering the cell, space-separated
 
 
 @dataclass
@@ -102,7 +103,9 @@ def build(
             for i in range(row_i, len(rows)):
                 if first + i * SLOT_MINUTES >= end_min:
                     break
-                rows[i].cells[col].busy = True
+                cell = rows[i].cells[col]
+                cell.busy = True
+                cell.held_by = f"{cell.held_by} {appt.public_id}".lstrip()
     return rows
 
 

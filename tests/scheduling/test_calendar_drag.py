@@ -145,10 +145,29 @@ def test_a_time_taken_meanwhile_is_refused_and_nothing_changes(page, front_desk,
     assert appt.start == at(clinic, day, 9) and appt.moves.count() == 0
 
 
+def test_push_a_visit_fifteen_minutes_later_onto_its_own_time(page, front_desk, patient, provider):
+    clinic = front_desk.clinic
+    day = clinic_today(clinic) + timedelta(days=14)
+    appt = factories.book(front_desk, patient, provider, start=at(clinic, day, 9))
+    login(page, "frontdesk")
+    page.goto(f"/schedule/calendar/?view=day&date={day.isoformat()}&provider={provider.public_id}")
+
+    # when the 09:00-09:20 visit is dragged onto 09:15, a cell it covers itself
+    with page.expect_navigation():
+        drag(page, visit(page, appt), cell(page, day, "09:15", provider=provider))
+
+    # then it starts at 09:15
+    expect(page.locator(".messages")).to_contain_text("Moved")
+    assert Appointment.objects.get(pk=appt.pk).start == at(clinic, day, 9, 15)
+
+
 def test_taken_and_past_cells_are_not_drop_targets(page, front_desk, patient, provider):
     clinic = front_desk.clinic
     day = clinic_today(clinic) + timedelta(days=14)
     ahead = factories.book(front_desk, patient, provider, start=at(clinic, day, 9))
+    factories.book(
+        front_desk, factories.make_patient(front_desk), provider, start=at(clinic, day, 10)
+    )
     gone = factories.book(front_desk, patient, provider, start=at(clinic, day, 12))
     week_ago = timedelta(days=7 + 14)  # a week before today: every quarter hour is past
     Appointment.objects.filter(pk=gone.pk).update(
@@ -157,12 +176,15 @@ def test_taken_and_past_cells_are_not_drop_targets(page, front_desk, patient, pr
     login(page, "frontdesk")
     week = "/schedule/calendar/?view=week&provider={}&date={}"
 
-    # when a drag starts on a visit ahead: its own time (09:00-09:20) is not a target
+    # when a drag starts on a visit ahead (09:00-09:20): the cell it starts in is not a target,
+    # the rest of its own time is (a push later), another visit's time (10:00-10:20) is not
     page.goto(week.format(provider.public_id, day.isoformat()))
     marked = drop_targets_while_dragging(page, ahead)
     assert f"{day.isoformat()} 09:00 {provider.public_id}" not in marked
-    assert f"{day.isoformat()} 09:15 {provider.public_id}" not in marked
+    assert f"{day.isoformat()} 09:15 {provider.public_id}" in marked
     assert f"{day.isoformat()} 09:30 {provider.public_id}" in marked
+    assert f"{day.isoformat()} 10:00 {provider.public_id}" not in marked
+    assert f"{day.isoformat()} 10:15 {provider.public_id}" not in marked
 
     # and a visit still booked in a past week has nowhere to go on its page
     page.goto(week.format(provider.public_id, (day - week_ago).isoformat()))

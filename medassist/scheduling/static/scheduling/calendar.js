@@ -1,6 +1,7 @@
 /* Calendar drag and drop (docs/scheduling.md): a progressive enhancement of click-to-move.
    A booked visit the user may move (its block carries data-move-action) can be dragged onto a
-   free, non-past 15-minute cell; the drop posts the same fields as that cell's "Move here"
+   free, non-past 15-minute cell (or one only it covers: a push later or earlier); the drop
+   posts the same fields as that cell's "Move here"
    form (from=calendar, next, date, time, and provider when the column is a provider's), so
    the server answers as it does for a click: a redirect back to this screen with a message,
    or a refusal (e.g. the time is taken) with nothing changed. By room, a visit only moves
@@ -17,9 +18,24 @@
     return document.querySelector("table.schedule[data-drag-next]");
   }
 
+  function draggedId() {
+    var link = dragged && dragged.querySelector("[data-appointment]");
+    return link ? link.getAttribute("data-appointment") : "";
+  }
+
+  // A busy cell takes the drop only when the dragged visit alone holds it (pushing a visit
+  // 15 minutes later lands on its own time); never the cell it starts in (no move at all).
+  function freeForDragged(cell) {
+    if (!cell.classList.contains("busy")) return true;
+    if (cell.contains(dragged)) return false;
+    var held = (cell.getAttribute("data-held-by") || "").split(" ");
+    var id = draggedId();
+    return id !== "" && held.every(function (h) { return h === id; });
+  }
+
   function accepts(cell) {
     if (!dragged || !cell || !cell.matches("td.slot")) return false;
-    if (cell.classList.contains("busy") || cell.hasAttribute("data-past")) return false;
+    if (cell.hasAttribute("data-past") || !freeForDragged(cell)) return false;
     var room = cell.getAttribute("data-room");
     if (room && !cell.hasAttribute("data-provider") && room !== dragged.getAttribute("data-room")) {
       return false;
