@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -47,10 +46,8 @@ from medassist.scheduling.services import (
     series_reschedule,
 )
 
-SLOT_MINUTES = 15
-DAY_FIRST_MINUTE = 7 * 60  # 07:00
-DAY_LAST_MINUTE = 18 * 60  # rows end at 18:00
 SEARCH_LIMIT = 10
+_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"  # stands for a visit's id in reversed URLs
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -83,26 +80,6 @@ def appointment_day_url(appt: Appointment, tz) -> str:
 # ---------------------------------------------------------------------------- day view
 
 
-@dataclass
-class Cell:
-    provider: object
-    blocks: list = field(default_factory=list)
-    busy: bool = False
-    book_url: str = ""
-
-
-@dataclass
-class Row:
-    label: str
-    on_the_hour: bool
-    cells: list[Cell]
-
-
-def _minute_of_day(moment: datetime, day: date) -> int:
-    """Minutes from the clinic-local midnight of `day` (wall clock), for placing a block."""
-    return (moment.date() - day).days * 24 * 60 + moment.hour * 60 + moment.minute
-
-
 def _columns(user, provider, location, appointments) -> list:
     if provider is not None:
         return [provider]
@@ -119,82 +96,38 @@ def _columns(user, provider, location, appointments) -> list:
     return columns
 
 
-def build_grid(
-    *,
-    day: date,
-    tz,
-    columns: list,
-    appointments: list[Appointment],
-    book_base: dict | None,
-    back: str,
-) -> list[Row]:
-    """Rows of 15 minutes (07:00–18:00, widened to fit any earlier or later visit) by provider."""
-    now = timezone.now()
-    placed = []
-    for appt in appointments:
-        local_start = appt.start.astimezone(tz)
-        local_end = appt.end.astimezone(tz)
-        placed.append(
-            (
-                appt,
-                local_start,
-                _minute_of_day(local_start, day),
-                _minute_of_day(local_end, day),
-            )
-        )
-    first = DAY_FIRST_MINUTE
-    last = DAY_LAST_MINUTE
-    for _appt, _start, start_min, _end_min in placed:
-        first = min(first, start_min - start_min % SLOT_MINUTES)
-        last = max(last, start_min - start_min % SLOT_MINUTES + SLOT_MINUTES)
-    first, last = max(first, 0), min(last, 24 * 60)
+def link_cells(
+    rows: list[cal.Row], *, here: str, can_book: bool, can_move: bool, book_extra: str = ""
+) -> None:
+    """Give free future cells their "Book" link and each visit its page and move links.
+    Each URL pattern is reversed once: a clinic's day has ~1,000 visits and ~2,500 cells."""
+    book = reverse("scheduling:book")
+    back = urlencode({"next": here})
+    page = reverse("scheduling:appointment", args=[_PLACEHOLDER])
+    move_to = reverse("scheduling:move", args=[_PLACEHOLDER])
+    moving_here = f"{here}&move="
+    for row in rows:
+        for cell in row.cells:
+            cell.book_url = ""
+            if can_book and not cell.blocks and not cell.busy and not cell.past:
+                key = cell.column.provider_key
+                if key:
+                    when = urlencode({"start": f"{cell.column.day_iso}T{cell.label}"})
+                    cell.book_url = f"{book}?provider={key}&{when}{book_extra}&{back}"
+            for block in cell.blocks:
+                a = block["appt"]
+                public_id = str(a.public_id)
+                block["url"] = f"{page.replace(_PLACEHOLDER, public_id)}?{back}"
+                movable = can_move and a.status == Status.BOOKED
+                block["move_url"] = f"{moving_here}{public_id}" if movable else ""
+                block["move_action"] = move_to.replace(_PLACEHOLDER, public_id) if movable else ""
 
-    rows: list[Row] = []
-    index = {p.pk: i for i, p in enumerate(columns)}
-    for minute in range(first, last, SLOT_MINUTES):
-        wall = time(minute // 60, minute % 60)
-        rows.append(
-            Row(
-                label=wall.strftime("%H:%M"),
-                on_the_hour=wall.minute == 0,
-                cells=[Cell(provider=p) for p in columns],
-            )
-        )
-    for appt, local_start, start_min, end_min in placed:
-        col = index.get(appt.provider_id)
-        if col is None:
-            continue
-        row_i = (start_min - first) // SLOT_MINUTES
-        url = (
-            reverse("scheduling:appointment", args=[appt.public_id])
-            + "?"
-            + urlencode({"next": back})
-        )
-        rows[row_i].cells[col].blocks.append(
-            {"appt": appt, "start": local_start, "url": url, "minutes": end_min - start_min}
-        )
-        if appt.status in ACTIVE_STATUSES:
-            for i, row in enumerate(rows):
-                row_start = first + i * SLOT_MINUTES
-                if start_min < row_start + SLOT_MINUTES and end_min > row_start:
-                    row.cells[col].busy = True
-    if book_base is not None:
-        book = reverse("scheduling:book")
-        for i, row in enumerate(rows):
-            minute = first + i * SLOT_MINUTES
-            slot = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
-            if slot < now:
-                continue
-            for cell in row.cells:
-                if cell.blocks or cell.busy:
-                    continue
-                params = {
-                    "provider": str(cell.provider.public_id),
-                    "start": f"{day.isoformat()}T{row.label}",
-                    **book_base,
-                }
-                cell.book_url = f"{book}?{urlencode(params)}"
-    return rows
+
+def provider_columns(providers, day: date) -> list[cal.Column]:
+    return [
+        cal.Column(key=p.pk, label=p.display_name, day=day, provider=p, public_id=str(p.public_id))
+        for p in providers
+    ]
 
 
 @staff_view("schedule.view")
@@ -214,18 +147,20 @@ def day(request: HttpRequest) -> HttpResponse:
     appointments = day_schedule(user=user, day=shown_day, provider=provider, location=location)
     columns = _columns(user, provider, location, appointments)
     here = day_url(shown_day, provider=provider, location=location)
-    book_base = None
-    if can(user, "appointment.book") and shown_day >= today:
-        book_base = {"next": here}
-        if location is not None:
-            book_base["location"] = str(location.public_id)
-    rows = build_grid(
-        day=shown_day,
-        tz=tz,
-        columns=columns,
+    can_book = can(user, "appointment.book") and shown_day >= today
+    rows = cal.build(
+        columns=provider_columns(columns, shown_day),
         appointments=appointments,
-        book_base=book_base,
-        back=here,
+        key_of=lambda a: a.provider_id,
+        tz=tz,
+        now=timezone.now(),
+    )
+    link_cells(
+        rows,
+        here=here,
+        can_book=can_book,
+        can_move=False,  # moving is the calendar's; this page links each visit's page
+        book_extra=f"&{urlencode({'location': str(location.public_id)})}" if location else "",
     )
     counts: dict[str, int] = {}
     for appt in appointments:
@@ -247,7 +182,7 @@ def day(request: HttpRequest) -> HttpResponse:
         "appointments": appointments,
         "active_count": sum(1 for a in appointments if a.status in ACTIVE_STATUSES),
         "cancelled_count": counts.get(Status.CANCELLED, 0) + counts.get(Status.NO_SHOW, 0),
-        "can_book": book_base is not None,
+        "can_book": can_book,
     }
     return render(request, "scheduling/day.html", context)
 
@@ -571,9 +506,6 @@ def move(request: HttpRequest, id) -> HttpResponse:
 # ---------------------------------------------------------------------------- calendar
 
 
-_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"  # stands for a visit's id in reversed URLs
-
-
 def calendar_url(view: str, day: date, *, provider=None, room=None, by: str = "", move=None) -> str:
     params = {"view": view, "date": day.isoformat()}
     if by:
@@ -661,13 +593,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             providers = (
                 [provider] if provider is not None else _columns(user, None, None, appointments)
             )
-            columns = [
-                cal.Column(
-                    key=p.pk, label=p.display_name, day=shown, provider=p,
-                    public_id=str(p.public_id),
-                )
-                for p in providers
-            ]  # fmt: skip
+            columns = provider_columns(providers, shown)
 
             def key_of(a):
                 return a.provider_id
@@ -686,29 +612,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
 
     here = url(shown, move=None)
-    can_book = can(user, "appointment.book") and moving is None
-    can_move = can(user, "appointment.reschedule")
-    # Each URL pattern reversed once; a clinic's day has ~1,000 visits and ~2,500 cells.
-    book = reverse("scheduling:book")
-    back = urlencode({"next": here})
-    page = reverse("scheduling:appointment", args=[_PLACEHOLDER])
-    move_to = reverse("scheduling:move", args=[_PLACEHOLDER])
-    moving_here = f"{here}&move="
-    for row in rows:
-        for cell in row.cells:
-            cell.book_url = ""
-            if can_book and not cell.blocks and not cell.busy and not cell.past:
-                key = cell.column.provider_key
-                if key:
-                    when = urlencode({"start": f"{cell.column.day_iso}T{cell.label}"})
-                    cell.book_url = f"{book}?provider={key}&{when}&{back}"
-            for block in cell.blocks:
-                a = block["appt"]
-                public_id = str(a.public_id)
-                block["url"] = f"{page.replace(_PLACEHOLDER, public_id)}?{back}"
-                movable = can_move and a.status == Status.BOOKED
-                block["move_url"] = f"{moving_here}{public_id}" if movable else ""
-                block["move_action"] = move_to.replace(_PLACEHOLDER, public_id) if movable else ""
+    link_cells(
+        rows,
+        here=here,
+        can_book=can(user, "appointment.book") and moving is None,
+        can_move=can(user, "appointment.reschedule"),
+    )
     return render(
         request,
         "scheduling/calendar.html",
