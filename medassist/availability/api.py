@@ -1,5 +1,5 @@
 """Availability for API clients: open slots, booking one, and the set-up of weekly templates,
-exceptions and holidays (clinic admins)."""
+exceptions, holidays, resources and visit-type rules (clinic admins)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ninja import Query, Router
 from ninja.responses import codes_4xx
 from pydantic import BeforeValidator
 
+from medassist.availability.models import ResourceKind
 from medassist.availability.schemas import (
     BookedOut,
     BookIn,
@@ -20,19 +21,31 @@ from medassist.availability.schemas import (
     HolidayIn,
     HolidayLoadIn,
     HolidayOut,
+    ResourceIn,
+    ResourceKindIn,
+    ResourceKindOut,
+    ResourceOut,
+    ResourcePatch,
     SessionIn,
     SessionOut,
     SlotOut,
+    VisitTypeRuleIn,
+    VisitTypeRuleOut,
 )
 from medassist.availability.selectors import (
     access_exception,
     access_holiday,
+    access_resource,
+    access_resource_kind,
     access_session,
     exception_list,
     first_available,
     holiday_list,
+    kinds_required_by,
     resource_bookings_for,
+    resource_kind_list,
     session_list,
+    visit_type_rule_rows,
 )
 from medassist.availability.services import (
     exception_add,
@@ -40,15 +53,28 @@ from medassist.availability.services import (
     holiday_add,
     holiday_remove,
     holidays_load,
+    resource_create,
+    resource_kind_create,
+    resource_kind_remove,
+    resource_kind_rename,
+    resource_set_active,
+    resource_update,
     session_add,
     session_remove,
     slot_book,
+    visit_type_rule_save,
 )
-from medassist.core.errors import ValidationFailed
+from medassist.core.errors import NotFound, ValidationFailed
 from medassist.patients.selectors import access_patient
 from medassist.practice.roles import require
 from medassist.practice.schemas import ErrorOut, IsoDate, as_local
-from medassist.practice.selectors import access_location, access_provider, access_visit_type
+from medassist.practice.selectors import (
+    access_location,
+    access_provider,
+    access_room,
+    access_visit_type,
+    provider_list,
+)
 
 router = Router()
 
@@ -297,3 +323,151 @@ def remove_holiday(request, holiday_id: uuid.UUID):
     user = request.auth
     holiday_remove(actor=user, holiday=access_holiday(user=user, id=holiday_id))
     return 204, None
+
+
+# ---------------------------------------------------------------------------- resources, rules
+
+
+def resource_data(r) -> dict:
+    return {
+        "id": r.public_id,
+        "name": r.name,
+        "kind": _ref(r.kind, r.kind.name),
+        "location": _ref(r.location, r.location.name),
+        "room": _ref(r.room, r.room.name) if r.room else None,
+        "active": r.active,
+    }
+
+
+def _scoped_many(queryset, ids, *, what: str, field: str) -> list:
+    """The clinic's objects for a list of public ids; any unknown id refuses the whole list."""
+    ids = list(dict.fromkeys(ids))
+    found = list(queryset.filter(public_id__in=ids))
+    if len(found) != len(ids):
+        raise ValidationFailed(f"There is no such {what} in this clinic.", field=field)
+    return found
+
+
+@router.get("/resource-kinds", response={200: list[ResourceKindOut], **ERRORS})
+def list_resource_kinds(request):
+    """Kinds of rooms and equipment, each with its resources (in service or not)."""
+    user = request.auth
+    required = kinds_required_by(user=user)
+    return [
+        {
+            "id": k.public_id,
+            "name": k.name,
+            "required_by": required.get(k.pk, []),
+            "resources": [resource_data(r) for r in k.resources.all()],
+        }
+        for k in resource_kind_list(user=user)
+    ]
+
+
+@router.post("/resource-kinds", response={201: ResourceKindOut, **ERRORS})
+def add_resource_kind(request, payload: ResourceKindIn):
+    kind = resource_kind_create(actor=request.auth, name=payload.name)
+    return 201, {"id": kind.public_id, "name": kind.name, "required_by": [], "resources": []}
+
+
+@router.patch("/resource-kinds/{kind_id}", response={200: ResourceKindOut, **ERRORS})
+def rename_resource_kind(request, kind_id: uuid.UUID, payload: ResourceKindIn):
+    user = request.auth
+    kind = resource_kind_rename(
+        actor=user, kind=access_resource_kind(user=user, id=kind_id), name=payload.name
+    )
+    resources = kind.resources.select_related("kind", "location", "room").order_by("name")
+    return {
+        "id": kind.public_id,
+        "name": kind.name,
+        "required_by": kinds_required_by(user=user).get(kind.pk, []),
+        "resources": [resource_data(r) for r in resources],
+    }
+
+
+@router.delete("/resource-kinds/{kind_id}", response={204: None, **ERRORS})
+def remove_resource_kind(request, kind_id: uuid.UUID):
+    """Refused (422, with the reason) while a visit-type rule requires it or it has resources."""
+    user = request.auth
+    resource_kind_remove(actor=user, kind=access_resource_kind(user=user, id=kind_id))
+    return 204, None
+
+
+@router.post("/resources", response={201: ResourceOut, **ERRORS})
+def add_resource(request, payload: ResourceIn):
+    user = request.auth
+    require(user, "schedule.manage")
+    resource = resource_create(
+        actor=user,
+        kind=access_resource_kind(user=user, id=payload.kind),
+        location=access_location(user=user, id=payload.location),
+        name=payload.name,
+        room=access_room(user=user, id=payload.room) if payload.room else None,
+    )
+    return 201, resource_data(resource)
+
+
+@router.patch("/resources/{resource_id}", response={200: ResourceOut, **ERRORS})
+def change_resource(request, resource_id: uuid.UUID, payload: ResourcePatch):
+    """Rename, set or clear (`"room": null`) its room, take it out of service or put it back."""
+    user = request.auth
+    resource = access_resource(user=user, id=resource_id)
+    sent = payload.model_fields_set
+    if "name" in sent or "room" in sent:
+        room = resource.room
+        if "room" in sent:
+            room = access_room(user=user, id=payload.room) if payload.room else None
+        resource = resource_update(
+            actor=user, resource=resource, name=payload.name or resource.name, room=room
+        )
+    if payload.active is not None:
+        resource = resource_set_active(actor=user, resource=resource, active=payload.active)
+    return resource_data(resource)
+
+
+def rule_data(row) -> dict:
+    vt = row.visit_type
+    return {
+        "visit_type": _ref(vt, vt.name),
+        "duration_minutes": vt.duration_minutes,
+        "providers": [_ref(p) for p in row.providers],
+        "patients": row.rule.patients if row.rule else "any",
+        "required_kinds": [_ref(k, k.name) for k in row.kinds],
+        "warnings": row.warnings,
+    }
+
+
+@router.get("/visit-type-rules", response={200: list[VisitTypeRuleOut], **ERRORS})
+def list_visit_type_rules(request):
+    """Every active visit type with its rule (no providers listed: every provider offers it)
+    and warnings for kinds it needs that some location has none of in service."""
+    return [rule_data(row) for row in visit_type_rule_rows(user=request.auth)]
+
+
+@router.put("/visit-types/{visit_type_id}/rule", response={200: VisitTypeRuleOut, **ERRORS})
+def save_visit_type_rule(request, visit_type_id: uuid.UUID, payload: VisitTypeRuleIn):
+    """Set a visit type's rule (created when missing); the whole rule is replaced."""
+    user = request.auth
+    require(user, "schedule.manage")
+    vt = access_visit_type(user=user, id=visit_type_id)
+    if not vt.active:
+        raise NotFound("No such visit type.")
+    visit_type_rule_save(
+        actor=user,
+        visit_type=vt,
+        providers=_scoped_many(
+            provider_list(user=user, active_only=False),
+            payload.providers,
+            what="provider",
+            field="providers",
+        ),
+        patients=payload.patients,
+        required_kinds=_scoped_many(
+            ResourceKind.objects.filter(clinic_id=user.clinic_id),
+            payload.required_kinds,
+            what="resource kind",
+            field="required_kinds",
+        ),
+    )
+    row = next(r for r in visit_type_rule_rows(user=user) if r.visit_type.pk == vt.pk)
+    return rule_data(row)

@@ -1,4 +1,5 @@
-"""API schemas for availability: slots, booking a slot, weekly sessions, exceptions, holidays."""
+"""API schemas for availability: slots, booking a slot, weekly sessions, exceptions, holidays,
+resources and visit-type rules."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from ninja import Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from medassist.practice.schemas import AwareDateTime, Id, In, IsoDate, Ref, StrictInt, Text
+from medassist.practice.schemas import (
+    AwareDateTime,
+    Id,
+    In,
+    IsoDate,
+    Ref,
+    StrictBool,
+    StrictInt,
+    Text,
+)
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -117,3 +127,56 @@ class HolidayOut(Schema):
     name: str
     source: str
     location: Ref | None
+
+
+# ---------------------------------------------------------------------------- resources, rules
+
+
+class ResourceKindIn(In):
+    name: Text(100, min_length=1)
+
+
+class ResourceOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: Ref
+    location: Ref
+    room: Ref | None
+    active: bool
+
+
+class ResourceKindOut(Schema):
+    id: uuid.UUID
+    name: str
+    required_by: list[str]
+    resources: list[ResourceOut]
+
+
+class ResourceIn(In):
+    kind: Id
+    location: Id
+    name: Text(100, min_length=1)
+    room: Id | None = None
+
+
+class ResourcePatch(In):
+    """Only the fields sent change; `room: null` clears the room."""
+
+    name: Text(100, min_length=1) | None = None
+    room: Id | None = None
+    active: StrictBool | None = None
+
+
+class VisitTypeRuleIn(In):
+    providers: list[Id] = []
+    patients: Literal["any", "new", "established"] = "any"
+    required_kinds: list[Id] = []
+
+
+class VisitTypeRuleOut(Schema):
+    visit_type: Ref
+    duration_minutes: int
+    providers: list[Ref]
+    patients: str
+    required_kinds: list[Ref]
+    warnings: list[str]
