@@ -13,6 +13,10 @@ from medassist.practice.models import Clinic, Location, Payer, Provider, Room, U
 from medassist.practice.validators import npi_is_valid
 from medassist.scheduling.services import appointment_book
 
+# The clinic's staff roles; role-matrix tests add a stranger from another clinic and
+# nobody logged in.
+STAFF_ROLES = ["front_desk", "medical_assistant", "physician", "biller", "clinic_admin"]
+
 _seq = itertools.count(1)
 
 # Real-format NPIs with valid check digits (CMS test-style numbers).

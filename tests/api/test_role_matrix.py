@@ -11,15 +11,7 @@ from medassist.practice.models import Location, Payer, Room, VisitType
 from tests import factories
 from tests.api.conftest import Api, snapshot, today_at
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,  # anonymous
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 ALL_STAFF = {"front_desk", "medical_assistant", "physician", "biller", "clinic_admin"}
 
 

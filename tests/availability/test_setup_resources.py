@@ -21,17 +21,10 @@ from medassist.availability.services import (
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.practice.models import Location, Room
 from medassist.scheduling.models import Appointment
+from tests import factories
 from tests.availability.conftest import at
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 
 
 def snapshot() -> dict:
@@ -100,7 +93,6 @@ def test_bad_kind_names_are_refused_and_change_nothing(clinic_admin, kit, name, 
 
 
 def test_another_clinic_may_use_the_same_kind_name(kit, other_clinic):
-    from tests import factories
 
     other_admin = factories.make_user(other_clinic, "clinic_admin", "otheradmin")
     kind = resource_kind_create(actor=other_admin, name="ECG cart")
@@ -357,7 +349,6 @@ def test_role_matrix(role, case, ok, world, cast, client_for):
 
 
 def test_another_clinics_admin_gets_404_and_changes_nothing(world, other_clinic, client_for):
-    from tests import factories
 
     client = client_for(factories.make_user(other_clinic, "clinic_admin", "otheradmin"))
     before = snapshot()

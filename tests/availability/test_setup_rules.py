@@ -14,15 +14,7 @@ from medassist.practice.models import Location, VisitType
 from tests import factories
 from tests.availability.conftest import make_provider
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 
 
 def snapshot() -> dict:

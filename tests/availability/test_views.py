@@ -19,15 +19,7 @@ from medassist.scheduling.models import Appointment
 from tests import factories
 from tests.availability.conftest import at
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 STAFF = {"front_desk", "medical_assistant", "physician", "biller", "clinic_admin"}
 BOOKERS = {"front_desk", "medical_assistant", "clinic_admin"}
 

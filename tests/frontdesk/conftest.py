@@ -13,15 +13,7 @@ from medassist.scheduling.selectors import clinic_today
 from medassist.scheduling.services import appointment_transition
 from tests import factories
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,  # anonymous
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 
 
 @pytest.fixture

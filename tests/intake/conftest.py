@@ -15,15 +15,7 @@ from medassist.scheduling.selectors import clinic_today
 from medassist.scheduling.services import appointment_transition
 from tests import factories
 
-ROLES = [
-    "anonymous",
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-]
+ROLES = ["anonymous", *factories.STAFF_ROLES, "other_clinic_physician"]
 
 
 @pytest.fixture

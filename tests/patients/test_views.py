@@ -16,15 +16,7 @@ from medassist.practice.models import Payer
 from medassist.scheduling.models import StatusChange
 from tests import factories
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    None,  # anonymous
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -24,17 +24,10 @@ from medassist.records.models import (
     Problem,
     SocialHistory,
 )
+from tests import factories
 from tests.records.conftest import png_bytes
 
-ROLES = [
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    "anonymous",
-]
+ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", "anonymous"]
 STAFF = {"front_desk", "medical_assistant", "physician", "biller", "clinic_admin"}
 CLINICAL = {"medical_assistant", "physician"}
 DOCS = {"front_desk", "medical_assistant", "physician", "clinic_admin"}

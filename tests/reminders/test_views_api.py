@@ -14,16 +14,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    "other_clinic_front_desk",
-]
+ROLES = ["anonymous", *factories.STAFF_ROLES, "other_clinic_physician", "other_clinic_front_desk"]
 ALLOWED = {"front_desk", "clinic_admin"}  # reminder.view: the screen, the lists
 MANAGE = {"front_desk", "clinic_admin"}  # reminder.manage: retry, mark a reply done
 

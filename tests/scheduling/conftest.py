@@ -12,15 +12,7 @@ from medassist.scheduling.models import Appointment, StatusChange
 from medassist.scheduling.selectors import clinic_today
 from tests import factories
 
-ROLES = [
-    "anonymous",
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-]
+ROLES = ["anonymous", *factories.STAFF_ROLES, "other_clinic_physician"]
 
 
 @pytest.fixture

@@ -16,16 +16,7 @@ from medassist.waitlist.models import ContactAttempt, OpenSlot, Recall, SlotOffe
 from medassist.waitlist.services import waitlist_entry_add
 from tests import factories
 
-ROLES = [
-    "anonymous",
-    "front_desk",
-    "medical_assistant",
-    "physician",
-    "biller",
-    "clinic_admin",
-    "other_clinic_physician",
-    "other_clinic_front_desk",
-]
+ROLES = ["anonymous", *factories.STAFF_ROLES, "other_clinic_physician", "other_clinic_front_desk"]
 
 
 @pytest.fixture(autouse=True)
