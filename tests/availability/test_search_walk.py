@@ -8,7 +8,8 @@ from datetime import time, timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from medassist.availability.selectors import _chunk_end, _next_chunk, first_available
+from medassist.availability.selectors import first_available
+from medassist.availability.selectors.engine import _chunk_end, _next_chunk
 from tests import factories
 from tests.availability.conftest import add_session, at
 

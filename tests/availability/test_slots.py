@@ -352,7 +352,7 @@ def test_ranking_usual_provider_then_least_booked(
 
 
 def test_never_offers_the_past(front_desk, clinic, templated, follow_up, monday):
-    from medassist.availability.selectors import Search, search_slots
+    from medassist.availability.selectors.engine import Search, search_slots
 
     # given "now" is Monday 10:07 local
     now = at(clinic, monday, 10, 7)
