@@ -12,11 +12,11 @@ from django.utils import timezone
 from medassist.practice.models import Clinic
 from medassist.reminders.models import Channel, Message, PatientReply
 from medassist.reminders.services import (
-    _reminder_context,
     ensure_default_rules,
     message_queue,
     reminders_plan,
 )
+from medassist.reminders.services.planning import _reminder_context
 from medassist.scheduling.models import Appointment, Status
 
 FAILURES = [
