@@ -1,15 +1,10 @@
-"""Waitlist and recall writes. When a future slot frees up, matching waitlist entries are
-offered it with a signed link; the first to accept is booked through the scheduling service.
-
-`slot_freed(appointment=...)` is the entry point for "this visit's time is free again". The
-worker calls it for every cancellation (scanning scheduling.StatusChange) and reschedule
-(scanning AppointmentMove); scheduling may also call it directly. Calling it twice for the
-same freed time is harmless."""
+"""Freed slots: offering them to matching waitlist entries; the first to accept gets it,
+the others are told it's gone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,120 +12,19 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.core.errors import Conflict, NotFound, ValidationFailed
-from medassist.practice.roles import require
+from medassist.core.errors import Conflict
 from medassist.reminders import conf, links, messages
 from medassist.reminders.models import Message
 from medassist.reminders.services import message_queue, preferred_channel
 from medassist.reminders.system import system_user
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
 from medassist.waitlist.models import (
-    ContactAttempt,
     OpenSlot,
-    Recall,
     SlotOffer,
     WaitlistEntry,
 )
 
 OFFER_BATCH = 3  # entries offered one freed slot at a time
-MAX_WAIT_DAYS = 366
-
-
-# ---------------------------------------------------------------------------- entries
-
-
-def _same_clinic(actor, **objs) -> None:
-    for what, obj in objs.items():
-        if obj is not None and obj.clinic_id != actor.clinic_id:
-            raise ValidationFailed(f"Unknown {what.replace('_', ' ')}.", field=what)
-
-
-@transaction.atomic
-def waitlist_entry_add(
-    *,
-    actor,
-    patient,
-    visit_type,
-    earliest_date: date,
-    latest_date: date,
-    provider=None,
-    location=None,
-    time_of_day: str = WaitlistEntry.TimeOfDay.ANY,
-    priority: int = WaitlistEntry.Priority.NORMAL,
-    note: str = "",
-) -> WaitlistEntry:
-    require(actor, "waitlist.manage")
-    _same_clinic(actor, patient=patient, visit_type=visit_type, provider=provider)
-    _same_clinic(actor, location=location)
-    if not patient.active:
-        raise ValidationFailed("This patient's record is inactive.", field="patient")
-    today = timezone.localdate(timezone=actor.clinic.tz)
-    if latest_date < today:
-        raise ValidationFailed("The latest date is in the past.", field="latest_date")
-    if latest_date < earliest_date:
-        raise ValidationFailed(
-            "The latest date must be on or after the earliest date.", field="latest_date"
-        )
-    if (latest_date - max(earliest_date, today)).days > MAX_WAIT_DAYS:
-        raise ValidationFailed("Wait at most a year; choose an earlier date.", field="latest_date")
-    if time_of_day not in WaitlistEntry.TimeOfDay.values:
-        raise ValidationFailed("Choose any time, morning or afternoon.", field="time_of_day")
-    if priority not in WaitlistEntry.Priority.values:
-        raise ValidationFailed("Choose urgent, high or normal.", field="priority")
-    if len(note) > 300:
-        raise ValidationFailed("The note is limited to 300 characters.", field="note")
-    if WaitlistEntry.objects.filter(
-        clinic_id=actor.clinic_id,
-        patient=patient,
-        visit_type=visit_type,
-        status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
-    ).exists():
-        raise Conflict(
-            "This patient is already on the waitlist for this visit type.", code="duplicate"
-        )
-    entry = WaitlistEntry(
-        clinic_id=actor.clinic_id,
-        patient=patient,
-        visit_type=visit_type,
-        provider=provider,
-        location=location,
-        earliest_date=max(earliest_date, today),
-        latest_date=latest_date,
-        time_of_day=time_of_day,
-        priority=priority,
-        note=note.strip(),
-    )
-    entry.stamp(actor)
-    entry.save()
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=entry, patient=patient)
-    return entry
-
-
-@transaction.atomic
-def waitlist_entry_remove(*, actor, entry: WaitlistEntry, reason: str = "") -> WaitlistEntry:
-    require(actor, "waitlist.manage")
-    if entry.clinic_id != actor.clinic_id:
-        raise NotFound("No such waitlist entry.")
-    current = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-    if current.status in (WaitlistEntry.Status.REMOVED, WaitlistEntry.Status.BOOKED):
-        raise Conflict(
-            f"This entry is already {current.get_status_display().lower()}.", code="closed"
-        )
-    current.status = WaitlistEntry.Status.REMOVED
-    current.removed_reason = reason.strip()[:200]
-    current.stamp(actor)
-    current.save(update_fields=["status", "removed_reason", "updated_at", "updated_by"])
-    SlotOffer.objects.filter(entry=current, status=SlotOffer.Status.OFFERED).update(
-        status=SlotOffer.Status.EXPIRED, answered_at=timezone.now()
-    )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=current,
-        patient=current.patient,
-        detail={"status": "removed"},
-    )
-    return current
 
 
 # ---------------------------------------------------------------------------- freed slots
@@ -446,109 +340,3 @@ def freed_slots_scan(*, now: datetime, batch: int = 500) -> int:
         cursor.last_id = moves[-1].pk
         cursor.save(update_fields=["last_id", "updated_at"])
     return found
-
-
-# ---------------------------------------------------------------------------- recalls
-
-
-@transaction.atomic
-def recall_add(*, actor, patient, reason: str, due_date: date) -> Recall:
-    require(actor, "recall.manage")
-    _same_clinic(actor, patient=patient)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Give the reason for the recall.", field="reason")
-    if len(reason) > 200:
-        raise ValidationFailed("The reason is limited to 200 characters.", field="reason")
-    if not isinstance(due_date, date):
-        raise ValidationFailed("Give the due date.", field="due_date")
-    today = timezone.localdate(timezone=actor.clinic.tz)
-    if abs((due_date - today).days) > 5 * 366:
-        raise ValidationFailed("The due date is more than five years away.", field="due_date")
-    recall = Recall(clinic_id=actor.clinic_id, patient=patient, reason=reason, due_date=due_date)
-    recall.stamp(actor)
-    recall.save()
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=recall, patient=patient)
-    return recall
-
-
-def _open_recall(actor, recall: Recall) -> Recall:
-    require(actor, "recall.manage")
-    if recall.clinic_id != actor.clinic_id:
-        raise NotFound("No such recall.")
-    current = Recall.objects.select_for_update().select_related("patient").get(pk=recall.pk)
-    if current.status in (Recall.Status.SCHEDULED, Recall.Status.CLOSED):
-        raise Conflict(
-            f"This recall is already {current.get_status_display().lower()}.", code="closed"
-        )
-    return current
-
-
-@transaction.atomic
-def recall_contact_record(
-    *, actor, recall: Recall, channel: str, outcome: str, note: str = ""
-) -> ContactAttempt:
-    current = _open_recall(actor, recall)
-    if channel not in ContactAttempt.Channel.values:
-        raise ValidationFailed("Choose how the patient was contacted.", field="channel")
-    if outcome not in ContactAttempt.Outcome.values:
-        raise ValidationFailed("Choose the outcome.", field="outcome")
-    if len(note) > 500:
-        raise ValidationFailed("The note is limited to 500 characters.", field="note")
-    attempt = ContactAttempt.objects.create(
-        recall=current,
-        at=timezone.now(),
-        by=actor,
-        channel=channel,
-        outcome=outcome,
-        note=note.strip(),
-    )
-    if current.status == Recall.Status.DUE:
-        current.status = Recall.Status.CONTACTED
-        current.stamp(actor)
-        current.save(update_fields=["status", "updated_at", "updated_by"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=current,
-        patient=current.patient,
-        detail={"contact": channel, "outcome": outcome},
-    )
-    return attempt
-
-
-@transaction.atomic
-def recall_mark_scheduled(*, actor, recall: Recall, appointment: Appointment | None = None):
-    current = _open_recall(actor, recall)
-    if appointment is not None and (
-        appointment.clinic_id != actor.clinic_id or appointment.patient_id != current.patient_id
-    ):
-        raise ValidationFailed("That visit is not this patient's.", field="appointment")
-    current.status = Recall.Status.SCHEDULED
-    current.appointment = appointment
-    current.stamp(actor)
-    current.save(update_fields=["status", "appointment", "updated_at", "updated_by"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=current,
-        patient=current.patient,
-        detail={"status": "scheduled"},
-    )
-    return current
-
-
-@transaction.atomic
-def recall_close(*, actor, recall: Recall, note: str = "") -> Recall:
-    current = _open_recall(actor, recall)
-    current.status = Recall.Status.CLOSED
-    current.stamp(actor)
-    current.save(update_fields=["status", "updated_at", "updated_by"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=current,
-        patient=current.patient,
-        detail={"status": "closed", "note": note.strip()[:200]},
-    )
-    return current
