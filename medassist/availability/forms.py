@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 
 from medassist.availability.models import (
     AvailabilityException,
@@ -14,6 +15,7 @@ from medassist.availability.models import (
     Weekday,
 )
 from medassist.availability.selectors import TIMES_OF_DAY
+from medassist.practice.models import Provider
 from medassist.practice.selectors import (
     location_list,
     provider_list,
@@ -298,12 +300,18 @@ class ResourceEditForm(forms.Form):
         self.fields["room"].queryset = room_list(user=user)
 
 
+def provider_label(provider) -> str:
+    return (
+        provider.display_name if provider.active else f"{provider.display_name} (no longer active)"
+    )
+
+
 class VisitTypeRuleForm(forms.Form):
     """A visit type's rule; prefixed with the visit type's code, one form per row."""
 
     providers = PublicIdMultipleChoiceField(
         label="Offered by (none ticked: every provider)",
-        label_from=lambda p: p.display_name,
+        label_from=lambda p: provider_label(p),
         what="provider",
     )
     patients = forms.ChoiceField(
@@ -318,11 +326,14 @@ class VisitTypeRuleForm(forms.Form):
         label="Needs one of each (rooms, equipment)", what="resource kind"
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, keep_providers=(), **kwargs):
+        """`keep_providers`: ids of providers already on the rule; they stay choices (marked
+        "no longer active") so saving the form never drops them silently."""
         super().__init__(*args, **kwargs)
-        self.fields["providers"].queryset = provider_list(user=user).order_by(
-            "last_name", "first_name"
-        )
+        self.fields["providers"].queryset = Provider.objects.filter(
+            Q(pk__in=provider_list(user=user).values("pk")) | Q(pk__in=list(keep_providers)),
+            clinic_id=user.clinic_id,
+        ).order_by("last_name", "first_name")
         self.fields["required_kinds"].queryset = _kinds(user)
 
     @classmethod
@@ -338,6 +349,12 @@ class VisitTypeRuleForm(forms.Form):
         form = cls(data, user=user, prefix=row.visit_type.code, initial=initial)
         for name, options in (choices or {}).items():
             form.fields[name].choices = options
+        gone = [p for p in row.providers if not p.active]
+        if gone and choices:
+            form.fields["providers"].choices = [
+                *choices["providers"],
+                *((str(p.public_id), provider_label(p)) for p in gone),
+            ]
         return form
 
     @staticmethod

@@ -234,6 +234,43 @@ def test_admin_edits_a_rule_through_the_screen(clinic_admin, client_for, provide
     assert not rule.providers.exists() and not rule.required_kinds.exists()
 
 
+def test_a_provider_who_left_stays_on_the_rule_until_unticked(
+    clinic_admin, client_for, provider, new_visit
+):
+    # given a rule naming a provider who has since left
+    gone = make_provider(new_visit.clinic, last_name="Ortiz")
+    visit_type_rule_save(
+        actor=clinic_admin, visit_type=new_visit, providers=[provider, gone], patients="any"
+    )
+    gone.active = False
+    gone.save()
+    client = client_for(clinic_admin)
+
+    # then the screen still shows them, ticked and marked
+    page = client.get("/availability/visit-types/").content.decode()
+    assert f"{gone.display_name} (no longer active)" in page
+    assert f'value="{gone.public_id}"' in page
+
+    # when the admin saves the form as shown (only the patients changed)
+    client.post(
+        f"/availability/visit-types/{new_visit.public_id}/",
+        _post_data(new_visit, providers=[provider.public_id, gone.public_id], patients="new"),
+    )
+    # then they are still on the rule
+    rule = VisitTypeRule.objects.get(visit_type=new_visit)
+    assert set(rule.providers.all()) == {provider, gone} and rule.patients == "new"
+
+    # and unticking them takes them off
+    client.post(
+        f"/availability/visit-types/{new_visit.public_id}/",
+        _post_data(new_visit, providers=[provider.public_id], patients="new"),
+    )
+    assert list(rule.providers.all()) == [provider]
+    # and once off, a provider who left is not offered again
+    page = client.get("/availability/visit-types/").content.decode()
+    assert gone.display_name not in page
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

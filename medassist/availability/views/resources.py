@@ -211,9 +211,8 @@ def _visit_types_page(request, *, bound=None, status: int = 200) -> HttpResponse
     rows = []
     for row in visit_type_rule_rows(user=user):
         if bound and bound[0] == row.visit_type.pk:
-            form = bound[1]
-            for name, options in choices.items():
-                form.fields[name].choices = options
+            form = bound[1]  # its providers keep their own choices (with any inactive ones)
+            form.fields["required_kinds"].choices = choices["required_kinds"]
         else:
             form = VisitTypeRuleForm.for_row(row, user=user, choices=choices)
         rows.append((row, form))
@@ -238,7 +237,9 @@ def visit_type_rule_edit(request: HttpRequest, id) -> HttpResponse:
     vt = access_visit_type(user=user, id=id)
     if not vt.active:
         raise NotFound("No such visit type.")
-    form = VisitTypeRuleForm(request.POST, user=user, prefix=vt.code)
+    rule = getattr(vt, "availability_rule", None)
+    keep = list(rule.providers.values_list("pk", flat=True)) if rule else []
+    form = VisitTypeRuleForm(request.POST, user=user, prefix=vt.code, keep_providers=keep)
     if form.is_valid():
         try:
             visit_type_rule_save(actor=user, visit_type=vt, **form.cleaned_data)
