@@ -22,7 +22,7 @@ from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.practice.models import Location, Room
 from medassist.scheduling.models import Appointment
 from tests import factories
-from tests.availability.conftest import at
+from tests.availability.conftest import at, make_provider, weekday_template
 
 ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]  # None: nobody logged in
 
@@ -239,6 +239,51 @@ def test_out_of_service_keeps_the_row_audits_who_and_when_and_stops_bookings(
     assert AuditEvent.objects.filter(object_id=str(cart.public_id)).latest("at").detail == {
         "active": True
     }
+
+
+def test_out_of_service_hands_upcoming_visits_to_another_free_one_of_the_kind(
+    clinic_admin, front_desk, client_for, clinic, provider, ecg, templated, monday, patient
+):
+    # given two carts and three ECG visits holding cart 1; cart 2 is busy at 10:00
+    cart1 = ecg["cart"]
+    cart2 = Resource.objects.create(
+        clinic=clinic, kind=ecg["kind"], location=cart1.location, name="ECG cart 2"
+    )
+    other = make_provider(clinic)
+    weekday_template(clinic, other)
+
+    def book(who, hh):
+        return slot_book(
+            actor=front_desk,
+            patient=factories.make_patient(front_desk),
+            visit_type=ecg["visit_type"],
+            provider=who,
+            start=at(clinic, monday, hh),
+        )
+
+    nine, ten = book(provider, 9), book(provider, 10)
+    taken = book(other, 10)  # cart 2 holds 10:00 for the other provider's visit
+    assert taken.resource_bookings.get().resource == cart2
+    eleven = book(provider, 11)
+    assert {a.resource_bookings.get(active=True).resource for a in (nine, ten, eleven)} == {cart1}
+
+    # when the admin takes cart 1 out of service from the screen
+    r = client_for(clinic_admin).post(
+        f"/availability/resources/{cart1.public_id}/out-of-service/", follow=True
+    )
+    page = r.content.decode()
+
+    # then 09:00 and 11:00 now hold cart 2; 10:00 keeps cart 1 (no other free) and is named
+    def held(appt):
+        return appt.resource_bookings.get(active=True).resource
+
+    assert (held(nine), held(ten), held(eleven)) == (cart2, cart1, cart2)
+    assert "2 upcoming visits now use another ECG cart." in page
+    assert "No other ECG cart is free for 1 upcoming visit" in page
+    assert ten.patient.display_name in page and "10:00" in page
+    # and each hand-over is in the audit log
+    moves = AuditEvent.objects.filter(detail__has_key="resource_replaced")
+    assert moves.count() == 2
 
 
 def test_kind_removal_says_why_it_is_refused(clinic_admin, clinic, kit, follow_up):

@@ -34,6 +34,7 @@ from medassist.availability.selectors.setup import (
     resource_bookings_for,
     resource_kind_list,
     resource_upcoming_count,
+    resource_upcoming_visits,
     session_list,
     visit_type_rule_rows,
 )
@@ -74,4 +75,5 @@ __all__ = [
     "VisitTypeRow",
     "visit_type_rule_rows",
     "resource_upcoming_count",
+    "resource_upcoming_visits",
 ]

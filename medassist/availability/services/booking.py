@@ -241,6 +241,50 @@ def resources_follow_move(*, actor, appointment: Appointment) -> list[ResourceBo
     return kept
 
 
+def resource_visits_reassign(*, actor, resource: Resource, now=None) -> list[Appointment]:
+    """Give the upcoming visits that hold `resource` (going out of service) another free one
+    of its kind at their location, first by name. Returns the visits for which none was
+    free: they keep their booking, for the desk to move or for the resource to come back."""
+    now = now or timezone.now()
+    held = ResourceBooking.objects.filter(
+        resource=resource, active=True, end__gt=now, appointment__status__in=ACTIVE_STATUSES
+    ).select_related("appointment__patient")
+    others = list(
+        Resource.objects.filter(clinic_id=resource.clinic_id, kind_id=resource.kind_id, active=True)
+        .exclude(pk=resource.pk)
+        .order_by("name")
+    )
+    stuck: list[Appointment] = []
+    for booking in held.order_by("start"):
+        appt = booking.appointment
+        for candidate in (r for r in others if r.location_id == appt.location_id):
+            try:
+                with transaction.atomic():
+                    resource_booking_add(
+                        actor=actor,
+                        appointment=appt,
+                        resource=candidate,
+                        start=booking.start,
+                        end=booking.end,
+                    )
+            except ResourceTaken:
+                continue
+            booking.active = False
+            booking.stamp(actor)
+            booking.save(update_fields=["active", "updated_at", "updated_by"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                obj=appt,
+                patient=appt.patient,
+                detail={"resource_replaced": {"from": resource.name, "to": candidate.name}},
+            )
+            break
+        else:
+            stuck.append(appt)
+    return stuck
+
+
 def resource_booking_add(
     *, actor, appointment: Appointment, resource: Resource, start=None, end=None
 ) -> ResourceBooking:

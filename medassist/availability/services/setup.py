@@ -18,6 +18,7 @@ from medassist.availability.models import (
     VisitTypeRule,
     WeeklySession,
 )
+from medassist.availability.services.booking import resource_visits_reassign
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.practice.models import Location, Provider, Room, VisitType
 from medassist.practice.roles import require
@@ -412,14 +413,18 @@ def resource_update(*, actor, resource: Resource, name: str, room: Room | None) 
 @transaction.atomic
 def resource_set_active(*, actor, resource: Resource, active: bool) -> Resource:
     """Take a resource out of service (kept, inactive: no new visit gets it) or put it back.
-    Visits already holding it keep it; the caller may tell the user how many are coming up."""
+    Going out of service, the upcoming visits that hold it get another free one of its kind
+    at their location; those for which none is free keep it (`resource_upcoming_visits`
+    lists them, for the desk to move)."""
     require(actor, "schedule.manage")
     if resource.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown resource.", field="resource")
     if resource.active == active:
         return resource
     if not active:
-        return _deactivate(actor, resource, "resource")
+        _deactivate(actor, resource, "resource")
+        resource_visits_reassign(actor=actor, resource=resource)
+        return resource
     resource.active = True
     resource.stamp(actor)
     resource.save(update_fields=["active", "updated_at", "updated_by"])

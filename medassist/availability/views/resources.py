@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from medassist.availability.selectors import (
     kinds_required_by,
     resource_kind_list,
     resource_upcoming_count,
+    resource_upcoming_visits,
     visit_type_rule_rows,
 )
 from medassist.availability.services import (
@@ -177,16 +179,27 @@ def resource_edit(request: HttpRequest, id) -> HttpResponse:
 @require_POST
 def resource_out_of_service(request: HttpRequest, id) -> HttpResponse:
     user = request.user
-    resource = resource_set_active(
-        actor=user, resource=access_resource(user=user, id=id), active=False
-    )
-    upcoming = resource_upcoming_count(resource=resource)
-    note = (
-        f" {upcoming} upcoming visit(s) still hold it: move them to another one if needed."
-        if upcoming
-        else ""
-    )
-    messages.success(request, f"{resource.name} is out of service.{note}")
+    resource = access_resource(user=user, id=id)
+    before = resource_upcoming_count(resource=resource)
+    resource = resource_set_active(actor=user, resource=resource, active=False)
+    stuck = resource_upcoming_visits(resource=resource)
+    text = f"{resource.name} is out of service."
+    if before > len(stuck):
+        moved = before - len(stuck)
+        text += f" {moved} upcoming visit{pluralize(moved)} now use another {resource.kind.name}."
+    messages.success(request, text)
+    if stuck:
+        tz = user.clinic.tz
+        listed = "; ".join(
+            f"{a.start.astimezone(tz):%a %b %d %H:%M} {a.patient.display_name}" for a in stuck[:10]
+        )
+        more = f" and {len(stuck) - 10} more" if len(stuck) > 10 else ""
+        messages.warning(
+            request,
+            f"No other {resource.kind.name} is free for {len(stuck)} upcoming "
+            f"visit{pluralize(len(stuck))}, which still hold {resource.name}: {listed}{more}. "
+            "Move those visits, or put it back in service.",
+        )
     return redirect("availability:resources")
 
 
