@@ -51,7 +51,7 @@ class BookIn(In):
     provider: Id
     start: AwareDateTime
     location: Id | None = None
-    note: Text(500) = ""
+    note: Annotated[str, Text(500)] = ""
 
 
 class BookedOut(Schema):
@@ -95,7 +95,7 @@ class ExceptionIn(In):
     start_time: HhMm | None = None
     end_time: HhMm | None = None
     location: Id | None = None
-    reason: Text(200) = ""
+    reason: Annotated[str, Text(200)] = ""
 
 
 class ExceptionOut(Schema):
@@ -117,7 +117,7 @@ class HolidayLoadIn(In):
 
 class HolidayIn(In):
     date: IsoDate
-    name: Text(200, min_length=1)
+    name: Annotated[str, Text(200, min_length=1)]
     location: Id | None = None
 
 
@@ -133,7 +133,7 @@ class HolidayOut(Schema):
 
 
 class ResourceKindIn(In):
-    name: Text(100, min_length=1)
+    name: Annotated[str, Text(100, min_length=1)]
 
 
 class ResourceOut(Schema):
@@ -155,14 +155,14 @@ class ResourceKindOut(Schema):
 class ResourceIn(In):
     kind: Id
     location: Id
-    name: Text(100, min_length=1)
+    name: Annotated[str, Text(100, min_length=1)]
     room: Id | None = None
 
 
 class ResourcePatch(In):
     """Only the fields sent change; `room: null` clears the room."""
 
-    name: Text(100, min_length=1) | None = None
+    name: Annotated[str, Text(100, min_length=1)] | None = None
     room: Id | None = None
     active: StrictBool | None = None
 

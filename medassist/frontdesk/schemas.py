@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 
@@ -23,8 +23,8 @@ class CheckInIn(In):
 
 
 class CheckOutIn(In):
-    follow_up: Text(100) = ""
-    note: Text(1000) = ""
+    follow_up: Annotated[str, Text(100)] = ""
+    note: Annotated[str, Text(1000)] = ""
     amount_collected: Money = "0.00"
     payment_method: PaymentMethod = ""
 

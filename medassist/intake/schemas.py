@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 
@@ -32,7 +32,7 @@ class VitalsIn(In):
 
 class RoomIn(In):
     room: Id
-    reason_for_visit: Text(2000, min_length=1)
+    reason_for_visit: Annotated[str, Text(2000, min_length=1)]
     vitals: VitalsIn | None = None
 
 

@@ -17,24 +17,24 @@ Priority = Annotated[int, Field(strict=True, ge=1, le=3)]  # primary, secondary,
 
 
 class PatientIn(In):
-    first_name: Text(100, min_length=1)
-    middle_name: Text(100) = ""
-    last_name: Text(100, min_length=1)
-    preferred_name: Text(100) = ""
+    first_name: Annotated[str, Text(100, min_length=1)]
+    middle_name: Annotated[str, Text(100)] = ""
+    last_name: Annotated[str, Text(100, min_length=1)]
+    preferred_name: Annotated[str, Text(100)] = ""
     date_of_birth: IsoDate
     sex: Sex
-    phone_mobile: Text(32) = ""
-    phone_home: Text(32) = ""
-    email: Text(254) = ""
-    address_line1: Text(200) = ""
-    address_line2: Text(200) = ""
-    city: Text(100) = ""
-    state: Text(2) = ""
-    postal_code: Text(10) = ""
-    preferred_language: Text(40) = "English"
-    emergency_contact_name: Text(200) = ""
-    emergency_contact_relationship: Text(60) = ""
-    emergency_contact_phone: Text(32) = ""
+    phone_mobile: Annotated[str, Text(32)] = ""
+    phone_home: Annotated[str, Text(32)] = ""
+    email: Annotated[str, Text(254)] = ""
+    address_line1: Annotated[str, Text(200)] = ""
+    address_line2: Annotated[str, Text(200)] = ""
+    city: Annotated[str, Text(100)] = ""
+    state: Annotated[str, Text(2)] = ""
+    postal_code: Annotated[str, Text(10)] = ""
+    preferred_language: Annotated[str, Text(40)] = "English"
+    emergency_contact_name: Annotated[str, Text(200)] = ""
+    emergency_contact_relationship: Annotated[str, Text(60)] = ""
+    emergency_contact_phone: Annotated[str, Text(32)] = ""
     allow_duplicate: StrictBool = False
 
 
@@ -50,24 +50,24 @@ class _NoNulls(In):
 
 
 class PatientPatch(_NoNulls):
-    first_name: Text(100, min_length=1) | None = None
-    middle_name: Text(100) | None = None
-    last_name: Text(100, min_length=1) | None = None
-    preferred_name: Text(100) | None = None
+    first_name: Annotated[str, Text(100, min_length=1)] | None = None
+    middle_name: Annotated[str, Text(100)] | None = None
+    last_name: Annotated[str, Text(100, min_length=1)] | None = None
+    preferred_name: Annotated[str, Text(100)] | None = None
     date_of_birth: IsoDate | None = None
     sex: Sex | None = None
-    phone_mobile: Text(32) | None = None
-    phone_home: Text(32) | None = None
-    email: Text(254) | None = None
-    address_line1: Text(200) | None = None
-    address_line2: Text(200) | None = None
-    city: Text(100) | None = None
-    state: Text(2) | None = None
-    postal_code: Text(10) | None = None
-    preferred_language: Text(40) | None = None
-    emergency_contact_name: Text(200) | None = None
-    emergency_contact_relationship: Text(60) | None = None
-    emergency_contact_phone: Text(32) | None = None
+    phone_mobile: Annotated[str, Text(32)] | None = None
+    phone_home: Annotated[str, Text(32)] | None = None
+    email: Annotated[str, Text(254)] | None = None
+    address_line1: Annotated[str, Text(200)] | None = None
+    address_line2: Annotated[str, Text(200)] | None = None
+    city: Annotated[str, Text(100)] | None = None
+    state: Annotated[str, Text(2)] | None = None
+    postal_code: Annotated[str, Text(10)] | None = None
+    preferred_language: Annotated[str, Text(40)] | None = None
+    emergency_contact_name: Annotated[str, Text(200)] | None = None
+    emergency_contact_relationship: Annotated[str, Text(60)] | None = None
+    emergency_contact_phone: Annotated[str, Text(32)] | None = None
 
 
 class PatientSummaryOut(Schema):
@@ -109,9 +109,9 @@ class DuplicateOut(ErrorOut):
 
 class CoverageIn(In):
     payer: Id
-    member_id: Text(40, min_length=1)
-    group_number: Text(40) = ""
-    subscriber_name: Text(200) = ""
+    member_id: Annotated[str, Text(40, min_length=1)]
+    group_number: Annotated[str, Text(40)] = ""
+    subscriber_name: Annotated[str, Text(200)] = ""
     subscriber_date_of_birth: IsoDate | None = None
     relationship: Relationship = "self"
     priority: Priority = 1
@@ -121,9 +121,9 @@ class CoverageIn(In):
 
 class CoveragePatch(In):
     payer: Id | None = None
-    member_id: Text(40, min_length=1) | None = None
-    group_number: Text(40) | None = None
-    subscriber_name: Text(200) | None = None
+    member_id: Annotated[str, Text(40, min_length=1)] | None = None
+    group_number: Annotated[str, Text(40)] | None = None
+    subscriber_name: Annotated[str, Text(200)] | None = None
     subscriber_date_of_birth: IsoDate | None = None
     relationship: Relationship | None = None
     priority: Priority | None = None

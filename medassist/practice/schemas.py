@@ -16,11 +16,9 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
-def Text(max_length: int, *, min_length: int = 0):  # noqa: N802 - reads like a type
-    """A JSON string (never a number or bool) of bounded length."""
-    return Annotated[
-        str, StringConstraints(strict=True, max_length=max_length, min_length=min_length)
-    ]
+def Text(max_length: int, *, min_length: int = 0) -> StringConstraints:  # noqa: N802
+    """A JSON string (never a number or bool) of bounded length: `Annotated[str, Text(300)]`."""
+    return StringConstraints(strict=True, max_length=max_length, min_length=min_length)
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

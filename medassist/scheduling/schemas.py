@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 
@@ -26,12 +26,12 @@ class AppointmentIn(In):
     visit_type: Id
     location: Id
     start: AwareDateTime
-    note: Text(500) = ""
+    note: Annotated[str, Text(500)] = ""
     double_book: StrictBool = False
 
 
 class CancelIn(In):
-    reason: Text(500, min_length=1)
+    reason: Annotated[str, Text(500, min_length=1)]
 
 
 class PatientRef(Schema):
@@ -84,13 +84,13 @@ class RescheduleIn(In):
     start: AwareDateTime
     provider: Id | None = None
     location: Id | None = None
-    reason: Text(500) = ""
+    reason: Annotated[str, Text(500)] = ""
     double_book: StrictBool = False
     scope: Scope = "this"
 
 
 class SeriesCancelIn(In):
-    reason: Text(500, min_length=1)
+    reason: Annotated[str, Text(500, min_length=1)]
     scope: Scope = "this"
 
 
@@ -104,7 +104,7 @@ class SeriesIn(In):
     interval_weeks: StrictInt = 1
     count: StrictInt | None = None
     until: IsoDate | None = None
-    note: Text(500) = ""
+    note: Annotated[str, Text(500)] = ""
 
 
 class SeriesOut(Schema):

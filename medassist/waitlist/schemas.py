@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 
@@ -20,11 +20,11 @@ class EntryIn(In):
     latest_date: IsoDate
     time_of_day: Literal["any", "morning", "afternoon"] = "any"
     priority: Literal[1, 2, 3] = 3
-    note: Text(300) = ""
+    note: Annotated[str, Text(300)] = ""
 
 
 class RemoveIn(In):
-    reason: Text(200) = ""
+    reason: Annotated[str, Text(200)] = ""
 
 
 class PatientRef(Schema):
@@ -50,14 +50,14 @@ class EntryOut(Schema):
 
 class RecallIn(In):
     patient: Id
-    reason: Text(200, min_length=1)
+    reason: Annotated[str, Text(200, min_length=1)]
     due_date: IsoDate
 
 
 class ContactIn(In):
     channel: Literal["phone", "sms", "email", "letter", "portal"]
     outcome: Literal["reached", "voicemail", "no_answer", "wrong_number", "sent", "declined"]
-    note: Text(500) = ""
+    note: Annotated[str, Text(500)] = ""
 
 
 class ScheduledIn(In):
