@@ -35,6 +35,7 @@ test: install-test chromium lint test-sqlite test-postgres
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/mypy medassist
 	$(BIN)/medassist makemigrations --check --dry-run >/dev/null
 
 test-sqlite:

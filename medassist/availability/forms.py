@@ -360,10 +360,9 @@ class VisitTypeRuleForm(forms.Form):
     @staticmethod
     def choices(user) -> dict:
         form = VisitTypeRuleForm(user=user)
-        return {
-            name: [(str(obj.public_id), form.fields[name].label_from_instance(obj)) for obj in qs]
-            for name, qs in (
-                ("providers", form.fields["providers"].queryset),
-                ("required_kinds", form.fields["required_kinds"].queryset),
-            )
-        }
+        out = {}
+        for name in ("providers", "required_kinds"):
+            field = form.fields[name]
+            assert isinstance(field, PublicIdMultipleChoiceField) and field.queryset is not None
+            out[name] = [(str(o.public_id), field.label_from_instance(o)) for o in field.queryset]
+        return out

@@ -44,7 +44,7 @@ UNION_MAX_STEMS = 40
 UNION_MIN_ENTRIES = 2000
 SQL_TERMS = 3
 _CODE_QUERY = re.compile(r"^[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,4})$")
-_KIND_ORDER = {
+_KIND_ORDER: dict[str, int] = {
     CodeKind.CHAPTER: 0,
     CodeKind.BLOCK: 1,
     CodeKind.CATEGORY: 2,
@@ -222,7 +222,7 @@ def _word_search(
     rows = _codes_with_all(terms, window)
     if len(terms) == 1:
         # One word: the index order is already the final order, no second look needed.
-        keys = {}
+        keys: dict[int, tuple] = {}
         for code_id, tier, code_key in rows:
             rank_class, in_heading, in_description = tier_flags(tier)
             keys.setdefault(code_id, (rank_class, -1, -in_heading, -in_description, code_key))
@@ -293,7 +293,8 @@ def _codes_with_all(terms: list[_Term], window: int) -> list[tuple[int, int, int
     # One part compiled by Django, repeated with each stem in place of the marker.
     marker = "?stem?"
     part, part_params = _candidates([marker], others)[:window].query.sql_with_params()
-    parts, params = [], []
+    parts: list[str] = []
+    params: list = []
     for number, stem in enumerate(stems):
         parts.append(f"SELECT * FROM ({part}) AS part{number}")  # noqa: S608
         params.extend(stem if value == marker else value for value in part_params)
@@ -381,7 +382,7 @@ def icd10_ancestors(item: Icd10cmCode) -> list[Icd10cmCode]:
     return chain
 
 
-_CHILD_KINDS = {
+_CHILD_KINDS: dict[str, tuple[str, ...]] = {
     CodeKind.CHAPTER: (CodeKind.BLOCK,),
     CodeKind.BLOCK: (CodeKind.CATEGORY,),
     CodeKind.CATEGORY: (CodeKind.SUBCATEGORY,),

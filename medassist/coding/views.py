@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from medassist.coding.models import Icd10cmCode
 from medassist.coding.selectors import MAX_QUERY, icd10_query_problem, icd10_search
 from medassist.coding.source import RELEASE
-from medassist.core.web import staff_view
+from medassist.core.web import StaffRequest, staff_view
 
 DEFAULT_LIMIT = 20
 MAX_VIEW_LIMIT = 50
@@ -27,13 +27,13 @@ def _limit(raw: str | None) -> int:
 
 
 @staff_view("patient.view")
-def icd10_typeahead(request: HttpRequest) -> HttpResponse:
+def icd10_typeahead(request: StaffRequest) -> HttpResponse:
     """GET ?q=...: matching codes. An htmx request gets the options of the list only."""
     query = request.GET.get("q", "")
     list_id = request.GET.get("list", "")
     problem = icd10_query_problem(query)
     results = [] if problem else icd10_search(query=query, limit=_limit(request.GET.get("limit")))
-    context = {
+    context: dict[str, object] = {
         "query": query.strip()[:MAX_QUERY],
         "problem": problem if query.strip() else "",
         "results": results,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,25 @@ from django.shortcuts import render
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
 from medassist.practice.roles import can
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from medassist.practice.models import Clinic, User
+
+    class StaffUser(User):
+        """The user of a request `staff_view` let through: logged in, of a clinic."""
+
+        clinic: Clinic
+        clinic_id: int
+
+    class StaffRequest(HttpRequest):
+        """A request `staff_view` let through (annotate staff views' `request` with it)."""
+
+        user: StaffUser
+        htmx: HtmxDetails
+else:
+    StaffRequest = HttpRequest
 
 
 def staff_view(permission: str) -> Callable:
@@ -65,3 +85,16 @@ def form_errors(form, exc: ApplicationError) -> None:
                 form.add_error(target, message)
     else:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def first_error(form) -> str:
+    """The first message of an invalid form, for a one-line refusal."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "Invalid input."
+
+
+def is_partial(request: HttpRequest) -> bool:
+    """An htmx request for part of the page (not a boosted full-page navigation)."""
+    htmx = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.boosted

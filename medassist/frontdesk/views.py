@@ -6,14 +6,14 @@ step (wrong status, bad amount) is shown on the form and changes nothing."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, form_errors, is_partial, staff_view
 from medassist.frontdesk import selectors
 from medassist.frontdesk.forms import CheckInForm, CheckoutForm
 from medassist.frontdesk.services import check_in, check_out
@@ -24,25 +24,20 @@ from medassist.scheduling.selectors import access_appointment, clinic_today
 BOARD_REFRESH_SECONDS = 15
 
 
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
-
-
 @staff_view("board.view")
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: StaffRequest) -> HttpResponse:
     context = {
         "board": selectors.board(user=request.user),
         "tz": request.user.clinic.tz,
         "refresh_seconds": BOARD_REFRESH_SECONDS,
     }
-    if _partial(request):
+    if is_partial(request):
         # Only the table body (and, out of band, the summary) — the page keeps its scroll.
         return render(request, "frontdesk/board.html#live", {**context, "oob": True})
     return render(request, "frontdesk/board.html", context)
 
 
-def _visit_context(request: HttpRequest, appt) -> dict:
+def _visit_context(request: StaffRequest, appt) -> dict:
     patient = appt.patient
     return {
         "appt": appt,
@@ -58,7 +53,7 @@ def _visit_context(request: HttpRequest, appt) -> dict:
 
 
 @staff_view("appointment.check_in")
-def check_in_view(request: HttpRequest, id) -> HttpResponse:
+def check_in_view(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     coverages = list(coverage_list(patient=appt.patient, active_only=True))
     data = request.POST if request.method == "POST" else None
@@ -98,7 +93,7 @@ def check_in_view(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("appointment.check_out")
-def check_out_view(request: HttpRequest, id) -> HttpResponse:
+def check_out_view(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     data = request.POST if request.method == "POST" else None
     form = CheckoutForm(data)

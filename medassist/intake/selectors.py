@@ -54,5 +54,6 @@ def latest_vitals_by_appointment(*, appointment_ids: Iterable[int]) -> dict[int,
         appointment_id__in=list(appointment_ids), entered_in_error=False
     ).order_by("appointment_id", "-taken_at", "-id")
     for vitals in rows:
-        latest.setdefault(vitals.appointment_id, vitals)
+        if vitals.appointment_id is not None:
+            latest.setdefault(vitals.appointment_id, vitals)
     return latest

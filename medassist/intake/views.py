@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import error_page, staff_view
+from medassist.core.web import StaffRequest, error_page, staff_view
 from medassist.intake.forms import RoomingForm, VitalsForm
 from medassist.intake.models import Vitals
 from medassist.intake.selectors import (
@@ -101,7 +101,7 @@ def vitals_cells(v: Vitals) -> list[dict]:
 
 def _with_cells(sets: list[Vitals]) -> list[Vitals]:
     for v in sets:
-        v.cells = vitals_cells(v)
+        v.cells = vitals_cells(v)  # type: ignore[attr-defined]  # for the template only
     return sets
 
 
@@ -131,7 +131,7 @@ def _room_choice(user, form: RoomingForm, appt):
 
 
 @staff_view("appointment.room")
-def room(request: HttpRequest, id) -> HttpResponse:
+def room(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     appt = access_appointment(user=user, id=id)
     status = 200
@@ -189,7 +189,7 @@ def room(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("vitals.view")
-def vitals(request: HttpRequest, id) -> HttpResponse:
+def vitals(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     if request.method == "POST" and not can(user, "vitals.record"):
         return error_page(request, PermissionDenied("Your role does not allow recording vitals."))
@@ -256,7 +256,7 @@ def worklist_rows(user, appointments: list) -> list[dict]:
 
 
 @staff_view("worklist.view")
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: StaffRequest) -> HttpResponse:
     user = request.user
     appointments = physician_worklist(user=user)
     context = {
@@ -274,7 +274,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @staff_view("appointment.start_visit")
 @require_POST
-def start_visit(request: HttpRequest, id) -> HttpResponse:
+def start_visit(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     target = _safe_next(request) or reverse("intake:worklist")
     try:

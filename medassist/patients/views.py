@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from medassist.audit.services import audit_patients_listed
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, form_errors, is_partial, staff_view
 from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import access_patient, coverage_list, patient_search
@@ -32,11 +32,6 @@ from medassist.scheduling.selectors import clinic_today, patient_appointments
 
 SEARCH_LIMIT = 25
 QUERY_MAX = 100
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -58,7 +53,7 @@ def _row(patient: Patient, today) -> dict:
 
 
 @staff_view("patient.view")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:QUERY_MAX]
     patients = patient_search(user=request.user, query=query, limit=SEARCH_LIMIT) if query else []
     today = clinic_today(request.user.clinic)
@@ -69,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "limit": SEARCH_LIMIT,
         "can_register": can(request.user, "patient.register"),
     }
-    template = "patients/search.html#results" if _partial(request) else "patients/search.html"
+    template = "patients/search.html#results" if is_partial(request) else "patients/search.html"
     return render(request, template, context)
 
 
@@ -87,7 +82,7 @@ def _duplicate_candidates(user, exc: DuplicatePatient) -> list[dict]:
 
 
 @staff_view("patient.register")
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: StaffRequest) -> HttpResponse:
     payers = list(payer_list(user=request.user))
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(data, payers=payers)
@@ -120,7 +115,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def detail(request: HttpRequest, id) -> HttpResponse:
+def detail(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     patient = access_patient(user=user, id=id)
     appointments = patient_appointments(user=user, patient=patient)
@@ -147,7 +142,7 @@ def detail(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("patient.edit")
-def edit(request: HttpRequest, id) -> HttpResponse:
+def edit(request: StaffRequest, id) -> HttpResponse:
     patient = access_patient(user=request.user, id=id)
     data = request.POST if request.method == "POST" else None
     form = PatientForm(data, initial=PatientForm.initial_for(patient))
@@ -167,7 +162,7 @@ def edit(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("coverage.edit")
-def coverage_new(request: HttpRequest, id) -> HttpResponse:
+def coverage_new(request: StaffRequest, id) -> HttpResponse:
     patient = access_patient(user=request.user, id=id)
     existing = list(coverage_list(patient=patient, active_only=True))
     taken = {c.priority for c in existing}

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import error_page, staff_view
+from medassist.core.web import StaffRequest, error_page, staff_view
 from medassist.patients.models import Patient
 from medassist.portal.selectors import (
     booking_window,
@@ -78,7 +78,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_view("schedule.view")
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: StaffRequest) -> HttpResponse:
     """Online bookings for the front desk, and (for those who book) a link for a patient."""
     user = request.user
     link = ""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, form_errors, staff_view
 from medassist.practice.models import Provider
 from medassist.practice.roles import can
 from medassist.records import forms, selectors, services
@@ -128,7 +128,7 @@ def _fail(request, form, exc: ApplicationError, **kwargs) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def chart(request: HttpRequest, id) -> HttpResponse:
+def chart(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     ctx = _context(
         request,
@@ -141,7 +141,7 @@ def chart(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def encounters(request: HttpRequest, id) -> HttpResponse:
+def encounters(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.encounter_page(patient, _page_number(request, "enc"))
     ctx = _context(request, patient, sections=False, encounters=page)
@@ -149,7 +149,7 @@ def encounters(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def documents(request: HttpRequest, id) -> HttpResponse:
+def documents(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.document_page(patient, _page_number(request, "doc"))
     ctx = _context(request, patient, sections=False, documents=page)
@@ -157,7 +157,7 @@ def documents(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def observations(request: HttpRequest, id) -> HttpResponse:
+def observations(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.observation_page(patient, _page_number(request, "obs"))
     ctx = _context(request, patient, sections=False, observations=page)
@@ -252,7 +252,7 @@ def _service_args(section, cleaned: dict, *, updating: bool) -> dict:
 
 @staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
-def section_add(request: HttpRequest, id, section: str) -> HttpResponse:
+def section_add(request: StaffRequest, id, section: str) -> HttpResponse:
     if section not in SECTIONS:
         raise NotFound("No such chart section.")
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
@@ -284,7 +284,7 @@ def section_add(request: HttpRequest, id, section: str) -> HttpResponse:
 
 @staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, section: str, item_id) -> HttpResponse:
+def item_edit(request: StaffRequest, section: str, item_id) -> HttpResponse:
     if section not in SECTIONS:
         raise NotFound("No such chart section.")
     item_type, _, noun, _, update = SECTIONS[section]
@@ -318,7 +318,7 @@ def item_edit(request: HttpRequest, section: str, item_id) -> HttpResponse:
 
 @staff_view("chart.edit")
 @require_POST
-def nka_record(request: HttpRequest, id) -> HttpResponse:
+def nka_record(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
     try:
         services.nka_record(actor=request.user, patient=patient)
@@ -332,7 +332,7 @@ def nka_record(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
-def social_edit(request: HttpRequest, id) -> HttpResponse:
+def social_edit(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
     current = services.current_social_history(patient)
     kw = {
@@ -416,7 +416,7 @@ def _entered_in_error(request: HttpRequest, item_type: str, item_id) -> HttpResp
 
 @staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
-def item_error(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
+def item_error(request: StaffRequest, item_type: str, item_id) -> HttpResponse:
     if item_type in ("document", "note"):
         raise NotFound("No such kind of chart item.")
     return _entered_in_error(request, item_type, item_id)
@@ -424,13 +424,13 @@ def item_error(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
 
 @staff_view("document.upload")
 @require_http_methods(["GET", "POST"])
-def document_error(request: HttpRequest, item_id) -> HttpResponse:
+def document_error(request: StaffRequest, item_id) -> HttpResponse:
     return _entered_in_error(request, "document", item_id)
 
 
 @staff_view("note.write")
 @require_http_methods(["GET", "POST"])
-def note_error(request: HttpRequest, item_id) -> HttpResponse:
+def note_error(request: StaffRequest, item_id) -> HttpResponse:
     return _entered_in_error(request, "note", item_id)
 
 
@@ -460,7 +460,7 @@ def _encounter_response(request, encounter) -> HttpResponse:
 
 @staff_view("chart.edit")
 @require_http_methods(["GET", "POST"])
-def encounter_new(request: HttpRequest, id) -> HttpResponse:
+def encounter_new(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
     kw = {
         "title": "Start an encounter",
@@ -493,7 +493,7 @@ def encounter_new(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("note.write")
 @require_http_methods(["GET", "POST"])
-def note_new(request: HttpRequest, encounter_id) -> HttpResponse:
+def note_new(request: StaffRequest, encounter_id) -> HttpResponse:
     encounter = selectors.access_encounter(user=request.user, id=encounter_id)
     kw = {
         "title": "New note",
@@ -516,7 +516,7 @@ def note_new(request: HttpRequest, encounter_id) -> HttpResponse:
 
 @staff_view("note.write")
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, note_id) -> HttpResponse:
+def note_edit(request: StaffRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
     kw = {
         "title": "Edit draft note",
@@ -544,7 +544,7 @@ def note_edit(request: HttpRequest, note_id) -> HttpResponse:
 
 @staff_view("note.sign")
 @require_POST
-def note_sign(request: HttpRequest, note_id) -> HttpResponse:
+def note_sign(request: StaffRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
     services.note_sign(actor=request.user, note=note)
     return _encounter_response(request, note.encounter)
@@ -552,7 +552,7 @@ def note_sign(request: HttpRequest, note_id) -> HttpResponse:
 
 @staff_view("note.sign")
 @require_http_methods(["GET", "POST"])
-def note_amend(request: HttpRequest, note_id) -> HttpResponse:
+def note_amend(request: StaffRequest, note_id) -> HttpResponse:
     note = selectors.access_note(user=request.user, id=note_id)
     kw = {
         "title": f"Amend signed note: {note.title}",
@@ -579,7 +579,7 @@ def note_amend(request: HttpRequest, note_id) -> HttpResponse:
 
 @staff_view("document.upload")
 @require_http_methods(["GET", "POST"])
-def document_upload(request: HttpRequest, id) -> HttpResponse:
+def document_upload(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id, audit=False)
     kw = {
         "title": "Upload a document",
@@ -608,7 +608,7 @@ def document_upload(request: HttpRequest, id) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def document_download(request: HttpRequest, item_id) -> FileResponse:
+def document_download(request: StaffRequest, item_id) -> FileResponse:
     doc = selectors.document_for_download(user=request.user, id=item_id)
     if doc.status == ENTERED_IN_ERROR and not can(request.user, "document.upload"):
         raise NotFound("That document was entered in error.")
@@ -628,7 +628,7 @@ def document_download(request: HttpRequest, item_id) -> FileResponse:
 
 
 @staff_view("patient.view")
-def item_history(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
+def item_history(request: StaffRequest, item_type: str, item_id) -> HttpResponse:
     item = selectors.access_item(user=request.user, item_type=item_type, id=item_id)
     patient = item.patient
     rows = selectors.item_history(item)
@@ -638,7 +638,7 @@ def item_history(request: HttpRequest, item_type: str, item_id) -> HttpResponse:
 
 
 @staff_view("patient.view")
-def patient_history(request: HttpRequest, id) -> HttpResponse:
+def patient_history(request: StaffRequest, id) -> HttpResponse:
     patient = selectors.access_chart_patient(user=request.user, id=id)
     page = selectors.patient_history_page(patient, _page_number(request))
     ctx = _context(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError
-from medassist.core.web import staff_view
+from medassist.core.web import StaffRequest, staff_view
 from medassist.reminders import selectors, services
 from medassist.reminders.messages import address_of
 from medassist.reminders.models import PatientReply
@@ -46,7 +46,7 @@ def signed_link_view(view):
 
 
 @staff_view("reminder.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     data = selectors.overview(user=request.user)
     return render(
         request,
@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view("reminder.manage")
-def retry(request: HttpRequest, id) -> HttpResponse:
+def retry(request: StaffRequest, id) -> HttpResponse:
     msg = selectors.access_message(user=request.user, id=id)
     services.message_retry(actor=request.user, message=msg)
     flash.success(request, f"The message to {msg.to} will be sent again on the next pass.")
@@ -66,7 +66,7 @@ def retry(request: HttpRequest, id) -> HttpResponse:
 
 @require_POST
 @staff_view("reminder.manage")
-def reply_done(request: HttpRequest, id) -> HttpResponse:
+def reply_done(request: StaffRequest, id) -> HttpResponse:
     reply = selectors.access_reply(user=request.user, id=id)
     services.reply_mark_handled(actor=request.user, reply=reply)
     flash.success(request, "Marked as done.")

@@ -41,6 +41,9 @@ class Slot:
     busy: bool = False
     past: bool = False
     held_by: str = ""  # public ids of the active visits covering the cell, space-separated
+    # set by the view: the cell's data attributes and its "Book" link
+    attrs: str = ""
+    book_url: str = ""
 
 
 @dataclass

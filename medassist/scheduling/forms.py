@@ -144,7 +144,7 @@ class BookForm(forms.Form):
         label="Repeat",
         required=False,
         coerce=int,
-        empty_value=0,
+        empty_value=0,  # type: ignore[arg-type]  # Django takes any value; the stubs say str
         choices=[
             (0, "Does not repeat"),
             (1, "Every week"),

@@ -16,7 +16,7 @@ from medassist.scheduling.models import IN_CLINIC_STATUSES, Appointment, Status
 _RELATED = ("patient", "provider", "visit_type", "location", "room")
 
 # The physician's worklist: ready to be seen first, then in progress, then still to come, then done.
-WORKLIST_ORDER = {
+WORKLIST_ORDER: dict[str, int] = {
     Status.ROOMED: 0,
     Status.WITH_PROVIDER: 1,
     Status.ARRIVED: 2,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, form_errors, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.reminders.messages import address_of
 from medassist.reminders.views import signed_link_view
@@ -61,7 +61,7 @@ def _render_waitlist(request, form, status=200):
 
 
 @staff_view("waitlist.manage")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     today = clinic_today(request.user.clinic)
     form = EntryForm(user=request.user, initial={"earliest_date": today})
     return _render_waitlist(request, form)
@@ -69,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view("waitlist.manage")
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: StaffRequest) -> HttpResponse:
     form = EntryForm(request.POST, user=request.user)
     patient = _chosen_patient(request, form)
     if patient is None:
@@ -97,7 +97,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view("waitlist.manage")
-def remove(request: HttpRequest, id) -> HttpResponse:
+def remove(request: StaffRequest, id) -> HttpResponse:
     entry = selectors.access_entry(user=request.user, id=id)
     form = RemoveForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
@@ -133,13 +133,13 @@ def _render_recalls(request, form, status=200, contact_errors=None):
 
 
 @staff_view("recall.manage")
-def recalls(request: HttpRequest) -> HttpResponse:
+def recalls(request: StaffRequest) -> HttpResponse:
     return _render_recalls(request, RecallForm())
 
 
 @require_POST
 @staff_view("recall.manage")
-def recall_add(request: HttpRequest) -> HttpResponse:
+def recall_add(request: StaffRequest) -> HttpResponse:
     form = RecallForm(request.POST)
     patient = _chosen_patient(request, form)
     if patient is None:
@@ -160,7 +160,7 @@ def recall_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view("recall.manage")
-def recall_contact(request: HttpRequest, id) -> HttpResponse:
+def recall_contact(request: StaffRequest, id) -> HttpResponse:
     recall = selectors.access_recall(user=request.user, id=id)
     form = ContactForm(request.POST)
     if not form.is_valid():
@@ -173,7 +173,7 @@ def recall_contact(request: HttpRequest, id) -> HttpResponse:
 
 @require_POST
 @staff_view("recall.manage")
-def recall_scheduled(request: HttpRequest, id) -> HttpResponse:
+def recall_scheduled(request: StaffRequest, id) -> HttpResponse:
     recall = selectors.access_recall(user=request.user, id=id)
     services.recall_mark_scheduled(actor=request.user, recall=recall)
     flash.success(request, f"{recall.patient.display_name}'s recall is marked scheduled.")
@@ -182,7 +182,7 @@ def recall_scheduled(request: HttpRequest, id) -> HttpResponse:
 
 @require_POST
 @staff_view("recall.manage")
-def recall_close(request: HttpRequest, id) -> HttpResponse:
+def recall_close(request: StaffRequest, id) -> HttpResponse:
     recall = selectors.access_recall(user=request.user, id=id)
     services.recall_close(actor=request.user, recall=recall)
     flash.success(request, f"{recall.patient.display_name}'s recall is closed.")

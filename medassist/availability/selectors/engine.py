@@ -20,7 +20,7 @@ from medassist.availability.models import (
     ResourceBooking,
     WeeklySession,
 )
-from medassist.practice.models import Location, Provider
+from medassist.practice.models import Clinic, Location, Provider
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment
 
 STEP_MINUTES = 15
@@ -167,7 +167,7 @@ class Search:
     """The loaded set-up of one search; `open_intervals` is what a provider's day offers
     before appointments are taken out."""
 
-    clinic: object
+    clinic: Clinic
     duration: int  # seconds
     providers: list[Provider]
     location: Location | None
@@ -289,6 +289,8 @@ class Search:
                 opens.append((a, b, loc, a))
         # An extra session is the admin's explicit choice: it opens even on a holiday.
         for x in self.extras.get(provider_id, ()):
+            if x.start_time is None or x.end_time is None:
+                continue  # an extra session always has hours; the model allows none for time off
             if x.start_date <= day <= x.end_date and x.location_id in self.locations:
                 a, b = ts(day, x.start_time), ts(day, x.end_time)
                 if b > a:

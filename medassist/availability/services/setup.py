@@ -136,7 +136,7 @@ def exception_add(
         raise ValidationFailed(
             "Give both a start and an end time, or neither (all day).", field="end_time"
         )
-    if start_time is not None and end_time <= start_time:
+    if start_time is not None and end_time is not None and end_time <= start_time:
         raise ValidationFailed("The end time must be after the start time.", field="end_time")
     if kind == AvailabilityException.Kind.EXTRA:
         if start_time is None:
@@ -393,7 +393,7 @@ def resource_update(*, actor, resource: Resource, name: str, room: Room | None) 
     name = _clean_name(name, what="resource")
     _check_room(actor, room, resource.location)
     _check_resource_name(name, resource.location, exclude=resource)
-    changes = {}
+    changes: dict[str, object] = {}
     if name != resource.name:
         changes.update(name=name, previous_name=resource.name)
     if (room.pk if room else None) != resource.room_id:
@@ -460,10 +460,10 @@ def visit_type_rule_save(
         raise ValidationFailed(
             "Choose new patients, established patients, or both.", field="patients"
         )
-    rule = VisitTypeRule.objects.select_for_update().filter(visit_type=visit_type).first()
-    created = rule is None
+    found = VisitTypeRule.objects.select_for_update().filter(visit_type=visit_type).first()
+    created = found is None
+    rule = found or VisitTypeRule(clinic_id=actor.clinic_id, visit_type=visit_type)
     if created:
-        rule = VisitTypeRule(clinic_id=actor.clinic_id, visit_type=visit_type)
         before = None
     else:
         before = {

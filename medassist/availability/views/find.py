@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from medassist.availability.services import (
     slot_book,
 )
 from medassist.core.errors import ApplicationError, NotFound
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.practice.roles import can
 from medassist.scheduling.selectors import clinic_today
@@ -46,8 +46,7 @@ def _picked_patient(user, raw):
 def _run_search(user, form: FindForm) -> tuple[list, str, int]:
     """(slots, error message, status) for a bound search form."""
     if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        return [], first, 422
+        return [], first_error(form), 422
     data = form.cleaned_data
     try:
         slots = first_available(
@@ -84,7 +83,7 @@ def _results_context(request, form: FindForm, slots, error: str) -> dict:
 
 
 @staff_view("schedule.view")
-def find(request: HttpRequest) -> HttpResponse:
+def find(request: StaffRequest) -> HttpResponse:
     """The search form; with ?visit_type=... it also lists the slots (works without htmx)."""
     user = request.user
     if request.htmx and "q" in request.GET:
@@ -128,7 +127,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @staff_view("appointment.book")
 @require_POST
-def find_book(request: HttpRequest) -> HttpResponse:
+def find_book(request: StaffRequest) -> HttpResponse:
     """Book the slot a row of the results offers; a slot just taken shows the fresh list."""
     user = request.user
     form = SlotBookForm(request.POST, user=user)
@@ -171,7 +170,7 @@ def find_book(request: HttpRequest) -> HttpResponse:
                     return render(request, "availability/find.html#booked", context)
                 return render(request, "availability/booked.html", context)
     else:
-        error = next(iter(form.errors.values()))[0]
+        error = first_error(form)
     # Show the error above a fresh list of slots for the same search.
     slots, search_error, _ = _run_search(user, search_form) if search_form.data else ([], "", 0)
     context = _results_context(request, search_form, slots, error or search_error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -32,7 +32,7 @@ from medassist.availability.services import (
     session_remove,
 )
 from medassist.core.errors import ApplicationError
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, form_errors, staff_view
 from medassist.practice.selectors import (
     access_provider,
     provider_list,
@@ -43,7 +43,7 @@ from medassist.scheduling.selectors import clinic_today
 
 
 @staff_view("schedule.manage")
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: StaffRequest) -> HttpResponse:
     """Providers with links to their weekly templates; holidays; resources; visit-type rules."""
     user = request.user
     providers = list(provider_list(user=user, active_only=True).order_by("last_name", "first_name"))
@@ -84,14 +84,14 @@ def _template_page(
 
 
 @staff_view("schedule.manage")
-def template(request: HttpRequest, id) -> HttpResponse:
+def template(request: StaffRequest, id) -> HttpResponse:
     provider = access_provider(user=request.user, id=id)
     return _template_page(request, provider)
 
 
 @staff_view("schedule.manage")
 @require_POST
-def session_create(request: HttpRequest, id) -> HttpResponse:
+def session_create(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     provider = access_provider(user=user, id=id)
     form = SessionForm(request.POST, user=user)
@@ -111,7 +111,7 @@ def session_create(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def session_delete(request: HttpRequest, id) -> HttpResponse:
+def session_delete(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     session = access_session(user=user, id=id)
     session_remove(actor=user, session=session)
@@ -125,7 +125,7 @@ def session_delete(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def exception_create(request: HttpRequest, id) -> HttpResponse:
+def exception_create(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     provider = access_provider(user=user, id=id)
     form = ExceptionForm(request.POST, user=user)
@@ -142,7 +142,7 @@ def exception_create(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def exception_delete(request: HttpRequest, id) -> HttpResponse:
+def exception_delete(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     x = access_exception(user=user, id=id)
     exception_remove(actor=user, exception=x)
@@ -176,14 +176,14 @@ def _year(raw, default: int) -> int:
 
 
 @staff_view("schedule.manage")
-def holidays(request: HttpRequest) -> HttpResponse:
+def holidays(request: StaffRequest) -> HttpResponse:
     default = clinic_today(request.user.clinic).year + 1
     return _holidays_page(request, year=_year(request.GET.get("year"), default))
 
 
 @staff_view("schedule.manage")
 @require_POST
-def holidays_load_view(request: HttpRequest) -> HttpResponse:
+def holidays_load_view(request: StaffRequest) -> HttpResponse:
     user = request.user
     raw = request.POST.get("year")
     year = _year(raw, 0)
@@ -204,7 +204,7 @@ def holidays_load_view(request: HttpRequest) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def holiday_create(request: HttpRequest) -> HttpResponse:
+def holiday_create(request: StaffRequest) -> HttpResponse:
     user = request.user
     form = HolidayForm(request.POST, user=user)
     default = clinic_today(user.clinic).year + 1
@@ -226,7 +226,7 @@ def holiday_create(request: HttpRequest) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def holiday_delete(request: HttpRequest, id) -> HttpResponse:
+def holiday_delete(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     row = access_holiday(user=user, id=id)
     holiday_remove(actor=user, holiday=row)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -34,7 +34,7 @@ from medassist.availability.services import (
     visit_type_rule_save,
 )
 from medassist.core.errors import ApplicationError, NotFound
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
 from medassist.practice.selectors import (
     access_visit_type,
     room_list,
@@ -84,14 +84,14 @@ def _resources_page(
 
 
 @staff_view("schedule.manage")
-def resources(request: HttpRequest) -> HttpResponse:
+def resources(request: StaffRequest) -> HttpResponse:
     """Kinds of rooms and equipment, and the resources of each kind at each location."""
     return _resources_page(request)
 
 
 @staff_view("schedule.manage")
 @require_POST
-def kind_add(request: HttpRequest) -> HttpResponse:
+def kind_add(request: StaffRequest) -> HttpResponse:
     user = request.user
     form = ResourceKindForm(request.POST)
     if form.is_valid():
@@ -107,7 +107,7 @@ def kind_add(request: HttpRequest) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def kind_rename(request: HttpRequest, id) -> HttpResponse:
+def kind_rename(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     kind = access_resource_kind(user=user, id=id)
     old = kind.name
@@ -122,13 +122,13 @@ def kind_rename(request: HttpRequest, id) -> HttpResponse:
             messages.success(request, f"Renamed “{old}” to “{kind.name}”.")
             return redirect("availability:resources")
     else:
-        error = next(iter(form.errors.values()))[0]
+        error = first_error(form)
     return _resources_page(request, error=f"Could not rename “{old}”: {error}", status=422)
 
 
 @staff_view("schedule.manage")
 @require_POST
-def kind_remove(request: HttpRequest, id) -> HttpResponse:
+def kind_remove(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     kind = access_resource_kind(user=user, id=id)
     try:
@@ -141,7 +141,7 @@ def kind_remove(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def resource_add(request: HttpRequest) -> HttpResponse:
+def resource_add(request: StaffRequest) -> HttpResponse:
     user = request.user
     form = ResourceForm(request.POST, user=user)
     if form.is_valid():
@@ -157,7 +157,7 @@ def resource_add(request: HttpRequest) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def resource_edit(request: HttpRequest, id) -> HttpResponse:
+def resource_edit(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     resource = access_resource(user=user, id=id)
     old = resource.name
@@ -171,13 +171,13 @@ def resource_edit(request: HttpRequest, id) -> HttpResponse:
             messages.success(request, f"Saved {resource.name}.")
             return redirect("availability:resources")
     else:
-        error = next(iter(form.errors.values()))[0]
+        error = first_error(form)
     return _resources_page(request, error=f"Could not save {old}: {error}", status=422)
 
 
 @staff_view("schedule.manage")
 @require_POST
-def resource_out_of_service(request: HttpRequest, id) -> HttpResponse:
+def resource_out_of_service(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     resource = access_resource(user=user, id=id)
     before = resource_upcoming_count(resource=resource)
@@ -205,7 +205,7 @@ def resource_out_of_service(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("schedule.manage")
 @require_POST
-def resource_back_in_service(request: HttpRequest, id) -> HttpResponse:
+def resource_back_in_service(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     resource = resource_set_active(
         actor=user, resource=access_resource(user=user, id=id), active=True
@@ -238,14 +238,14 @@ def _visit_types_page(request, *, bound=None, status: int = 200) -> HttpResponse
 
 
 @staff_view("schedule.manage")
-def visit_types(request: HttpRequest) -> HttpResponse:
+def visit_types(request: StaffRequest) -> HttpResponse:
     """Every active visit type with who offers it, for whom, and what it needs."""
     return _visit_types_page(request)
 
 
 @staff_view("schedule.manage")
 @require_POST
-def visit_type_rule_edit(request: HttpRequest, id) -> HttpResponse:
+def visit_type_rule_edit(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     vt = access_visit_type(user=user, id=id)
     if not vt.active:

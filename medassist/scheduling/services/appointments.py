@@ -180,7 +180,7 @@ def appointment_book(
         by=actor,
         reason="Double-booked on purpose" if appt.double_booked else "",
     )
-    detail = {"start": start.isoformat(), "provider": str(provider.public_id)}
+    detail: dict[str, object] = {"start": start.isoformat(), "provider": str(provider.public_id)}
     if appt.double_booked:
         detail["double_booked"] = True
     if booked_online:

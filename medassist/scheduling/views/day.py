@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from medassist.core.errors import NotFound
-from medassist.core.web import staff_view
+from medassist.core.web import StaffRequest, staff_view
 from medassist.practice.roles import can
 from medassist.practice.selectors import provider_list
 from medassist.scheduling import calendar as cal
@@ -106,7 +106,7 @@ def provider_columns(providers, day: date) -> list[cal.Column]:
 
 
 @staff_view("schedule.view")
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: StaffRequest) -> HttpResponse:
     user = request.user
     clinic = user.clinic
     tz = clinic.tz
@@ -177,7 +177,7 @@ def _moving(user, raw: str):
 
 
 @staff_view("schedule.view")
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: StaffRequest) -> HttpResponse:
     """Day (columns: providers or rooms) and week (columns: days of one provider or room)
     calendars. One query for the visits shown, whatever their number."""
     user = request.user

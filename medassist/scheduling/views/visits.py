@@ -5,14 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError, NotFound
-from medassist.core.web import form_errors, staff_view
+from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.practice.roles import can
 from medassist.scheduling.forms import (
@@ -68,7 +68,7 @@ def _picked_patient(user, raw):
 
 
 @staff_view("appointment.book")
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: StaffRequest) -> HttpResponse:
     user = request.user
     tz = user.clinic.tz
     if request.htmx and request.method == "GET":
@@ -164,9 +164,9 @@ def book(request: HttpRequest) -> HttpResponse:
         for name in ("provider", "location"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
-        start = parse_start_param(request.GET.get("start", ""), tz)
-        if start is not None:
-            initial["date"], initial["time"] = start
+        picked = parse_start_param(request.GET.get("start", ""), tz)
+        if picked is not None:
+            initial["date"], initial["time"] = picked
         else:
             initial["date"] = clinic_today(user.clinic)
         picked = _picked_patient(user, request.GET.get("patient"))
@@ -186,7 +186,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 def _render_appointment(
-    request: HttpRequest,
+    request: StaffRequest,
     appt: Appointment,
     *,
     cancel_form: CancelForm | None = None,
@@ -246,14 +246,14 @@ def _render_appointment(
 
 
 @staff_view("schedule.view")
-def appointment(request: HttpRequest, id) -> HttpResponse:
+def appointment(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     return _render_appointment(request, appt)
 
 
 @staff_view("appointment.cancel")
 @require_POST
-def cancel(request: HttpRequest, id) -> HttpResponse:
+def cancel(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -277,7 +277,7 @@ def cancel(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("appointment.no_show")
 @require_POST
-def no_show(request: HttpRequest, id) -> HttpResponse:
+def no_show(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
     try:
         appointment_no_show(actor=request.user, appointment=appt)
@@ -293,7 +293,7 @@ def no_show(request: HttpRequest, id) -> HttpResponse:
 
 @staff_view("appointment.reschedule")
 @require_POST
-def move(request: HttpRequest, id) -> HttpResponse:
+def move(request: StaffRequest, id) -> HttpResponse:
     """Move a booked visit (from its page's Move form, or a "Move here" click on the calendar).
     Afterwards the screen it came from is shown again, on the same date and provider."""
     user = request.user
@@ -311,8 +311,7 @@ def move(request: HttpRequest, id) -> HttpResponse:
         return _render_appointment(request, appt, move_form=form, status=status)
 
     if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        return refused(first, 422)
+        return refused(first_error(form), 422)
     start = form.start_in(tz)
     data = form.cleaned_data
     if not local_time_exists(start):
@@ -321,7 +320,7 @@ def move(request: HttpRequest, id) -> HttpResponse:
             f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
             "(the clocks move forward); choose another time.",
         )
-        return refused(form.errors["time"][0], 422)
+        return refused(str(form.errors["time"][0]), 422)
     try:
         if data.get("scope") in ("following", "all") and appt.series_id is not None:
             series_reschedule(

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from medassist.practice.models import ApiToken, User
 
-NAME_MAX = ApiToken._meta.get_field("name").max_length
+NAME_MAX: int = ApiToken._meta.get_field("name").max_length or 100
 
 
 class Command(BaseCommand):
