@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
 from medassist.practice.roles import can
@@ -98,3 +99,13 @@ def is_partial(request: HttpRequest) -> bool:
     """An htmx request for part of the page (not a boosted full-page navigation)."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.boosted
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` parameter when it is an address on this site (never another host), else ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

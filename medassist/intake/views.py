@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import StaffRequest, error_page, staff_view
+from medassist.core.web import StaffRequest, error_page, safe_next, staff_view
 from medassist.intake.forms import RoomingForm, VitalsForm
 from medassist.intake.models import Vitals
 from medassist.intake.selectors import (
@@ -103,15 +102,6 @@ def _with_cells(sets: list[Vitals]) -> list[Vitals]:
     for v in sets:
         v.cells = vitals_cells(v)  # type: ignore[attr-defined]  # for the template only
     return sets
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 # ---------------------------------------------------------------------------- rooming
@@ -276,7 +266,7 @@ def worklist(request: StaffRequest) -> HttpResponse:
 @require_POST
 def start_visit(request: StaffRequest, id) -> HttpResponse:
     appt = access_appointment(user=request.user, id=id)
-    target = _safe_next(request) or reverse("intake:worklist")
+    target = safe_next(request) or reverse("intake:worklist")
     try:
         appointment_start_visit(actor=request.user, appointment=appt)
     except ApplicationError as exc:

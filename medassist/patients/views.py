@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from medassist.audit.services import audit_patients_listed
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
-from medassist.core.web import StaffRequest, form_errors, is_partial, staff_view
+from medassist.core.web import StaffRequest, form_errors, is_partial, safe_next, staff_view
 from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import access_patient, coverage_list, patient_search
@@ -32,16 +31,6 @@ from medassist.scheduling.selectors import clinic_today, patient_appointments
 
 SEARCH_LIMIT = 25
 QUERY_MAX = 100
-
-
-def safe_next(request: HttpRequest) -> str:
-    """A same-site `next` address to return to after saving, or ''."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _row(patient: Patient, today) -> dict:

@@ -5,23 +5,11 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from medassist.scheduling.models import Appointment
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def safe_next(request: HttpRequest) -> str:
-    """The `next` parameter when it is a local URL of this site, else ''."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def day_url(day: date, *, provider=None, location=None) -> str:

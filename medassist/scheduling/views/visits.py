@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError, NotFound
-from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
+from medassist.core.web import StaffRequest, first_error, form_errors, safe_next, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.practice.roles import can
 from medassist.scheduling.forms import (
@@ -35,7 +35,7 @@ from medassist.scheduling.services import (
     series_book,
     series_reschedule,
 )
-from medassist.scheduling.views.links import appointment_day_url, calendar_url, day_url, safe_next
+from medassist.scheduling.views.links import appointment_day_url, calendar_url, day_url
 
 SEARCH_LIMIT = 10
 
