@@ -124,6 +124,26 @@ def test_required_resource_is_booked_with_the_visit(
     )
 
 
+def test_the_visit_page_says_what_it_reserves_until_it_is_cancelled(
+    front_desk, client_for, clinic, templated, monday, patient, ecg
+):
+    # given an ECG visit booked with the cart
+    appt = slot_book(
+        actor=front_desk,
+        patient=patient,
+        visit_type=ecg["visit_type"],
+        provider=templated,
+        start=at(clinic, monday, 9),
+    )
+    page = client_for(front_desk).get(f"/schedule/appointments/{appt.public_id}/")
+    # then its page names the cart
+    assert "Reserved" in page.content.decode() and "ECG cart 1" in page.content.decode()
+    # and once cancelled, it no longer does
+    appointment_cancel(actor=front_desk, appointment=appt, reason="Patient asked")
+    page = client_for(front_desk).get(f"/schedule/appointments/{appt.public_id}/")
+    assert "ECG cart 1" not in page.content.decode()
+
+
 def test_a_busy_resource_hides_the_slot_for_every_provider(
     front_desk, clinic, templated, monday, patient, ecg
 ):

@@ -222,6 +222,10 @@ def _render_appointment(
             initial={"date": local.date(), "time": local.time(), "scope": "this"}, user=user
         )
     moves = list(appt.moves.select_related("by", "from_provider", "to_provider"))
+    # the rooms and equipment held with it (availability builds on scheduling: import here)
+    from medassist.availability.selectors import resource_bookings_for
+
+    holds = resource_bookings_for(appointment=appt) if appt.status != Status.CANCELLED else []
     return render(
         request,
         "scheduling/appointment.html",
@@ -233,6 +237,7 @@ def _render_appointment(
             "cancel_form": cancel_form or CancelForm(),
             "move_form": move_form,
             "moves": moves,
+            "holds": holds,
             "can_double_book": can(user, "appointment.double_book"),
             "calendar_url": calendar_url(
                 "day", appt.start.astimezone(user.clinic.tz).date(), provider=appt.provider
