@@ -279,7 +279,7 @@ def test_out_of_service_hands_upcoming_visits_to_another_free_one_of_the_kind(
 
     assert (held(nine), held(ten), held(eleven)) == (cart2, cart1, cart2)
     assert "2 upcoming visits now use another ECG cart." in page
-    assert "No other ECG cart is free for 1 upcoming visit" in page
+    assert "No other ECG cart is free for 1 upcoming visit, which still holds ECG cart 1" in page
     assert ten.patient.display_name in page and "10:00" in page
     # and each hand-over is in the audit log
     moves = AuditEvent.objects.filter(detail__has_key="resource_replaced")

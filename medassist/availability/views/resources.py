@@ -197,7 +197,8 @@ def resource_out_of_service(request: StaffRequest, id) -> HttpResponse:
         messages.warning(
             request,
             f"No other {resource.kind.name} is free for {len(stuck)} upcoming "
-            f"visit{pluralize(len(stuck))}, which still hold {resource.name}: {listed}{more}. "
+            f"visit{pluralize(len(stuck))}, which still hold{pluralize(len(stuck), 's,')} "
+            f"{resource.name}: {listed}{more}. "
             "Move those visits, or put it back in service.",
         )
     return redirect("availability:resources")
