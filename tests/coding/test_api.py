@@ -5,8 +5,9 @@ from django.test import Client
 
 from medassist.audit.models import AuditEvent
 from medassist.practice.models import ApiToken
+from tests import factories
 
-ROLES = ["front_desk", "medical_assistant", "physician", "biller", "clinic_admin"]
+ROLES = factories.STAFF_ROLES
 
 
 def test_anonymous_callers_get_401(icd10_subset):

@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from medassist.audit.models import AuditEvent
 from medassist.practice.models import User
+from tests import factories
 from tests.coding.conftest import clear_code_set
 
 URL = "/coding/icd10/"
 HTMX = {"HX-Request": "true"}
-ROLES = ["front_desk", "medical_assistant", "physician", "biller", "clinic_admin"]
+ROLES = factories.STAFF_ROLES
 
 
 def test_the_url_name_is_the_contract():
