@@ -31,13 +31,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch import percentile  # noqa: E402 - bench/ is on the path when run
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "medassist_bench_avail.sqlite3"
 BENCH_DB = "medassist_bench_avail"  # the one bench/first_available.py --keep leaves
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def main() -> int:

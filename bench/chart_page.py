@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import drop_scratch, percentile  # noqa: E402 - bench/ is on the path when run
+
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fhir_import import db_version, machine  # noqa: E402
@@ -56,18 +59,8 @@ def prepare_database() -> str:
 
 
 def drop_database(original_url: str, keep: bool) -> None:
-    if keep:
-        return
-    if not original_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    if not keep:
+        drop_scratch(original_url, SQLITE_PATH, BENCH_DB)
 
 
 def long_record_bundle(encounters: int) -> dict:
@@ -206,12 +199,6 @@ def long_record_bundle(encounters: int) -> dict:
         "type": "transaction",
         "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in entries],
     }
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 class QueryCounter:

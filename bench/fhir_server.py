@@ -30,6 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch import drop_scratch  # noqa: E402 - bench/ is on the path when run
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "medassist_bench_fhir.sqlite3"
 BENCH_DB = "medassist_bench_fhir"
 
@@ -51,18 +53,8 @@ def prepare_database() -> str:
 
 
 def drop_database(original_url: str, keep: bool) -> None:
-    if keep:
-        return
-    if not original_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    if not keep:
+        drop_scratch(original_url, SQLITE_PATH, BENCH_DB)
 
 
 def build(patients: int, encounters: int):

@@ -43,6 +43,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch import drop_scratch, percentile  # noqa: E402 - bench/ is on the path when run
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "medassist_bench_avail.sqlite3"
 BENCH_DB = "medassist_bench_avail"
 PROVIDERS = 50
@@ -72,23 +74,7 @@ def bench_url(url: str) -> str:
 
 
 def drop_database(original_url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if not original_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
+    drop_scratch(original_url, SQLITE_PATH, BENCH_DB)
 
 
 # ---------------------------------------------------------------------------- building

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch import drop_scratch, percentile  # noqa: E402 - bench/ is on the path when run
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "medassist_bench.sqlite3"
 BENCH_DB = "medassist_bench"
 
@@ -87,16 +89,7 @@ def prepare_database(keep: bool) -> str:
 
 
 def drop_database(original_url: str) -> None:
-    if not original_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    drop_scratch(original_url, SQLITE_PATH, BENCH_DB)
 
 
 class LinearScan:
@@ -124,12 +117,6 @@ class LinearScan:
             hits = [r for r in self.rows if words and all(w in r[2] for w in words)]
         hits.sort(key=lambda r: (r[3], r[4]))
         return [r[0] for r in hits[:limit]]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def timed(fn, query: str) -> float:
