@@ -175,6 +175,32 @@ def test_procedures_need_a_procedure_room_and_the_first_location_has_an_ecg_cart
     assert [r.name for r in by_kind["ECG cart"]] == ["ECG cart 1"]
     rule = VisitTypeRule.objects.get(visit_type__clinic=clinic, visit_type__code="procedure")
     assert [k.name for k in rule.required_kinds.all()] == ["Procedure room"]
+    # and only the providers who do procedures offer them
+    doing = {p.last_name for p in rule.providers.all()}
+    assert doing == {"Chen", "Okafor", "Raman", "O'Brien"}
+
+
+def test_weekly_hours_follow_each_providers_week(db, demo):
+    from medassist.availability.models import WeeklySession
+
+    def week(last_name):
+        rows = WeeklySession.objects.filter(
+            provider__clinic=demo.clinic, provider__last_name=last_name, active=True
+        ).select_related("location")
+        return {(s.weekday, s.location.name) for s in rows}
+
+    # NP Vasquez is off on Fridays; Dr. Okafor alternates between the two sites
+    assert {day for day, _ in week("Vasquez")} == {0, 1, 2, 3}
+    assert week("Okafor") == {
+        (0, "Riverside Main"),
+        (1, "Northgate"),
+        (2, "Riverside Main"),
+        (3, "Northgate"),
+        (4, "Riverside Main"),
+    }
+    # Dr. Rahman sees children at Northgate only, every weekday, morning and afternoon
+    assert week("Rahman") == {(d, "Northgate") for d in range(5)}
+    assert WeeklySession.objects.filter(provider__last_name="Rahman").count() == 10
 
 
 def test_no_two_active_appointments_of_a_provider_overlap(db, demo):

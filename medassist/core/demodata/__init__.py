@@ -85,7 +85,14 @@ def load(*, now: datetime | None = None) -> Loaded:
     schedule = visits.Schedule(practice, persons, rng, uuids, now)
     schedule.build()
     done = schedule.save()
-    availability_demo(practice.clinic)
+    availability_demo(
+        practice.clinic,
+        weeks={
+            pk: {day: practice.locations[name] for day, name in spec.days.items()}
+            for pk, spec in practice.specs.items()
+        },
+        procedure_providers=[p for p in practice.providers if practice.specs[p.pk].procedures],
+    )
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     _confirmations(schedule.visits)
     clinic = practice.clinic
