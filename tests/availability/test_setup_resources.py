@@ -15,6 +15,7 @@ from medassist.availability.services import (
     resource_kind_remove,
     resource_kind_rename,
     resource_set_active,
+    resource_take_out_of_service,
     resource_update,
     slot_book,
 )
@@ -284,6 +285,30 @@ def test_out_of_service_hands_upcoming_visits_to_another_free_one_of_the_kind(
     # and each hand-over is in the audit log
     moves = AuditEvent.objects.filter(detail__has_key="resource_replaced")
     assert moves.count() == 2
+
+
+def test_taking_out_of_service_reports_what_moved_and_what_is_stuck(
+    clinic_admin, front_desk, clinic, provider, ecg, templated, monday, patient
+):
+    # given two ECG visits on the only cart: nothing else of its kind exists
+    cart = ecg["cart"]
+    visits = [
+        slot_book(
+            actor=front_desk,
+            patient=patient,
+            visit_type=ecg["visit_type"],
+            provider=templated,
+            start=at(clinic, monday, hh),
+        )
+        for hh in (9, 11)
+    ]
+    # when it goes out of service, then both are reported stuck, still holding it
+    done = resource_take_out_of_service(actor=clinic_admin, resource=cart)
+    assert done.moved == 0 and done.stuck == visits
+    assert all(v.resource_bookings.get(active=True).resource == cart for v in visits)
+    # and a second call changes nothing
+    again = resource_take_out_of_service(actor=clinic_admin, resource=cart)
+    assert (again.moved, again.stuck) == (0, [])
 
 
 def test_kind_removal_says_why_it_is_refused(clinic_admin, clinic, kit, follow_up):

@@ -33,8 +33,6 @@ from medassist.availability.selectors.setup import (
     kinds_required_by,
     resource_bookings_for,
     resource_kind_list,
-    resource_upcoming_count,
-    resource_upcoming_visits,
     session_list,
     visit_type_rule_rows,
 )
@@ -74,6 +72,4 @@ __all__ = [
     "kinds_required_by",
     "VisitTypeRow",
     "visit_type_rule_rows",
-    "resource_upcoming_count",
-    "resource_upcoming_visits",
 ]

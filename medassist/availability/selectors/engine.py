@@ -329,11 +329,11 @@ class Search:
             return self.ts(day, window[0]), self.ts(day + timedelta(days=1), time.min)
         return self.ts(day, window[0]), self.ts(day, window[1])
 
-    def appointments(self, first: date, last: date, *, provider_ids=None, window=None):
+    def appointments(self, first: date, last: date, *, window=None):
         """{provider id: [(start, end)] sorted by start} of the active appointments touching
         the days (with a time-of-day window: only those that touch the window, where a visit
         can start): ONE query on the (provider, start) or (clinic, start) index."""
-        ids = set(provider_ids if provider_ids is not None else (p.pk for p in self.providers))
+        ids = {p.pk for p in self.providers}
         # Few providers: the (provider, start) index; many: the (clinic, start) index and keep
         # the wanted providers in Python. Either way ONE query per chunk.
         by = {"provider_id__in": ids} if len(ids) <= FEW else {"clinic_id": self.clinic.pk}

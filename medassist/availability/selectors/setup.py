@@ -6,8 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
-
 from medassist.availability.models import (
     AvailabilityException,
     ClinicHoliday,
@@ -19,7 +17,6 @@ from medassist.availability.models import (
 from medassist.core.access import get_scoped
 from medassist.practice.models import Location, Provider, VisitType
 from medassist.practice.roles import require
-from medassist.scheduling.models import ACTIVE_STATUSES, Appointment
 
 # ---------------------------------------------------------------------------- set-up reads
 
@@ -193,28 +190,3 @@ def visit_type_rule_rows(*, user) -> list[VisitTypeRow]:
         providers = list(rule.providers.all()) if rule else []
         out.append(VisitTypeRow(vt, rule, providers, kinds, warnings))
     return out
-
-
-def resource_upcoming_visits(*, resource: Resource) -> list[Appointment]:
-    """The visits from now on that still hold this resource, soonest first."""
-    return list(
-        Appointment.objects.filter(
-            resource_bookings__resource=resource,
-            resource_bookings__active=True,
-            resource_bookings__end__gt=timezone.now(),
-            status__in=ACTIVE_STATUSES,
-        )
-        .select_related("patient")
-        .order_by("start")
-        .distinct()
-    )
-
-
-def resource_upcoming_count(*, resource: Resource) -> int:
-    """How many visits from now on still hold this resource."""
-    return ResourceBooking.objects.filter(
-        resource=resource,
-        active=True,
-        end__gt=timezone.now(),
-        appointment__status__in=ACTIVE_STATUSES,
-    ).count()

@@ -3,6 +3,7 @@ set-up of weekly sessions, exceptions, holidays, resources and visit-type rules.
 
 from medassist.availability.services.booking import (
     NotOpen,
+    Reassigned,
     ResourceTaken,
     resource_booking_add,
     resource_visits_reassign,
@@ -21,6 +22,7 @@ from medassist.availability.services.setup import (
     resource_kind_remove,
     resource_kind_rename,
     resource_set_active,
+    resource_take_out_of_service,
     resource_update,
     session_add,
     session_remove,
@@ -28,6 +30,8 @@ from medassist.availability.services.setup import (
 )
 
 __all__ = [
+    "Reassigned",
+    "resource_take_out_of_service",
     "ResourceTaken",
     "NotOpen",
     "slot_book",

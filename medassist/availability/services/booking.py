@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -241,10 +242,18 @@ def resources_follow_move(*, actor, appointment: Appointment) -> list[ResourceBo
     return kept
 
 
-def resource_visits_reassign(*, actor, resource: Resource, now=None) -> list[Appointment]:
+@dataclass
+class Reassigned:
+    """What taking a resource out of service did to the upcoming visits that held it."""
+
+    moved: int  # now hold another free one of its kind
+    stuck: list[Appointment]  # none was free: they keep it, for the desk to move
+
+
+def resource_visits_reassign(*, actor, resource: Resource, now=None) -> Reassigned:
     """Give the upcoming visits that hold `resource` (going out of service) another free one
-    of its kind at their location, first by name. Returns the visits for which none was
-    free: they keep their booking, for the desk to move or for the resource to come back."""
+    of its kind at their location, first by name. The visits for which none is free keep
+    their booking, for the desk to move or for the resource to come back."""
     now = now or timezone.now()
     held = ResourceBooking.objects.filter(
         resource=resource, active=True, end__gt=now, appointment__status__in=ACTIVE_STATUSES
@@ -254,7 +263,7 @@ def resource_visits_reassign(*, actor, resource: Resource, now=None) -> list[App
         .exclude(pk=resource.pk)
         .order_by("name")
     )
-    stuck: list[Appointment] = []
+    moved, stuck = 0, []
     for booking in held.order_by("start"):
         appt = booking.appointment
         for candidate in (r for r in others if r.location_id == appt.location_id):
@@ -279,10 +288,11 @@ def resource_visits_reassign(*, actor, resource: Resource, now=None) -> list[App
                 patient=appt.patient,
                 detail={"resource_replaced": {"from": resource.name, "to": candidate.name}},
             )
+            moved += 1
             break
         else:
             stuck.append(appt)
-    return stuck
+    return Reassigned(moved=moved, stuck=stuck)
 
 
 def resource_booking_add(

@@ -18,7 +18,7 @@ from medassist.availability.models import (
     VisitTypeRule,
     WeeklySession,
 )
-from medassist.availability.services.booking import resource_visits_reassign
+from medassist.availability.services.booking import Reassigned, resource_visits_reassign
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.practice.models import Location, Provider, Room, VisitType
 from medassist.practice.roles import require
@@ -411,19 +411,29 @@ def resource_update(*, actor, resource: Resource, name: str, room: Room | None) 
 
 
 @transaction.atomic
-def resource_set_active(*, actor, resource: Resource, active: bool) -> Resource:
-    """Take a resource out of service (kept, inactive: no new visit gets it) or put it back.
-    Going out of service, the upcoming visits that hold it get another free one of its kind
-    at their location; those for which none is free keep it (`resource_upcoming_visits`
-    lists them, for the desk to move)."""
+def resource_take_out_of_service(*, actor, resource: Resource) -> Reassigned:
+    """Take a resource out of service (kept, inactive: no new visit gets it). The upcoming
+    visits that hold it get another free one of its kind at their location; those for which
+    none is free keep it and are returned, for the desk to move."""
     require(actor, "schedule.manage")
     if resource.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown resource.", field="resource")
-    if resource.active == active:
-        return resource
+    if not resource.active:
+        return Reassigned(moved=0, stuck=[])
+    _deactivate(actor, resource, "resource")
+    return resource_visits_reassign(actor=actor, resource=resource)
+
+
+@transaction.atomic
+def resource_set_active(*, actor, resource: Resource, active: bool) -> Resource:
+    """Put a resource back in service, or take it out (`resource_take_out_of_service`)."""
     if not active:
-        _deactivate(actor, resource, "resource")
-        resource_visits_reassign(actor=actor, resource=resource)
+        resource_take_out_of_service(actor=actor, resource=resource)
+        return resource
+    require(actor, "schedule.manage")
+    if resource.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown resource.", field="resource")
+    if resource.active:
         return resource
     resource.active = True
     resource.stamp(actor)

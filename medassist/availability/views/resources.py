@@ -20,8 +20,6 @@ from medassist.availability.selectors import (
     access_resource_kind,
     kinds_required_by,
     resource_kind_list,
-    resource_upcoming_count,
-    resource_upcoming_visits,
     visit_type_rule_rows,
 )
 from medassist.availability.services import (
@@ -30,6 +28,7 @@ from medassist.availability.services import (
     resource_kind_remove,
     resource_kind_rename,
     resource_set_active,
+    resource_take_out_of_service,
     resource_update,
     visit_type_rule_save,
 )
@@ -180,12 +179,10 @@ def resource_edit(request: StaffRequest, id) -> HttpResponse:
 def resource_out_of_service(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     resource = access_resource(user=user, id=id)
-    before = resource_upcoming_count(resource=resource)
-    resource = resource_set_active(actor=user, resource=resource, active=False)
-    stuck = resource_upcoming_visits(resource=resource)
+    done = resource_take_out_of_service(actor=user, resource=resource)
+    moved, stuck = done.moved, done.stuck
     text = f"{resource.name} is out of service."
-    if before > len(stuck):
-        moved = before - len(stuck)
+    if moved:
         text += f" {moved} upcoming visit{pluralize(moved)} now use another {resource.kind.name}."
     messages.success(request, text)
     if stuck:
