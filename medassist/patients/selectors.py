@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_patients_listed, audit_record
 from medassist.core.access import get_scoped
+from medassist.core.errors import NotFound
 from medassist.core.normalize import name_key
 from medassist.patients.models import Coverage, Patient
 from medassist.practice.roles import require
@@ -23,6 +24,17 @@ def access_patient(*, user, id, audit: bool = True) -> Patient:
     if audit:
         audit_record(actor=user, action=AuditEvent.Action.READ, obj=patient, patient=patient)
     return patient
+
+
+def picked_patient(*, user, id, audit: bool = True) -> Patient | None:
+    """The patient a form or link names (`access_patient`), or None when it names none or
+    one that is not in the user's clinic: a form then asks to choose again."""
+    if not id:
+        return None
+    try:
+        return access_patient(user=user, id=id, audit=audit)
+    except NotFound:
+        return None
 
 
 def access_coverage(*, user, id) -> Coverage:

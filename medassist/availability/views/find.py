@@ -21,9 +21,9 @@ from medassist.availability.selectors import (
 from medassist.availability.services import (
     slot_book,
 )
-from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.errors import ApplicationError
 from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
-from medassist.patients.selectors import access_patient, patient_search
+from medassist.patients.selectors import patient_search, picked_patient
 from medassist.practice.roles import can
 from medassist.scheduling.selectors import clinic_today
 
@@ -32,15 +32,6 @@ SEARCH_FIELDS = ("visit_type", "provider", "location", "date_from", "date_to", "
 
 
 # ---------------------------------------------------------------------------- find a slot
-
-
-def _picked_patient(user, raw):
-    if not raw:
-        return None
-    try:
-        return access_patient(user=user, id=raw, audit=False)
-    except NotFound:
-        return None
 
 
 def _run_search(user, form: FindForm) -> tuple[list, str, int]:
@@ -57,7 +48,7 @@ def _run_search(user, form: FindForm) -> tuple[list, str, int]:
             date_from=data["date_from"],
             date_to=data["date_to"],
             time_of_day=data["time_of_day"] or None,
-            patient=_picked_patient(user, data["patient"]),
+            patient=picked_patient(user=user, id=data["patient"], audit=False),
         )
     except ApplicationError as exc:
         form_errors(form, exc)
@@ -68,7 +59,7 @@ def _run_search(user, form: FindForm) -> tuple[list, str, int]:
 def _results_context(request, form: FindForm, slots, error: str) -> dict:
     user = request.user
     data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
-    patient = _picked_patient(user, data.get("patient")) if data else None
+    patient = picked_patient(user=user, id=data.get("patient"), audit=False) if data else None
     search = urlencode({k: form.data.get(k, "") for k in (*SEARCH_FIELDS, "patient")})
     return {
         "slots": slots,
@@ -95,7 +86,7 @@ def find(request: StaffRequest) -> HttpResponse:
             {"results": results, "query": query, "limit": PATIENT_LIMIT},
         )
     if request.htmx and "pick" in request.GET:
-        picked = _picked_patient(user, request.GET.get("pick"))
+        picked = picked_patient(user=user, id=request.GET.get("pick"), audit=False)
         return render(request, "availability/find.html#picker", {"picked": picked})
     status = 200
     if "visit_type" in request.GET:  # a search was submitted (maybe without a visit type)
@@ -118,7 +109,7 @@ def find(request: StaffRequest) -> HttpResponse:
     context.update(
         {
             "form": form,
-            "picked": _picked_patient(user, form["patient"].value()),
+            "picked": picked_patient(user=user, id=form["patient"].value(), audit=False),
             "today": clinic_today(user.clinic),
         }
     )
@@ -135,7 +126,7 @@ def find_book(request: StaffRequest) -> HttpResponse:
     error, status = "", 422
     if form.is_valid():
         data = form.cleaned_data
-        patient = _picked_patient(user, data["patient"])
+        patient = picked_patient(user=user, id=data["patient"], audit=False)
         if patient is None:
             error = "There is no such patient in this clinic; choose one from the search."
         else:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.errors import ApplicationError
 from medassist.core.web import StaffRequest, first_error, form_errors, safe_next, staff_view
-from medassist.patients.selectors import access_patient, patient_search
+from medassist.patients.selectors import patient_search, picked_patient
 from medassist.practice.roles import can
 from medassist.scheduling.forms import (
     BookForm,
@@ -58,15 +58,6 @@ def _attach_booking_error(form: BookForm, exc: ApplicationError) -> None:
         form_errors(form, exc)
 
 
-def _picked_patient(user, raw):
-    if not raw:
-        return None
-    try:
-        return access_patient(user=user, id=raw)
-    except NotFound:
-        return None
-
-
 @staff_view("appointment.book")
 def book(request: StaffRequest) -> HttpResponse:
     user = request.user
@@ -81,7 +72,7 @@ def book(request: StaffRequest) -> HttpResponse:
                 {"results": results, "query": query, "limit": SEARCH_LIMIT},
             )
         if "pick" in request.GET:
-            picked = _picked_patient(user, request.GET.get("pick"))
+            picked = picked_patient(user=user, id=request.GET.get("pick"))
             return render(request, "scheduling/book.html#picker", {"picked": picked})
 
     status = 200
@@ -90,7 +81,7 @@ def book(request: StaffRequest) -> HttpResponse:
         form = BookForm(request.POST, user=user)
         if form.is_valid():
             data = form.cleaned_data
-            picked = _picked_patient(user, data["patient"])
+            picked = picked_patient(user=user, id=data["patient"])
             start = form.start_in(tz)
             if picked is None:
                 form.add_error("patient", "There is no such patient in this clinic.")
@@ -156,7 +147,7 @@ def book(request: StaffRequest) -> HttpResponse:
                         return redirect(back_to)  # the calendar stays on its date and provider
                     return redirect(day_url(data["date"], provider=appt.provider))
         else:
-            picked = _picked_patient(user, form.data.get("patient"))
+            picked = picked_patient(user=user, id=form.data.get("patient"))
         if status == 200:
             status = 422
     else:
@@ -164,12 +155,12 @@ def book(request: StaffRequest) -> HttpResponse:
         for name in ("provider", "location"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
-        picked = parse_start_param(request.GET.get("start", ""), tz)
-        if picked is not None:
-            initial["date"], initial["time"] = picked
+        when = parse_start_param(request.GET.get("start", ""), tz)
+        if when is not None:
+            initial["date"], initial["time"] = when
         else:
             initial["date"] = clinic_today(user.clinic)
-        picked = _picked_patient(user, request.GET.get("patient"))
+        picked = picked_patient(user=user, id=request.GET.get("patient"))
         if picked is not None:
             initial["patient"] = picked.public_id
         form = BookForm(initial=initial, user=user)
