@@ -14,9 +14,9 @@ from medassist.reminders.models import Channel, Message, PatientReply
 from medassist.reminders.services import (
     ensure_default_rules,
     message_queue,
+    reminder_context,
     reminders_plan,
 )
-from medassist.reminders.services.planning import _reminder_context
 from medassist.scheduling.models import Appointment, Status
 
 FAILURES = [
@@ -47,7 +47,7 @@ def reminders_demo(clinic: Clinic, *, now: datetime | None = None, seed: int = 7
             patient=appt.patient,
             channel=Channel.SMS,
             kind=Message.Kind.REMINDER,
-            context=_reminder_context(appt),
+            context=reminder_context(appt),
             scheduled_for=appt.start - timedelta(hours=24),
             appointment=appt,
             rule=rules.get(Channel.SMS),

@@ -14,6 +14,7 @@ from medassist.reminders.services.planning import (  # noqa: F401 - the package'
     ensure_default_rules,
     message_queue,
     preferred_channel,
+    reminder_context,
     reminder_time,
     reminders_cancel_stale,
     reminders_plan,

@@ -99,7 +99,7 @@ def preferred_channel(patient) -> str:
     return Channel.SMS if patient.phone_mobile else Channel.EMAIL
 
 
-def _reminder_context(appt: Appointment) -> dict:
+def reminder_context(appt: Appointment) -> dict:
     ctx = messages.visit_context(
         patient=appt.patient,
         provider=appt.provider,
@@ -156,7 +156,7 @@ def _plan_clinic(clinic: Clinic, now: datetime) -> int:
                 patient=appt.patient,
                 channel=rule.channel,
                 kind=Message.Kind.REMINDER,
-                context=_reminder_context(appt),
+                context=reminder_context(appt),
                 scheduled_for=when,
                 appointment=appt,
                 rule=rule,
