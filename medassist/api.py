@@ -138,6 +138,8 @@ def http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from medassist.availability.api import router as availability_router
+    from medassist.booking.api import router as scheduling_router
+    from medassist.booking.api_slots import router as slot_booking_router
     from medassist.coding.api import router as coding_router
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
@@ -146,7 +148,6 @@ def _register_routers() -> None:
     from medassist.practice.api import router as practice_router
     from medassist.records.api import router as records_router
     from medassist.reminders.api import router as reminders_router
-    from medassist.scheduling.api import router as scheduling_router
     from medassist.waitlist.api import router as waitlist_router
 
     api.add_router("/practice", practice_router, tags=["practice"])
@@ -157,6 +158,7 @@ def _register_routers() -> None:
     api.add_router("/coding", coding_router, tags=["coding"])
     api.add_router("/records", records_router, tags=["chart"])
     api.add_router("/availability", availability_router, tags=["availability"])
+    api.add_router("/availability", slot_booking_router, tags=["availability"])
     api.add_router("/reminders", reminders_router, tags=["reminders"])
     api.add_router("/waitlist", waitlist_router, tags=["waitlist and recall"])
     api.add_router("/portal", portal_router, tags=["patient portal"])

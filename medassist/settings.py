@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "medassist.records",
     "medassist.fhir",
     "medassist.availability",
+    "medassist.booking",
     "medassist.reminders",
     "medassist.waitlist",
     "medassist.portal",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from medassist.booking.services import appointment_book
 from medassist.patients.models import Patient
 from medassist.patients.services import coverage_add, patient_register
 from medassist.practice.models import Clinic, Location, Payer, Provider, Room, User, VisitType
 from medassist.practice.validators import npi_is_valid
-from medassist.scheduling.services import appointment_book
 
 # The clinic's staff roles; role-matrix tests add a stranger from another clinic and
 # nobody logged in.
@@ -59,7 +59,28 @@ def make_user(clinic: Clinic, role: str, username: str | None = None, **extra) -
     return user
 
 
-def make_provider(clinic: Clinic, user: User | None = None, npi: str | None = None) -> Provider:
+def open_all_week(provider: Provider) -> None:
+    """Weekly hours from 00:00 to 23:59 every day at every location of the provider, so a test
+    about something else can book at any time (booking checks the provider's hours)."""
+    from medassist.availability.models import WeeklySession
+
+    WeeklySession.objects.bulk_create(
+        WeeklySession(
+            clinic_id=provider.clinic_id,
+            provider=provider,
+            location=location,
+            weekday=weekday,
+            start_time=time(0, 0),
+            end_time=time(23, 59, 59),
+        )
+        for location in provider.locations.all()
+        for weekday in range(7)
+    )
+
+
+def make_provider(
+    clinic: Clinic, user: User | None = None, npi: str | None = None, *, hours: bool = True
+) -> Provider:
     n = next(_seq)
     provider = Provider.objects.create(
         clinic=clinic,
@@ -70,6 +91,8 @@ def make_provider(clinic: Clinic, user: User | None = None, npi: str | None = No
         npi=npi or generated_npi(n),
     )
     provider.locations.set(clinic.locations.all())
+    if hours:
+        open_all_week(provider)
     return provider
 
 

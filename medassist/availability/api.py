@@ -7,15 +7,12 @@ import uuid
 from datetime import time
 from typing import Annotated
 
-from django.urls import reverse
 from ninja import Query, Router
 from ninja.responses import codes_4xx
 from pydantic import BeforeValidator
 
 from medassist.availability.models import ResourceKind
 from medassist.availability.schemas import (
-    BookedOut,
-    BookIn,
     ExceptionIn,
     ExceptionOut,
     HolidayIn,
@@ -42,7 +39,6 @@ from medassist.availability.selectors import (
     first_available,
     holiday_list,
     kinds_required_by,
-    resource_bookings_for,
     resource_kind_list,
     session_list,
     visit_type_rule_rows,
@@ -61,7 +57,6 @@ from medassist.availability.services import (
     resource_update,
     session_add,
     session_remove,
-    slot_book,
     visit_type_rule_save,
 )
 from medassist.core.errors import NotFound, ValidationFailed
@@ -189,40 +184,6 @@ def slots(
         limit=limit,
     )
     return [slot_data(s, user.clinic.tz) for s in found]
-
-
-@router.post("/book", response={201: BookedOut, **ERRORS})
-def book(request, payload: BookIn):
-    """Book an open slot (and the resources its visit type needs). A slot just taken, or a
-    resource just taken, is refused with 409 (`slot_taken`, `resource_taken`); a time outside
-    the provider's hours with 422 `not_open`."""
-    user = request.auth
-    require(user, "appointment.book")
-    patient = access_patient(user=user, id=payload.patient, audit=False)
-    appt = slot_book(
-        actor=user,
-        patient=patient,
-        visit_type=access_visit_type(user=user, id=payload.visit_type),
-        provider=access_provider(user=user, id=payload.provider),
-        start=payload.start,
-        location=access_location(user=user, id=payload.location) if payload.location else None,
-        note=payload.note,
-    )
-    tz = user.clinic.tz
-    return 201, {
-        "id": appt.public_id,
-        "status": appt.status,
-        "start": as_local(appt.start, tz),
-        "end": as_local(appt.end, tz),
-        "patient": _ref(patient),
-        "provider": _ref(appt.provider),
-        "visit_type": _ref(appt.visit_type, appt.visit_type.name),
-        "location": _ref(appt.location, appt.location.name),
-        "resources": [
-            _ref(b.resource, b.resource.name) for b in resource_bookings_for(appointment=appt)
-        ],
-        "url": reverse("scheduling:appointment", args=[appt.public_id]),
-    }
 
 
 # ---------------------------------------------------------------------------- set-up

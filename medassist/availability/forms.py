@@ -15,6 +15,7 @@ from medassist.availability.models import (
     Weekday,
 )
 from medassist.availability.selectors import TIMES_OF_DAY
+from medassist.core.forms import PublicIdChoiceField, sane_date
 from medassist.practice.models import Provider
 from medassist.practice.selectors import (
     location_list,
@@ -22,7 +23,6 @@ from medassist.practice.selectors import (
     room_list,
     visit_type_list,
 )
-from medassist.scheduling.forms import PublicIdChoiceField, sane_date
 from medassist.scheduling.selectors import clinic_today
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

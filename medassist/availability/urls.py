@@ -5,8 +5,6 @@ from medassist.availability import views
 app_name = "availability"
 urlpatterns = [
     path("", views.setup, name="setup"),
-    path("find/", views.find, name="find"),
-    path("find/book/", views.find_book, name="find_book"),
     path("providers/<uuid:id>/", views.template, name="template"),
     path("providers/<uuid:id>/sessions/", views.session_create, name="session_create"),
     path("providers/<uuid:id>/exceptions/", views.exception_create, name="exception_create"),

@@ -6,7 +6,7 @@ from medassist.practice.roles import can
 
 NAV = [
     ("Today", "scheduling:day", "schedule.view"),
-    ("Find a slot", "availability:find", "schedule.view"),
+    ("Find a slot", "booking:find", "schedule.view"),
     ("Calendar", "scheduling:calendar", "schedule.view"),
     ("Patients", "patients:search", "patient.view"),
     ("Flow board", "frontdesk:board", "board.view"),

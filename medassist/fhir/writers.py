@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from medassist.booking import services as booking
 from medassist.fhir import search as s
 from medassist.fhir.errors import FhirError, invalid, unprocessable
 from medassist.fhir.mappers.allergy_intolerance import allergy_from_fhir
@@ -21,7 +22,6 @@ from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, VisitType
 from medassist.records import services as chart
 from medassist.records.models import Encounter
-from medassist.scheduling import services as scheduling
 from medassist.scheduling.models import Appointment, Status
 
 # FHIR type → the model its references point to, and how that model is scoped to a clinic
@@ -139,7 +139,7 @@ def _appointment_create(ctx, data, resolve):
         location = locations[0]
     if a["start"] is None:
         raise unprocessable("Appointment.start is required.", expression="Appointment.start")
-    return scheduling.appointment_book(
+    return booking.appointment_book(
         actor=ctx.user,
         patient=a["patient"],
         provider=a["provider"],
@@ -163,11 +163,11 @@ def _appointment_update(ctx, appt, data, resolve):
     if wanted == STATUS_OUT.get(appt.status):
         return appt
     if wanted == "cancelled":
-        return scheduling.appointment_cancel(
+        return booking.appointment_cancel(
             actor=ctx.user, appointment=appt, reason=a["cancel_reason"]
         )
     if wanted == "noshow":
-        return scheduling.appointment_no_show(actor=ctx.user, appointment=appt)
+        return booking.appointment_no_show(actor=ctx.user, appointment=appt)
     raise unprocessable(
         f"An appointment cannot be set to {wanted!r} here (cancelled or noshow only).",
         expression="Appointment.status",

@@ -8,13 +8,13 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import codes_4xx
 
+from medassist.booking.api import appointment_data
 from medassist.frontdesk.models import CheckIn, Checkout
 from medassist.frontdesk.schemas import BoardItemOut, CheckInIn, CheckInOut, CheckOutIn, CheckoutOut
 from medassist.frontdesk.services import check_in, check_out
 from medassist.patients.selectors import access_coverage
 from medassist.practice.roles import require
 from medassist.practice.schemas import ErrorOut, as_local, money
-from medassist.scheduling.api import appointment_data
 from medassist.scheduling.selectors import access_appointment, flow_board, minutes_in_status
 
 router = Router()

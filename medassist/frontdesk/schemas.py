@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 
+from medassist.booking.schemas import AppointmentOut
 from medassist.practice.schemas import Id, In, Money, StrictBool, Text
-from medassist.scheduling.schemas import AppointmentOut
 
 PaymentMethod = Literal["", "cash", "card", "check"]
 

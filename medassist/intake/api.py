@@ -8,13 +8,13 @@ from django.db.models import Prefetch, prefetch_related_objects
 from ninja import Router
 from ninja.responses import codes_4xx
 
+from medassist.booking.api import appointment_data
 from medassist.intake.models import Rooming, Vitals
 from medassist.intake.schemas import RoomIn, RoomingOut, VitalsIn, VitalsOut, WorklistItemOut
 from medassist.intake.services import rooming_complete, vitals_record
 from medassist.practice.roles import require
 from medassist.practice.schemas import ErrorOut, as_local
 from medassist.practice.selectors import access_room
-from medassist.scheduling.api import appointment_data
 from medassist.scheduling.selectors import access_appointment, physician_worklist
 
 router = Router()

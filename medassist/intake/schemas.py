@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 
+from medassist.booking.schemas import AppointmentOut
 from medassist.practice.schemas import Id, In, Measure, Ref, StrictInt, Text
-from medassist.scheduling.schemas import AppointmentOut
 
 
 class VitalsIn(In):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from ninja import Router
 from ninja.responses import codes_4xx
 
+from medassist.booking.api import appointment_data
+from medassist.booking.schemas import AppointmentOut
 from medassist.patients.selectors import access_patient
 from medassist.portal.schemas import LinkIn, LinkOut
 from medassist.portal.selectors import online_bookings, settings_for
 from medassist.portal.services import portal_link_make
 from medassist.practice.roles import require
 from medassist.practice.schemas import ErrorOut
-from medassist.scheduling.api import appointment_data
-from medassist.scheduling.schemas import AppointmentOut
 
 router = Router()
 ERRORS = {codes_4xx: ErrorOut}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
+from medassist.booking.services import appointment_book
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.portal.selectors import (
@@ -92,9 +93,7 @@ def portal_book(*, patient: Patient, visit_type: VisitType, slot_key: str) -> Ap
             field="slot",
         )
     actor = portal_user(clinic)
-    from medassist.availability.services import slot_book
-
-    appt = slot_book(
+    appt = appointment_book(
         actor=actor,
         patient=patient,
         visit_type=visit_type,
@@ -102,9 +101,8 @@ def portal_book(*, patient: Patient, visit_type: VisitType, slot_key: str) -> Ap
         start=start,
         location=location,
         note="Booked online by the patient",
+        booked_online=True,
     )
-    appt.booked_online = True
-    appt.save(update_fields=["booked_online", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "worklist.view": frozenset({DR}),
     "appointment.reschedule": frozenset({FD, MA, AD}),
     "appointment.double_book": frozenset({AD}),  # deliberate overbooking, flagged on the visit
+    "appointment.outside_hours": frozenset(
+        {FD, AD}
+    ),  # book past the provider's hours, with a reason
     "schedule.manage": frozenset({AD}),  # availability templates, exceptions, holidays, resources
     "waitlist.manage": frozenset({FD, AD}),
     "recall.manage": frozenset({FD, MA, AD}),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from medassist.core.forms import PublicIdChoiceField, sane_date
 from medassist.practice.selectors import location_list, provider_list, visit_type_list
-from medassist.scheduling.forms import PublicIdChoiceField, sane_date
 from medassist.waitlist.models import ContactAttempt, WaitlistEntry
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

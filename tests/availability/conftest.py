@@ -16,8 +16,17 @@ from medassist.availability.models import (
 )
 from medassist.core.demodata.setup import valid_npi
 from medassist.practice.models import Provider, VisitType
+from tests import factories
 
 _npis = random.Random(4242)
+
+
+@pytest.fixture
+def physician(clinic):
+    """The cast's physician, whose provider here has no weekly hours: these tests set them."""
+    user = factories.make_user(clinic, "physician", "doctor", first_name="Paul", last_name="Osler")
+    factories.make_provider(clinic, user=user, npi="1234567893", hours=False)
+    return user
 
 
 def make_provider(clinic, **extra) -> Provider:

@@ -1,4 +1,5 @@
-"""slot_book: re-checks under the lock, books the visit and its resources in one transaction."""
+"""Booking a found slot (booking.appointment_book): re-checks under the lock, books the visit
+and its resources in one transaction."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from medassist.availability.services import (
     ResourceTaken,
     resource_booking_add,
     resources_release,
-    slot_book,
 )
+from medassist.booking.services import appointment_book, appointment_cancel
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.scheduling.models import Appointment
-from medassist.scheduling.services import SlotTaken, appointment_cancel
+from medassist.scheduling.services import SlotTaken
 from tests import factories
 from tests.availability.conftest import at
 
@@ -31,7 +32,7 @@ def test_booking_a_found_slot_books_the_appointment(
         user=front_desk, visit_type=follow_up, date_from=monday, date_to=monday, limit=1
     )[0]
     # when the front desk books it
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk, patient=patient, visit_type=follow_up, slot=slot, note="knee"
     )
     # then the appointment is there, and the slot is gone from the search
@@ -48,11 +49,11 @@ def test_booking_a_taken_slot_raises_slot_taken(
     slot = first_available(
         user=front_desk, visit_type=follow_up, date_from=monday, date_to=monday, limit=1
     )[0]
-    slot_book(actor=front_desk, patient=patient, visit_type=follow_up, slot=slot)
+    appointment_book(actor=front_desk, patient=patient, visit_type=follow_up, slot=slot)
     other = factories.make_patient(front_desk)
     # when someone books the same slot from a stale list
     with pytest.raises(SlotTaken, match="was just booked"):
-        slot_book(actor=front_desk, patient=other, visit_type=follow_up, slot=slot)
+        appointment_book(actor=front_desk, patient=other, visit_type=follow_up, slot=slot)
     # then nothing more was written
     assert Appointment.objects.filter(patient=other).count() == 0
 
@@ -61,7 +62,7 @@ def test_booking_outside_hours_is_refused(
     front_desk, clinic, templated, follow_up, monday, patient
 ):
     with pytest.raises(NotOpen, match="not seeing patients at 12:10"):
-        slot_book(
+        appointment_book(
             actor=front_desk,
             patient=patient,
             visit_type=follow_up,
@@ -74,7 +75,7 @@ def test_booking_outside_hours_is_refused(
 
 def test_booking_needs_the_book_permission(biller, clinic, templated, follow_up, monday, patient):
     with pytest.raises(PermissionDenied):
-        slot_book(
+        appointment_book(
             actor=biller,
             patient=patient,
             visit_type=follow_up,
@@ -94,7 +95,7 @@ def test_booking_respects_the_new_patient_rule(
     )
     _seen_before(front_desk, clinic, patient, templated)
     with pytest.raises(ValidationFailed, match="established patient"):
-        slot_book(
+        appointment_book(
             actor=front_desk,
             patient=patient,
             visit_type=new_visit,
@@ -114,7 +115,9 @@ def test_required_resource_is_booked_with_the_visit(
         user=front_desk, visit_type=ecg["visit_type"], date_from=monday, date_to=monday, limit=1
     )[0]
     assert slot.resources == (ecg["cart"],)
-    appt = slot_book(actor=front_desk, patient=patient, visit_type=ecg["visit_type"], slot=slot)
+    appt = appointment_book(
+        actor=front_desk, patient=patient, visit_type=ecg["visit_type"], slot=slot
+    )
     booking = ResourceBooking.objects.get(appointment=appt)
     assert (booking.resource, booking.start, booking.end, booking.active) == (
         ecg["cart"],
@@ -128,7 +131,7 @@ def test_the_visit_page_says_what_it_reserves_until_it_is_cancelled(
     front_desk, client_for, clinic, templated, monday, patient, ecg
 ):
     # given an ECG visit booked with the cart
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -152,7 +155,7 @@ def test_a_busy_resource_hides_the_slot_for_every_provider(
 
     second = make_provider(clinic)
     weekday_template(clinic, second)
-    slot_book(
+    appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -168,7 +171,7 @@ def test_a_busy_resource_hides_the_slot_for_every_provider(
     # and booking the second provider at 08:15 anyway is refused by the service
     other = factories.make_patient(front_desk)
     with pytest.raises(ResourceTaken, match="No ECG cart is free at 08:15"):
-        slot_book(
+        appointment_book(
             actor=front_desk,
             patient=other,
             visit_type=ecg["visit_type"],
@@ -190,7 +193,7 @@ def test_no_resource_at_all_means_no_slots(front_desk, clinic, templated, monday
 
 
 def test_release_frees_the_resource(front_desk, clinic, templated, monday, patient, ecg):
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -206,7 +209,7 @@ def test_cancelling_or_no_show_releases_the_visits_resources(
     front_desk, clinic, templated, monday, patient, ecg
 ):
     # given an ECG visit holding the cart
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -226,7 +229,7 @@ def test_cancelled_visit_does_not_hold_its_resource(
     # given an ECG visit cancelled without releasing its cart (the cancel path may not call us)
     from tests.availability.conftest import make_provider, weekday_template
 
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -246,14 +249,14 @@ def test_cancelled_visit_does_not_hold_its_resource(
         limit=1,
     )
     assert slots[0].start == at(clinic, monday, 8)
-    slot_book(actor=front_desk, patient=patient, visit_type=ecg["visit_type"], slot=slots[0])
+    appointment_book(actor=front_desk, patient=patient, visit_type=ecg["visit_type"], slot=slots[0])
     assert ResourceBooking.objects.filter(active=True).count() == 1
 
 
 def test_resource_booking_add_refuses_an_overlap(
     front_desk, clinic, templated, monday, patient, ecg
 ):
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -277,7 +280,7 @@ def test_postgresql_refuses_overlapping_resource_bookings(
     front_desk, clinic, templated, monday, patient, ecg
 ):
     # given a booked cart
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],

@@ -17,8 +17,8 @@ from medassist.availability.services import (
     resource_set_active,
     resource_take_out_of_service,
     resource_update,
-    slot_book,
 )
+from medassist.booking.services import appointment_book
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.practice.models import Location, Room
 from medassist.scheduling.models import Appointment
@@ -219,7 +219,7 @@ def test_out_of_service_keeps_the_row_audits_who_and_when_and_stops_bookings(
     assert event.actor == clinic_admin and event.detail == {"active": False}
     # and no visit can book it
     with pytest.raises(ResourceTaken):
-        slot_book(
+        appointment_book(
             actor=front_desk,
             patient=patient,
             visit_type=ecg["visit_type"],
@@ -229,7 +229,7 @@ def test_out_of_service_keeps_the_row_audits_who_and_when_and_stops_bookings(
     assert not Appointment.objects.exists()
     # when it is put back, booking works again
     resource_set_active(actor=clinic_admin, resource=cart, active=True)
-    appt = slot_book(
+    appt = appointment_book(
         actor=front_desk,
         patient=patient,
         visit_type=ecg["visit_type"],
@@ -254,7 +254,7 @@ def test_out_of_service_hands_upcoming_visits_to_another_free_one_of_the_kind(
     weekday_template(clinic, other)
 
     def book(who, hh):
-        return slot_book(
+        return appointment_book(
             actor=front_desk,
             patient=factories.make_patient(front_desk),
             visit_type=ecg["visit_type"],
@@ -293,7 +293,7 @@ def test_taking_out_of_service_reports_what_moved_and_what_is_stuck(
     # given two ECG visits on the only cart: nothing else of its kind exists
     cart = ecg["cart"]
     visits = [
-        slot_book(
+        appointment_book(
             actor=front_desk,
             patient=patient,
             visit_type=ecg["visit_type"],

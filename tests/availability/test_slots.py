@@ -66,7 +66,7 @@ def test_existing_appointments_are_taken_out_and_the_next_free_minute_is_offered
 def test_cancelled_appointments_free_their_time(
     front_desk, clinic, templated, follow_up, monday, patient
 ):
-    from medassist.scheduling.services import appointment_cancel
+    from medassist.booking.services import appointment_cancel
 
     appt = factories.book(front_desk, patient, templated, start=at(clinic, monday, 8))
     appointment_cancel(actor=front_desk, appointment=appt, reason="Patient asked")

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.availability.conftest import physician  # noqa: F401 - its provider has no hours: tests set them
+
 
 @pytest.fixture
 def actor(cast):

@@ -118,7 +118,7 @@ def test_an_unknown_action_from_the_link_changes_nothing(visit, snapshot):
 
 
 def test_a_cancelled_visit_cannot_be_confirmed_from_its_link(visit, front_desk, snapshot):
-    from medassist.scheduling.services import appointment_cancel
+    from medassist.booking.services import appointment_cancel
 
     appointment_cancel(actor=front_desk, appointment=visit, reason="x")
     before = snapshot()
@@ -172,7 +172,7 @@ def test_anything_else_gets_the_fixed_reply_and_is_flagged(texted):
 
 
 def test_a_keyword_for_a_visit_already_cancelled_is_flagged_not_applied(texted, front_desk):
-    from medassist.scheduling.services import appointment_cancel
+    from medassist.booking.services import appointment_cancel
 
     appointment_cancel(actor=front_desk, appointment=texted, reason="x")
     response = inbound("C")

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from medassist.booking.services import appointment_cancel, appointment_reschedule
 from medassist.reminders.models import Channel, Message, ReminderRule
 from medassist.reminders.services import (
     messages_claim,
@@ -17,7 +18,6 @@ from medassist.reminders.services import (
     reminders_plan,
 )
 from medassist.reminders.worker import run_once
-from medassist.scheduling.services import appointment_cancel, appointment_reschedule
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -142,7 +142,7 @@ def test_series_endpoint_books_every_visit(
 
 @pytest.mark.parametrize("role,expected", [("front_desk", 200), ("medical_assistant", 403)])
 def test_cancel_series_endpoint(role, expected, cast, api_as, front_desk, patient, provider):
-    from medassist.scheduling.services import series_book
+    from medassist.booking.services import series_book
 
     clinic = patient.clinic
     series = series_book(

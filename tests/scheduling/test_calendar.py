@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from medassist.booking.services import appointment_book
 from medassist.practice.models import Room
 from medassist.scheduling.models import Appointment, AppointmentMove
-from medassist.scheduling.services import appointment_book, appointment_transition
+from medassist.scheduling.services import appointment_transition
 from tests import factories
 from tests.api.conftest import snapshot
 

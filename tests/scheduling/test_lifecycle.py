@@ -2,14 +2,10 @@ from datetime import timedelta
 
 import pytest
 
+from medassist.booking.services import appointment_cancel
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.scheduling.models import Appointment, StatusChange
-from medassist.scheduling.services import (
-    IllegalTransition,
-    SlotTaken,
-    appointment_cancel,
-    appointment_transition,
-)
+from medassist.scheduling.services import IllegalTransition, SlotTaken, appointment_transition
 from tests import factories
 
 

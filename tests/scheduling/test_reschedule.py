@@ -8,16 +8,10 @@ import pytest
 from django.db import transaction
 
 from medassist.audit.models import AuditEvent
+from medassist.booking.services import appointment_book, appointment_cancel, appointment_reschedule
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.scheduling.models import Appointment, AppointmentMove, StatusChange
-from medassist.scheduling.services import (
-    IllegalTransition,
-    SlotTaken,
-    appointment_book,
-    appointment_cancel,
-    appointment_reschedule,
-    appointment_transition,
-)
+from medassist.scheduling.services import IllegalTransition, SlotTaken, appointment_transition
 from tests import factories
 from tests.api.conftest import snapshot
 

@@ -7,15 +7,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from medassist.booking.services import SeriesConflict, series_book, series_cancel, series_reschedule
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.practice.models import VisitType
 from medassist.scheduling.models import Appointment, AppointmentSeries, Status
-from medassist.scheduling.services import (
-    SeriesConflict,
-    series_book,
-    series_cancel,
-    series_reschedule,
-)
 from tests.api.conftest import snapshot
 
 # America/New_York: clocks go forward on Sunday 2027-03-14, back on Sunday 2027-11-07.

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from medassist.booking.services import appointment_cancel
 from medassist.practice.models import Location, VisitType
 from medassist.scheduling.models import Appointment, StatusChange
 from medassist.scheduling.selectors import clinic_today
-from medassist.scheduling.services import appointment_cancel
 from tests import factories
 from tests.scheduling.conftest import ROLES
 

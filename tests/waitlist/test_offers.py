@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from medassist.booking.services import appointment_book, appointment_cancel
 from medassist.reminders.models import Message
 from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Appointment, Status
-from medassist.scheduling.services import appointment_book, appointment_cancel
 from medassist.waitlist.models import OpenSlot, SlotOffer, WaitlistEntry
 from medassist.waitlist.services import offer_accept, slot_freed
 from tests import factories
@@ -275,7 +275,7 @@ def test_a_no_show_in_the_past_offers_nothing(front_desk, patient, provider, wai
 
 
 def test_a_rescheduled_visit_frees_its_old_time_for_the_waitlist(busy_visit, waiting, front_desk):
-    from medassist.scheduling.services import appointment_reschedule
+    from medassist.booking.services import appointment_reschedule
 
     # given a visit moved to the next day
     old_start = busy_visit.start

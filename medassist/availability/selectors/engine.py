@@ -256,6 +256,8 @@ class Search:
             row[2] for days in search.sessions.values() for rows in days.values() for row in rows
         }
         location_ids |= {x.location_id for rows in search.extras.values() for x in rows}
+        if location is not None:
+            location_ids.add(location.pk)  # its resources, for a visit booked outside hours
         search.locations = {
             loc.pk: loc for loc in Location.objects.filter(pk__in=location_ids, active=True)
         }

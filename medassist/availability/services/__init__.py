@@ -1,15 +1,17 @@
 """Writes of availability: booking an open slot with its resources, releasing resources, and the
 set-up of weekly sessions, exceptions, holidays, resources and visit-type rules."""
 
+from medassist.availability.errors import NotOffered, NotOpen, ResourceTaken
 from medassist.availability.services.booking import (
-    NotOpen,
+    Placement,
     Reassigned,
-    ResourceTaken,
     resource_booking_add,
     resource_visits_reassign,
+    resources_complete,
     resources_follow_move,
+    resources_hold,
     resources_release,
-    slot_book,
+    visit_placement,
 )
 from medassist.availability.services.setup import (
     exception_add,
@@ -34,7 +36,11 @@ __all__ = [
     "resource_take_out_of_service",
     "ResourceTaken",
     "NotOpen",
-    "slot_book",
+    "NotOffered",
+    "Placement",
+    "visit_placement",
+    "resources_hold",
+    "resources_complete",
     "resources_release",
     "resources_follow_move",
     "resource_booking_add",

@@ -1,4 +1,6 @@
-"""Booking a slot with its rooms and equipment, and releasing or moving them with the visit."""
+"""Where a visit fits: the provider's hours, the visit type's rules and the rooms and equipment
+it needs, checked for `medassist.booking` (the one way to book); holding, releasing and moving
+those resources with the visit."""
 
 from __future__ import annotations
 
@@ -10,79 +12,64 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
+from medassist.availability.errors import NotOffered, NotOpen, ResourceTaken
 from medassist.availability.models import (
     Resource,
     ResourceBooking,
 )
 from medassist.availability.selectors import check_patient_rule, patient_history, rule_for
-from medassist.availability.selectors.engine import Search, Slot, _merge, _overlaps
+from medassist.availability.selectors.engine import Search, _merge, _overlaps
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
-from medassist.practice.models import Location, Provider, VisitType
+from medassist.practice.models import Location, Provider, User, VisitType
 from medassist.practice.roles import require
+from medassist.practice.staff import clinic_of
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment
-from medassist.scheduling.services import SlotTaken, appointment_book, overlapping
+
+# ---------------------------------------------------------------------------- placing a visit
 
 
-class ResourceTaken(SlotTaken):
-    """The room or equipment the visit needs is held by another visit at that time (409)."""
+@dataclass
+class Placement:
+    """Where a visit at a time fits: its location, whether that is inside the provider's hours,
+    and the free resources picked for it (one of each kind its visit type needs)."""
 
-    code = "resource_taken"
-
-
-class NotOpen(ValidationFailed):
-    """The time is outside the provider's hours (template, exceptions, holidays)."""
-
-    code = "not_open"
+    location: Location
+    in_hours: bool
+    resources: tuple[Resource, ...]
 
 
-# ---------------------------------------------------------------------------- booking
-
-
-@transaction.atomic
-def slot_book(
+def visit_placement(
     *,
-    actor,
-    patient: Patient,
+    actor: User,
+    patient: Patient | None,
+    provider: Provider,
     visit_type: VisitType,
-    slot: Slot | None = None,
-    provider: Provider | None = None,
-    start: datetime | None = None,
+    start: datetime,
     location: Location | None = None,
-    note: str = "",
-) -> Appointment:
-    """Book an open slot: re-check it under the provider's lock, book the appointment through
-    `appointment_book`, and hold one free resource of each kind the visit type needs, all in
-    one transaction. A slot someone just took raises SlotTaken; a resource just taken raises
-    ResourceTaken (also a SlotTaken, 409); a time outside the provider's hours NotOpen."""
-    require(actor, "appointment.book")
-    if slot is not None:
-        provider, start, location = slot.provider, slot.start, slot.location
-    if provider is None or start is None:
-        raise ValidationFailed("Choose a slot.", field="start")
-    if timezone.is_naive(start):
-        raise ValidationFailed("Start time must include a time zone.", field="start")
-    clinic = actor.clinic
-    for obj, what in ((patient, "patient"), (provider, "provider"), (visit_type, "visit type")):
-        if obj.clinic_id != clinic.pk:
-            raise ValidationFailed(f"Unknown {what}.", field=what.replace(" ", "_"))
-    if location is not None and location.clinic_id != clinic.pk:
-        raise ValidationFailed("Unknown location.", field="location")
-    if start < timezone.now():
-        raise ValidationFailed("That time has already passed; choose a later slot.", field="start")
+    outside_hours: bool = False,
+    pick_resources: bool = True,
+    prefer: Location | None = None,
+) -> Placement:
+    """Check a visit against the provider's hours (template, exceptions, holidays) and the visit
+    type's rule (which providers, new or established patients, required resource kinds), and
+    pick free resources, under locks, inside the caller's transaction.
 
+    NotOpen: outside the hours, unless `outside_hours` (the caller checked the permission).
+    NotOffered: the provider does not do this visit type. ResourceTaken (409): no free room or
+    equipment of a needed kind. Without a location, the one the provider works at then is
+    taken (`prefer` first, e.g. where a visit being moved already is). The caller holds the
+    provider's lock."""
+    clinic = clinic_of(actor)
     rule = rule_for(visit_type)
     allowed = {p.pk for p in rule.providers.all()} if rule is not None else set()
     if allowed and provider.pk not in allowed:
-        raise ValidationFailed(
+        raise NotOffered(
             f"{provider.display_name} does not offer {visit_type.name} visits.", field="provider"
         )
-    established, _usual = patient_history(clinic=clinic, patient=patient)
-    check_patient_rule(rule, visit_type, patient, established)
-
-    # Serialize bookings for this provider (row lock on PostgreSQL; on SQLite the request's
-    # transaction already holds the write lock), then re-check under it.
-    Provider.objects.select_for_update().filter(pk=provider.pk).first()
+    if patient is not None:
+        established, _usual = patient_history(clinic=clinic, patient=patient)
+        check_patient_rule(rule, visit_type, patient, established)
     local = start.astimezone(clinic.tz)
     day = local.date()
     kinds = [k.pk for k in rule.required_kinds.all()] if rule is not None else []
@@ -91,59 +78,61 @@ def slot_book(
         duration_minutes=visit_type.duration_minutes,
         providers=[provider],
         location=location,
-        required_kinds=kinds,
+        required_kinds=kinds if pick_resources else [],
         date_from=day,
         date_to=day,
     )
     s = int(start.timestamp())
     e = s + visit_type.duration_minutes * 60
-    inside = [
-        (a, b, loc) for a, b, loc, _ in search.open_intervals(provider.pk, day) if a <= s and e <= b
-    ]
-    if not inside:
+    inside = [loc for a, b, loc, _ in search.open_intervals(provider.pk, day) if a <= s and e <= b]
+    if not inside and not outside_hours:
         raise NotOpen(
             f"{provider.display_name} is not seeing patients at {local:%H:%M} on "
             f"{local:%a %b %d} (outside their hours, time off or a clinic holiday). "
             "Choose one of the open slots.",
             field="start",
         )
-    loc_id = inside[0][2]
-    location = location or search.locations[loc_id]
-    end = start + timedelta(minutes=visit_type.duration_minutes)
-    clash = overlapping(provider=provider, start=start, end=end).exists()
-    if clash:
-        raise SlotTaken(
-            f"{provider.display_name} was just booked at {local:%H:%M} on {local:%a %b %d}. "
-            "Choose another slot.",
+    if inside and location is None:
+        location = prefer if prefer is not None and prefer.pk in inside else None
+        location = location or search.locations[inside[0]]
+    location = location or prefer
+    if location is None:
+        raise ValidationFailed("Choose the location of the visit.", field="location")
+    picked: tuple[Resource, ...] = ()
+    if kinds and pick_resources:
+        picked = _pick_free(search, location, start, s, e, local)
+    return Placement(location=location, in_hours=bool(inside), resources=picked)
+
+
+def _pick_free(search: Search, location: Location, start, s: int, e: int, local):
+    """Lock the candidate resources, then pick free ones (SQLite: under the write lock)."""
+    candidates = [r.pk for rows in search.resources.values() for r in rows]
+    list(Resource.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
+    end = start + timedelta(seconds=e - s)
+    _release_stale(resource_ids=candidates, start=start, end=end)
+    day = local.date()
+    busy = search.resource_busy(day, day)
+    picked = search.free_resources(location.pk, s, e, busy)
+    if picked is None:
+        missing = _missing_kind_names(search, location.pk, s, e, busy)
+        raise ResourceTaken(
+            f"No {missing} is free at {local:%H:%M} on {local:%a %b %d}. Choose another slot.",
             field="start",
         )
-    # Lock the candidate resources, then pick free ones (SQLite: under the write lock).
-    if kinds:
-        candidates = [r.pk for rows in search.resources.values() for r in rows]
-        list(Resource.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
-        _release_stale(resource_ids=candidates, start=start, end=end)
-        busy = search.resource_busy(day, day)
-        picked = search.free_resources(loc_id, s, e, busy)
-        if picked is None:
-            missing = _missing_kind_names(search, loc_id, s, e, busy)
-            raise ResourceTaken(
-                f"No {missing} is free at {local:%H:%M} on {local:%a %b %d}. Choose another slot.",
-                field="start",
-            )
-    else:
-        picked = ()
-    appt = appointment_book(
-        actor=actor,
-        patient=patient,
-        provider=provider,
-        visit_type=visit_type,
-        location=location,
-        start=start,
-        note=note,
-    )
-    for resource in picked:
+    return picked
+
+
+def resources_hold(
+    *, actor: User, appointment: Appointment, resources: tuple[Resource, ...]
+) -> None:
+    """Hold the picked resources for a just-booked visit, in the booking's transaction."""
+    for resource in resources:
         booking = ResourceBooking(
-            clinic=clinic, appointment=appt, resource=resource, start=appt.start, end=appt.end
+            clinic_id=appointment.clinic_id,
+            appointment=appointment,
+            resource=resource,
+            start=appointment.start,
+            end=appointment.end,
         )
         booking.stamp(actor)
         try:
@@ -156,15 +145,55 @@ def slot_book(
                 "Choose another slot.",
                 field="start",
             ) from exc
-    if picked:
+    if resources:
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
-            obj=appt,
-            patient=patient,
-            detail={"resources": [str(r.public_id) for r in picked]},
+            obj=appointment,
+            patient=appointment.patient,
+            detail={"resources": [str(r.public_id) for r in resources]},
         )
-    return appt
+
+
+def resources_complete(*, actor: User, appointment: Appointment) -> list[ResourceBooking]:
+    """After a move: hold a free resource of each kind the visit type needs that the visit
+    does not hold yet (e.g. booked before the rule said so). ResourceTaken when none is free."""
+    rule = rule_for(appointment.visit_type)
+    if rule is None:
+        return []
+    held = set(
+        ResourceBooking.objects.filter(appointment=appointment, active=True).values_list(
+            "resource__kind_id", flat=True
+        )
+    )
+    added = []
+    for kind in rule.required_kinds.all():
+        if kind.pk in held:
+            continue
+        for candidate in Resource.objects.filter(
+            clinic_id=appointment.clinic_id,
+            kind=kind,
+            location_id=appointment.location_id,
+            active=True,
+        ).order_by("name"):
+            try:
+                with transaction.atomic():
+                    added.append(
+                        resource_booking_add(
+                            actor=actor, appointment=appointment, resource=candidate
+                        )
+                    )
+                break
+            except ResourceTaken:
+                continue
+        else:
+            local = appointment.start.astimezone(appointment.clinic.tz)
+            raise ResourceTaken(
+                f"No {kind.name} is free at {local:%H:%M} on {local:%a %b %d}, and this visit "
+                "needs one. Choose another time.",
+                field="start",
+            )
+    return added
 
 
 def _missing_kind_names(search: Search, loc: int, s: int, e: int, busy) -> str:
@@ -184,7 +213,7 @@ def _release_stale(*, resource_ids: list[int], start: datetime, end: datetime) -
     ).exclude(appointment__status__in=ACTIVE_STATUSES).update(active=False)
 
 
-def resources_release(*, appointment: Appointment, actor=None) -> int:
+def resources_release(*, appointment: Appointment, actor: User | None = None) -> int:
     """Free every resource held by an appointment (call on cancel, no-show or reschedule).
     Returns how many bookings were released. Safe to call more than once."""
     n = ResourceBooking.objects.filter(appointment=appointment, active=True).update(
@@ -201,7 +230,7 @@ def resources_release(*, appointment: Appointment, actor=None) -> int:
     return n
 
 
-def resources_follow_move(*, actor, appointment: Appointment) -> list[ResourceBooking]:
+def resources_follow_move(*, actor: User, appointment: Appointment) -> list[ResourceBooking]:
     """A visit that moved keeps what it held: the same resource at the new time when it is
     free, otherwise another free one of the same kind at the visit's location. When none is
     free, ResourceTaken: the caller's transaction (the move) is refused and rolled back."""
@@ -250,7 +279,7 @@ class Reassigned:
     stuck: list[Appointment]  # none was free: they keep it, for the desk to move
 
 
-def resource_visits_reassign(*, actor, resource: Resource, now=None) -> Reassigned:
+def resource_visits_reassign(*, actor: User, resource: Resource, now=None) -> Reassigned:
     """Give the upcoming visits that hold `resource` (going out of service) another free one
     of its kind at their location, first by name. The visits for which none is free keep
     their booking, for the desk to move or for the resource to come back."""
@@ -296,7 +325,7 @@ def resource_visits_reassign(*, actor, resource: Resource, now=None) -> Reassign
 
 
 def resource_booking_add(
-    *, actor, appointment: Appointment, resource: Resource, start=None, end=None
+    *, actor: User, appointment: Appointment, resource: Resource, start=None, end=None
 ) -> ResourceBooking:
     """Hold a resource for an existing appointment (e.g. an ECG cart added later)."""
     require(actor, "appointment.book")

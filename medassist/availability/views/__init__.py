@@ -1,10 +1,6 @@
-"""Availability screens: the front desk's "Find a slot", and the clinic admin's set-up of
-weekly templates, exceptions, holidays, resources and visit-type rules."""
+"""Availability screens: the clinic admin's set-up of weekly templates, exceptions, holidays,
+resources and visit-type rules. (The front desk's "Find a slot" books, so it is booking's.)"""
 
-from medassist.availability.views.find import (  # noqa: F401 - the views urls.py names
-    find,
-    find_book,
-)
 from medassist.availability.views.hours import (  # noqa: F401 - the views urls.py names
     exception_create,
     exception_delete,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
+from medassist.booking.services import appointment_cancel
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.core.normalize import phone_e164
 from medassist.practice.roles import require
@@ -39,8 +40,6 @@ def _upcoming(appt: Appointment | None, now: datetime) -> bool:
 def _apply(*, action: str, appt: Appointment, via: str, now: datetime) -> str:
     """Carry out a patient's confirm/cancel on a visit; returns a note for staff ('' if none)."""
     if action == PatientReply.Action.CANCEL:
-        from medassist.scheduling.services import appointment_cancel
-
         how = "text reply" if via == PatientReply.Via.SMS else "reminder link"
         appointment_cancel(
             actor=system_user(appt.clinic),

@@ -1,4 +1,8 @@
-"""Booking one visit, moving it, and its status changes (check-in … check-out, cancel, no-show)."""
+"""The rows of a visit: writing a booked visit, moving one, and its status changes.
+
+These are the building blocks of `medassist.booking`, the one way to book: only booking calls
+`appointment_insert` and `appointment_move` (hours, visit-type rules and resources are checked
+there, a layer above; tests/core/test_layering.py holds that true)."""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.core.errors import Conflict, ValidationFailed
+from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
-from medassist.practice.models import Location, Provider, VisitType
+from medassist.practice.models import Location, Provider, User, VisitType
 from medassist.practice.roles import require
+from medassist.practice.staff import clinic_of
+from medassist.scheduling.errors import IllegalTransition, SlotTaken
 from medassist.scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -35,18 +41,6 @@ TRANSITION_PERMISSION: dict[str, str] = {
 }
 
 
-class SlotTaken(Conflict):
-    code = "slot_taken"
-
-
-class IllegalTransition(Conflict):
-    code = "illegal_transition"
-
-
-class SeriesConflict(Conflict):
-    code = "series_conflict"
-
-
 def overlapping(*, provider: Provider, start: datetime, end: datetime, exclude_id=None):
     """Active visits of the provider that overlap [start, end) (double-booked ones included)."""
     qs = Appointment.objects.filter(
@@ -66,29 +60,29 @@ def local_time_exists(moment: datetime) -> bool:
     return round_trip.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
-def _lock_providers(*providers: Provider) -> None:
+def lock_providers(*providers: Provider) -> None:
     """Serialize bookings for these providers: row locks on PostgreSQL (in key order, so two
     moves between the same providers cannot deadlock); SQLite already holds its write lock."""
     keys = sorted({p.pk for p in providers})
     list(Provider.objects.select_for_update().filter(pk__in=keys).order_by("pk"))
 
 
-def _check_same_clinic(actor, **objs) -> None:
+def check_same_clinic(actor: User, **objs) -> None:
     clinic_id = actor.clinic_id
     for what, obj in objs.items():
         if obj is not None and obj.clinic_id != clinic_id:
             raise ValidationFailed(f"Unknown {what.replace('_', ' ')}.", field=what)
 
 
-def _check_start(actor, start: datetime | None) -> None:
+def check_start(actor: User, start: datetime | None) -> None:
     if start is None or not isinstance(start, datetime) or timezone.is_naive(start):
         raise ValidationFailed("Start time must include a time zone.", field="start")
-    clinic_today = timezone.localdate(timezone=actor.clinic.tz)
-    if start.astimezone(actor.clinic.tz).date() < clinic_today:
+    clinic_today = timezone.localdate(timezone=clinic_of(actor).tz)
+    if start.astimezone(clinic_of(actor).tz).date() < clinic_today:
         raise ValidationFailed("Cannot book a visit on a past date.", field="start")
 
 
-def _clash_message(provider: Provider, clash: Appointment, tz) -> str:
+def clash_message(provider: Provider, clash: Appointment, tz) -> str:
     local = clash.start.astimezone(tz)
     return (
         f"{provider.display_name} already has an appointment at {local:%H:%M} on "
@@ -104,16 +98,10 @@ def _raced(provider: Provider) -> SlotTaken:
     )
 
 
-def _double_book_allowed(actor, double_book: bool) -> bool:
-    if double_book:
-        require(actor, "appointment.double_book")
-    return double_book
-
-
 @transaction.atomic
-def appointment_book(
+def appointment_insert(
     *,
-    actor,
+    actor: User,
     patient: Patient,
     provider: Provider,
     visit_type: VisitType,
@@ -124,13 +112,16 @@ def appointment_book(
     booked_online: bool = False,
     series: AppointmentSeries | None = None,
     series_index: int | None = None,
+    reason: str = "",
+    audit_detail: dict | None = None,
 ) -> Appointment:
-    """Book a visit. Refuses a time that overlaps another active appointment of the provider,
-    unless `double_book` is asked for by someone allowed to (the visit is then flagged)."""
+    """Write a booked visit. Refuses a time that overlaps another active appointment of the
+    provider unless `double_book` (the caller, booking, checked the permission; the visit is
+    then flagged). Call `medassist.booking.services.appointment_book` instead: it checks the
+    provider's hours, the visit type's rules and its rooms and equipment first."""
     require(actor, "appointment.book")
-    double_book = _double_book_allowed(actor, double_book)
-    _check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
-    _check_same_clinic(actor, location=location)
+    check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
+    check_same_clinic(actor, location=location)
     if not provider.active:
         raise ValidationFailed(
             f"{provider.display_name} is not taking appointments.", field="provider"
@@ -139,18 +130,18 @@ def appointment_book(
         raise ValidationFailed(f"{visit_type.name} is no longer offered.", field="visit_type")
     if not patient.active:
         raise ValidationFailed("This patient's record is inactive.", field="patient")
-    _check_start(actor, start)
+    check_start(actor, start)
     if len(note) > 500:
         raise ValidationFailed("Booking note is limited to 500 characters.", field="note")
     end = start + timedelta(minutes=visit_type.duration_minutes)
     # Serialize bookings for this provider: row lock on PostgreSQL, write lock on SQLite.
-    _lock_providers(provider)
+    lock_providers(provider)
     clash = overlapping(provider=provider, start=start, end=end).first()
     if clash is not None and not double_book:
-        raise SlotTaken(_clash_message(provider, clash, actor.clinic.tz), field="start")
+        raise SlotTaken(clash_message(provider, clash, clinic_of(actor).tz), field="start")
     now = timezone.now()
     appt = Appointment(
-        clinic_id=actor.clinic_id,
+        clinic_id=clinic_of(actor).pk,
         patient=patient,
         provider=provider,
         visit_type=visit_type,
@@ -172,28 +163,31 @@ def appointment_book(
     except IntegrityError as exc:
         # PostgreSQL's exclusion constraint caught a booking that raced past the check.
         raise _raced(provider) from exc
+    if not reason and appt.double_booked:
+        reason = "Double-booked on purpose"
     StatusChange.objects.create(
         appointment=appt,
         from_status="",
         to_status=Status.BOOKED,
         at=now,
         by=actor,
-        reason="Double-booked on purpose" if appt.double_booked else "",
+        reason=reason.strip()[:500],
     )
     detail: dict[str, object] = {"start": start.isoformat(), "provider": str(provider.public_id)}
     if appt.double_booked:
         detail["double_booked"] = True
     if booked_online:
         detail["booked_online"] = True
+    detail.update(audit_detail or {})
     audit_record(
         actor=actor, action=AuditEvent.Action.CREATE, obj=appt, patient=patient, detail=detail
     )
     return appt
 
 
-def _move(
+def appointment_move(
     *,
-    actor,
+    actor: User,
     appt: Appointment,
     start: datetime,
     provider: Provider,
@@ -201,13 +195,16 @@ def _move(
     reason: str,
     double_book: bool,
     moving_ids=None,
+    audit_detail: dict | None = None,
 ) -> Appointment:
-    """Move one locked, booked visit (caller holds the provider locks and checked the rules)."""
+    """Move one locked, booked visit: the same row, with an AppointmentMove kept as history.
+    The caller (booking) holds the provider locks and checked hours, rules and permissions;
+    the rooms and equipment the visit holds are booking's to move too."""
     end = start + (appt.end - appt.start)
     exclude = set(moving_ids or ()) | {appt.pk}
     clash = overlapping(provider=provider, start=start, end=end, exclude_id=exclude).first()
     if clash is not None and not double_book:
-        raise SlotTaken(_clash_message(provider, clash, actor.clinic.tz), field="start")
+        raise SlotTaken(clash_message(provider, clash, clinic_of(actor).tz), field="start")
     now = timezone.now()
     move = AppointmentMove(
         appointment=appt,
@@ -253,28 +250,13 @@ def _move(
             "moved_to": start.isoformat(),
             "provider": str(provider.public_id),
             **({"double_booked": True} if appt.double_booked else {}),
+            **(audit_detail or {}),
         },
     )
-    _move_resources(appt, actor)
     return appt
 
 
-def _move_resources(appt: Appointment, actor) -> None:
-    """Rooms and equipment the visit held move with it (or the move is refused)."""
-    from medassist.availability.services import resources_follow_move  # builds on us
-
-    resources_follow_move(actor=actor, appointment=appt)
-
-
-def _release_resources(appt: Appointment, actor) -> None:
-    """Rooms and equipment held for a visit are released when it is cancelled or is a no-show
-    (the availability app holds them per time; see docs/scheduling.md)."""
-    from medassist.availability.services import resources_release  # availability builds on us
-
-    resources_release(appointment=appt, actor=actor)
-
-
-def _locked_booked(actor, appointment: Appointment) -> Appointment:
+def locked_booked(actor: User, appointment: Appointment) -> Appointment:
     if appointment.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown appointment.")
     current = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -288,56 +270,8 @@ def _locked_booked(actor, appointment: Appointment) -> Appointment:
 
 
 @transaction.atomic
-def appointment_reschedule(
-    *,
-    actor,
-    appointment: Appointment,
-    start: datetime,
-    provider: Provider | None = None,
-    location: Location | None = None,
-    reason: str = "",
-    double_book: bool = False,
-) -> Appointment:
-    """Move a booked visit to another time (and provider or location): the same row, with an
-    AppointmentMove kept as history. The same no-overlap guarantee as booking."""
-    require(actor, "appointment.reschedule")
-    double_book = _double_book_allowed(actor, double_book)
-    _check_same_clinic(actor, provider=provider, location=location)
-    if appointment.clinic_id != actor.clinic_id:
-        raise ValidationFailed("Unknown appointment.")
-    _check_start(actor, start)
-    if len(reason) > 500:
-        raise ValidationFailed("The reason is limited to 500 characters.", field="reason")
-    new_provider = provider or appointment.provider
-    if new_provider.pk != appointment.provider_id and not new_provider.active:
-        raise ValidationFailed(
-            f"{new_provider.display_name} is not taking appointments.", field="provider"
-        )
-    _lock_providers(new_provider, appointment.provider)
-    current = _locked_booked(actor, appointment)
-    if (
-        start == current.start
-        and new_provider.pk == current.provider_id
-        and (location is None or location.pk == current.location_id)
-    ):
-        raise ValidationFailed("The visit is already at this time.", field="start")
-    moved = _move(
-        actor=actor,
-        appt=current,
-        start=start,
-        provider=new_provider,
-        location=location or current.location,
-        reason=reason,
-        double_book=double_book,
-    )
-    for name in ("start", "end", "provider", "location", "double_booked", "updated_at"):
-        setattr(appointment, name, getattr(moved, name))
-    return appointment
-
-
-@transaction.atomic
 def appointment_transition(
-    *, actor, appointment: Appointment, to_status: str, reason: str = ""
+    *, actor: User, appointment: Appointment, to_status: str, reason: str = ""
 ) -> Appointment:
     """Move a visit to its next status; refuses anything the lifecycle does not allow."""
     if to_status not in TRANSITION_PERMISSION:
@@ -380,24 +314,10 @@ def appointment_transition(
         patient=appointment.patient,
         detail={"from": from_status, "to": to_status},
     )
-    if to_status in (Status.CANCELLED, Status.NO_SHOW):
-        _release_resources(appointment, actor)
     return appointment
 
 
-def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appointment:
-    return appointment_transition(
-        actor=actor, appointment=appointment, to_status=Status.CANCELLED, reason=reason
-    )
-
-
-def appointment_no_show(*, actor, appointment: Appointment) -> Appointment:
-    if appointment.start > timezone.now():
-        raise ValidationFailed("A visit that has not started yet cannot be a no-show.")
-    return appointment_transition(actor=actor, appointment=appointment, to_status=Status.NO_SHOW)
-
-
-def appointment_start_visit(*, actor, appointment: Appointment) -> Appointment:
+def appointment_start_visit(*, actor: User, appointment: Appointment) -> Appointment:
     return appointment_transition(
         actor=actor, appointment=appointment, to_status=Status.WITH_PROVIDER
     )

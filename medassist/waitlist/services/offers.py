@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
+from medassist.availability.errors import NotOpen
+from medassist.booking.services import appointment_book
 from medassist.core.errors import Conflict
 from medassist.reminders import conf, links, messages
 from medassist.reminders.models import Message
 from medassist.reminders.services import message_queue, preferred_channel
 from medassist.reminders.system import system_user
+from medassist.scheduling.errors import SlotTaken
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
 from medassist.waitlist.models import (
     OpenSlot,
@@ -188,9 +191,8 @@ def _tell_gone(offers, slot: OpenSlot, now: datetime) -> None:
 @transaction.atomic
 def offer_accept(*, token: str, now: datetime | None = None) -> AcceptResult:
     """The patient accepts an offered slot. The first to accept is booked (through
-    scheduling's appointment_book, which re-checks the time); everyone else is told it's gone."""
-    from medassist.scheduling.services import SlotTaken, appointment_book
-
+    booking's appointment_book, which re-checks the time, hours and resources); everyone else
+    is told it's gone."""
     now = now or timezone.now()
     found = offer_for_token(token)
     slot = (
@@ -223,8 +225,9 @@ def offer_accept(*, token: str, now: datetime | None = None) -> AcceptResult:
                 start=slot.start,
                 note="Booked from the waitlist.",
             )
-    except SlotTaken:
-        # Booked at the desk meanwhile: the slot is gone for everyone.
+    except (SlotTaken, NotOpen):
+        # Booked at the desk meanwhile (or its room, or the provider's hours, are gone): the
+        # slot is gone for everyone.
         slot.status = OpenSlot.Status.FILLED
         slot.save(update_fields=["status", "updated_at"])
         _tell_gone([offer, *others], slot, now)

@@ -11,23 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medassist.core.errors import ApplicationError
-from medassist.core.web import StaffRequest, first_error, form_errors, safe_next, staff_view
-from medassist.patients.selectors import patient_search, picked_patient
-from medassist.practice.roles import can
-from medassist.scheduling.forms import (
+from medassist.availability.errors import Code as AvailabilityCode
+from medassist.availability.selectors import resource_bookings_for
+from medassist.booking.errors import Code as BookingCode
+from medassist.booking.forms import (
     BookForm,
     CancelForm,
     MoveForm,
     local_time_exists,
     parse_start_param,
 )
-from medassist.scheduling.models import Appointment, Status
-from medassist.scheduling.selectors import (
-    access_appointment,
-    clinic_today,
-)
-from medassist.scheduling.services import (
+from medassist.booking.services import (
     appointment_book,
     appointment_cancel,
     appointment_no_show,
@@ -35,7 +29,17 @@ from medassist.scheduling.services import (
     series_book,
     series_reschedule,
 )
-from medassist.scheduling.views.links import appointment_day_url, calendar_url, day_url
+from medassist.booking.views.links import appointment_day_url, calendar_url, day_url
+from medassist.core.errors import ApplicationError
+from medassist.core.web import StaffRequest, first_error, form_errors, safe_next, staff_view
+from medassist.patients.selectors import patient_search, picked_patient
+from medassist.practice.roles import can
+from medassist.scheduling.errors import Code as SchedulingCode
+from medassist.scheduling.models import Appointment, Status
+from medassist.scheduling.selectors import (
+    access_appointment,
+    clinic_today,
+)
 
 SEARCH_LIMIT = 10
 
@@ -44,9 +48,14 @@ SEARCH_LIMIT = 10
 
 
 def _book_error_field(exc: ApplicationError) -> str | None:
-    """Where a booking refusal is shown: an overlap next to the time, a past date by the date."""
+    """Where a booking refusal is shown: an overlap or closed hours next to the time, a past
+    date by the date, a missing override reason by the reason."""
     if exc.field == "start":
-        return "time" if exc.code == "slot_taken" else "date"
+        return (
+            "time" if exc.code in (SchedulingCode.SLOT_TAKEN, AvailabilityCode.NOT_OPEN) else "date"
+        )
+    if exc.field == "reason":
+        return "override_reason"
     return None
 
 
@@ -58,119 +67,146 @@ def _attach_booking_error(form: BookForm, exc: ApplicationError) -> None:
         form_errors(form, exc)
 
 
+def _book_search(request: StaffRequest) -> HttpResponse | None:
+    """The htmx patient search and pick of the Book form (None: not such a request)."""
+    user = request.user
+    if "q" in request.GET:
+        query = request.GET.get("q", "")[:100]
+        results = patient_search(user=user, query=query, limit=SEARCH_LIMIT)
+        return render(
+            request,
+            "scheduling/book.html#patient_results",
+            {"results": results, "query": query, "limit": SEARCH_LIMIT},
+        )
+    if "pick" in request.GET:
+        picked = picked_patient(user=user, id=request.GET.get("pick"))
+        return render(request, "scheduling/book.html#picker", {"picked": picked})
+    return None
+
+
+def _book_initial(request: StaffRequest) -> tuple[BookForm, object]:
+    """An empty Book form, filled from the link (provider, location, start, patient)."""
+    user = request.user
+    initial: dict = {
+        name: request.GET[name] for name in ("provider", "location") if request.GET.get(name)
+    }
+    when = parse_start_param(request.GET.get("start", ""), user.clinic.tz)
+    if when is not None:
+        initial["date"], initial["time"] = when
+    else:
+        initial["date"] = clinic_today(user.clinic)
+    picked = picked_patient(user=user, id=request.GET.get("patient"))
+    if picked is not None:
+        initial["patient"] = picked.public_id
+    return BookForm(initial=initial, user=user), picked
+
+
+def _booked(request: StaffRequest, message: str, day, provider) -> HttpResponse:
+    """After booking: back to the calendar it came from, else the provider's day."""
+    messages.success(request, message)
+    back_to = safe_next(request)
+    if back_to.startswith(reverse("scheduling:calendar")):
+        return redirect(back_to)  # the calendar stays on its date and provider
+    return redirect(day_url(day, provider=provider))
+
+
+def _book_series(request: StaffRequest, form: BookForm, picked, start) -> HttpResponse:
+    data = form.cleaned_data
+    series = series_book(
+        actor=request.user,
+        patient=picked,
+        provider=data["provider"],
+        visit_type=data["visit_type"],
+        location=data["location"],
+        first_date=data["date"],
+        local_time=data["time"],
+        interval_weeks=data["repeat_weeks"],
+        count=data["repeat_count"],
+        note=data["note"],
+    )
+    return _booked(
+        request,
+        f"Booked {series.appointments.count()} visits for {picked.display_name} "
+        f"with {data['provider'].display_name}, from {start:%a %b %d} at "
+        f"{start:%H:%M}, every {data['repeat_weeks']} week(s).",
+        data["date"],
+        data["provider"],
+    )
+
+
+def _book_one(request: StaffRequest, form: BookForm, picked, start) -> HttpResponse:
+    data = form.cleaned_data
+    appt = appointment_book(
+        actor=request.user,
+        patient=picked,
+        provider=data["provider"],
+        visit_type=data["visit_type"],
+        location=data["location"],
+        start=start,
+        note=data["note"],
+        outside_hours=data.get("outside_hours", False),
+        override_reason=data.get("override_reason", ""),
+    )
+    return _booked(
+        request,
+        f"Booked {picked.display_name} with {appt.provider.display_name} "
+        f"on {start:%a %b %d} at {start:%H:%M}.",
+        data["date"],
+        appt.provider,
+    )
+
+
+def _book_submit(request: StaffRequest, form: BookForm) -> tuple[HttpResponse | None, object, int]:
+    """Book from a posted form: (the redirect, or None with errors on the form; the picked
+    patient; the status to render the form with)."""
+    user = request.user
+    if not form.is_valid():
+        return None, picked_patient(user=user, id=form.data.get("patient")), 422
+    data = form.cleaned_data
+    picked = picked_patient(user=user, id=data["patient"])
+    start = form.start_in(user.clinic.tz)
+    if picked is None:
+        form.add_error("patient", "There is no such patient in this clinic.")
+        return None, picked, 422
+    if not local_time_exists(start):
+        form.add_error(
+            "time",
+            f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
+            "(the clocks move forward); choose another time.",
+        )
+        return None, picked, 422
+    series = bool(data.get("repeat_weeks"))
+    try:
+        return (_book_series if series else _book_one)(request, form, picked, start), picked, 200
+    except ApplicationError as exc:
+        if series and (exc.code == BookingCode.SERIES_CONFLICT or exc.field is None):
+            form.add_error(None, exc.message)
+        else:
+            _attach_booking_error(form, exc)
+        return None, picked, exc.status
+
+
 @staff_view("appointment.book")
 def book(request: StaffRequest) -> HttpResponse:
-    user = request.user
-    tz = user.clinic.tz
-    if request.htmx and request.method == "GET":
-        if "q" in request.GET:
-            query = request.GET.get("q", "")[:100]
-            results = patient_search(user=user, query=query, limit=SEARCH_LIMIT)
-            return render(
-                request,
-                "scheduling/book.html#patient_results",
-                {"results": results, "query": query, "limit": SEARCH_LIMIT},
-            )
-        if "pick" in request.GET:
-            picked = picked_patient(user=user, id=request.GET.get("pick"))
-            return render(request, "scheduling/book.html#picker", {"picked": picked})
-
+    """The Book form: a patient, provider, visit type, place and time (or a weekly series)."""
+    if request.htmx and request.method == "GET" and (partial := _book_search(request)):
+        return partial
     status = 200
-    picked = None
     if request.method == "POST":
-        form = BookForm(request.POST, user=user)
-        if form.is_valid():
-            data = form.cleaned_data
-            picked = picked_patient(user=user, id=data["patient"])
-            start = form.start_in(tz)
-            if picked is None:
-                form.add_error("patient", "There is no such patient in this clinic.")
-            elif not local_time_exists(start):
-                form.add_error(
-                    "time",
-                    f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
-                    "(the clocks move forward); choose another time.",
-                )
-            elif data.get("repeat_weeks"):
-                try:
-                    series = series_book(
-                        actor=user,
-                        patient=picked,
-                        provider=data["provider"],
-                        visit_type=data["visit_type"],
-                        location=data["location"],
-                        first_date=data["date"],
-                        local_time=data["time"],
-                        interval_weeks=data["repeat_weeks"],
-                        count=data["repeat_count"],
-                        note=data["note"],
-                    )
-                except ApplicationError as exc:
-                    if exc.code == "series_conflict" or exc.field is None:
-                        form.add_error(None, exc.message)
-                    else:
-                        _attach_booking_error(form, exc)
-                    status = exc.status
-                else:
-                    messages.success(
-                        request,
-                        f"Booked {series.appointments.count()} visits for {picked.display_name} "
-                        f"with {data['provider'].display_name}, from {start:%a %b %d} at "
-                        f"{start:%H:%M}, every {data['repeat_weeks']} week(s).",
-                    )
-                    back_to = safe_next(request)
-                    if back_to.startswith(reverse("scheduling:calendar")):
-                        return redirect(back_to)
-                    return redirect(day_url(data["date"], provider=data["provider"]))
-            else:
-                try:
-                    appt = appointment_book(
-                        actor=user,
-                        patient=picked,
-                        provider=data["provider"],
-                        visit_type=data["visit_type"],
-                        location=data["location"],
-                        start=start,
-                        note=data["note"],
-                    )
-                except ApplicationError as exc:
-                    _attach_booking_error(form, exc)
-                    status = exc.status
-                else:
-                    messages.success(
-                        request,
-                        f"Booked {picked.display_name} with {appt.provider.display_name} "
-                        f"on {start:%a %b %d} at {start:%H:%M}.",
-                    )
-                    back_to = safe_next(request)
-                    if back_to.startswith(reverse("scheduling:calendar")):
-                        return redirect(back_to)  # the calendar stays on its date and provider
-                    return redirect(day_url(data["date"], provider=appt.provider))
-        else:
-            picked = picked_patient(user=user, id=form.data.get("patient"))
-        if status == 200:
-            status = 422
+        form = BookForm(request.POST, user=request.user)
+        done, picked, status = _book_submit(request, form)
+        if done is not None:
+            return done
     else:
-        initial: dict = {}
-        for name in ("provider", "location"):
-            if request.GET.get(name):
-                initial[name] = request.GET[name]
-        when = parse_start_param(request.GET.get("start", ""), tz)
-        if when is not None:
-            initial["date"], initial["time"] = when
-        else:
-            initial["date"] = clinic_today(user.clinic)
-        picked = picked_patient(user=user, id=request.GET.get("patient"))
-        if picked is not None:
-            initial["patient"] = picked.public_id
-        form = BookForm(initial=initial, user=user)
-    back = safe_next(request) or reverse("scheduling:day")
-    return render(
-        request,
-        "scheduling/book.html",
-        {"form": form, "picked": picked, "back": back, "clinic_tz": tz},
-        status=status,
-    )
+        form, picked = _book_initial(request)
+    context = {
+        "form": form,
+        "picked": picked,
+        "back": safe_next(request) or reverse("scheduling:day"),
+        "clinic_tz": request.user.clinic.tz,
+        "can_outside_hours": can(request.user, "appointment.outside_hours"),
+    }
+    return render(request, "scheduling/book.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------- one appointment
@@ -213,9 +249,7 @@ def _render_appointment(
             initial={"date": local.date(), "time": local.time(), "scope": "this"}, user=user
         )
     moves = list(appt.moves.select_related("by", "from_provider", "to_provider"))
-    # the rooms and equipment held with it (availability builds on scheduling: import here)
-    from medassist.availability.selectors import resource_bookings_for
-
+    # the rooms and equipment held with it
     holds = resource_bookings_for(appointment=appt) if appt.status != Status.CANCELLED else []
     return render(
         request,
@@ -230,6 +264,7 @@ def _render_appointment(
             "moves": moves,
             "holds": holds,
             "can_double_book": can(user, "appointment.double_book"),
+            "can_outside_hours": can(user, "appointment.outside_hours"),
             "calendar_url": calendar_url(
                 "day", appt.start.astimezone(user.clinic.tz).date(), provider=appt.provider
             ),
@@ -334,6 +369,7 @@ def move(request: StaffRequest, id) -> HttpResponse:
                 provider=data.get("provider"),
                 reason=data["reason"],
                 double_book=data.get("double_book", False),
+                outside_hours=data.get("outside_hours", False),
             )
     except ApplicationError as exc:
         if exc.field in ("start", "provider", "reason") and not from_calendar:

@@ -1,5 +1,7 @@
 """Recurring series (e.g. weekly physical therapy × 8), stored as rows, with "this one /
-this and following / all" edits. Each visit goes through the one-visit steps."""
+this and following / all" edits. Each visit goes through the one-visit steps of
+`booking.services.visits`, so a series keeps to the provider's hours and the visit type's
+rules and resources like any single visit."""
 
 from __future__ import annotations
 
@@ -8,25 +10,31 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from medassist.availability.errors import NotOffered, NotOpen, ResourceTaken
+from medassist.availability.services import visit_placement
+from medassist.booking.errors import SeriesConflict
+from medassist.booking.services.visits import (
+    Overrides,
+    appointment_book,
+    appointment_cancel,
+    visit_move,
+)
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
-from medassist.practice.models import Location, Provider, VisitType
+from medassist.practice.models import Location, Provider, User, VisitType
 from medassist.practice.roles import require
+from medassist.practice.staff import clinic_of
 from medassist.scheduling.models import (
     Appointment,
     AppointmentSeries,
     Status,
 )
-from medassist.scheduling.services.appointments import (
-    SeriesConflict,
-    _check_same_clinic,
-    _check_start,
-    _lock_providers,
-    _locked_booked,
-    _move,
-    appointment_book,
-    appointment_transition,
+from medassist.scheduling.services import (
+    check_same_clinic,
+    check_start,
     local_time_exists,
+    lock_providers,
+    locked_booked,
     overlapping,
 )
 
@@ -77,7 +85,7 @@ def _series_conflict(conflicts: list[str]) -> SeriesConflict:
 @transaction.atomic
 def series_book(
     *,
-    actor,
+    actor: User,
     patient: Patient,
     provider: Provider,
     visit_type: VisitType,
@@ -92,15 +100,15 @@ def series_book(
     """Book a weekly series: every visit or none. A refusal lists exactly which dates clash.
     The clinic-local wall-clock time is kept on every date, across DST changes."""
     require(actor, "appointment.book")
-    _check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
-    _check_same_clinic(actor, location=location)
-    tz = actor.clinic.tz
+    check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
+    check_same_clinic(actor, location=location)
+    tz = clinic_of(actor).tz
     dates = series_dates(
         first_date=first_date, interval_weeks=interval_weeks, count=count, until=until
     )
-    _check_start(actor, datetime.combine(first_date, local_time, tzinfo=tz))
+    check_start(actor, datetime.combine(first_date, local_time, tzinfo=tz))
     length = timedelta(minutes=visit_type.duration_minutes)
-    _lock_providers(provider)
+    lock_providers(provider)
     conflicts: list[str] = []
     starts: list[datetime] = []
     for day in dates:
@@ -112,11 +120,22 @@ def series_book(
         if clash is not None:
             at = clash.start.astimezone(tz)
             conflicts.append(f"{day:%a %b %d, %Y} (taken at {at:%H:%M})")
+        else:
+            refused = _refusal(
+                actor,
+                patient=patient,
+                provider=provider,
+                visit_type=visit_type,
+                start=start,
+                location=location,
+            )
+            if refused:
+                conflicts.append(f"{day:%a %b %d, %Y} ({refused})")
         starts.append(start)
     if conflicts:
         raise _series_conflict(conflicts)
     series = AppointmentSeries(
-        clinic_id=actor.clinic_id,
+        clinic_id=clinic_of(actor).pk,
         patient=patient,
         provider=provider,
         location=location,
@@ -146,6 +165,26 @@ def series_book(
     return series
 
 
+def _refusal(actor: User, *, patient, provider, visit_type, start, location, pick=True) -> str:
+    """Why one date of a series can't take the visit (hours, rule, resources), or ""."""
+    try:
+        with transaction.atomic():
+            visit_placement(
+                actor=actor,
+                patient=patient,
+                provider=provider,
+                visit_type=visit_type,
+                start=start,
+                location=location,
+                pick_resources=pick,
+            )
+    except NotOpen:
+        return f"outside {provider.display_name}'s hours"
+    except (NotOffered, ResourceTaken) as exc:
+        return exc.message.split(" at ")[0].rstrip(".")
+    return ""
+
+
 def _in_scope(appointment: Appointment, scope: str):
     if scope not in SERIES_SCOPES:
         raise ValidationFailed(
@@ -161,19 +200,24 @@ def _in_scope(appointment: Appointment, scope: str):
 
 @transaction.atomic
 def series_reschedule(
-    *, actor, appointment: Appointment, start: datetime, scope: str = "this", reason: str = ""
+    *,
+    actor: User,
+    appointment: Appointment,
+    start: datetime,
+    scope: str = "this",
+    reason: str = "",
 ) -> list[Appointment]:
     """Move one visit of a series, this and the following ones, or all (still booked) ones by
     the same shift: the same number of days and the new clinic-local time of day."""
     require(actor, "appointment.reschedule")
     if appointment.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown appointment.")
-    _check_start(actor, start)
+    check_start(actor, start)
     ids = _in_scope(appointment, scope)
-    tz = actor.clinic.tz
-    _lock_providers(appointment.provider)
+    tz = clinic_of(actor).tz
+    lock_providers(appointment.provider)
     # The chosen visit itself must still be booked (raises otherwise).
-    _locked_booked(actor, appointment)
+    locked_booked(actor, appointment)
     visits = list(
         Appointment.objects.select_for_update()
         .filter(pk__in=ids, status=Status.BOOKED)
@@ -199,6 +243,16 @@ def series_reschedule(
         clash = overlapping(provider=visit.provider, start=target, end=end, exclude_id=ids).first()
         if clash is not None:
             conflicts.append(f"{day:%a %b %d, %Y} (taken at {clash.start.astimezone(tz):%H:%M})")
+        elif refused := _refusal(
+            actor,
+            patient=None,
+            provider=visit.provider,
+            visit_type=visit.visit_type,
+            start=target,
+            location=visit.location,
+            pick=False,
+        ):
+            conflicts.append(f"{day:%a %b %d, %Y} ({refused})")
         targets.append((visit, target))
     if conflicts:
         raise _series_conflict(conflicts)
@@ -210,14 +264,13 @@ def series_reschedule(
         if target == visit.start:
             continue
         moved.append(
-            _move(
+            visit_move(
                 actor=actor,
-                appt=visit,
+                visit=visit,
                 start=target,
                 provider=visit.provider,
                 location=visit.location,
-                reason=reason,
-                double_book=False,
+                chosen=Overrides(reason=reason.strip()[:500]),
                 moving_ids=ids,
             )
         )
@@ -233,7 +286,7 @@ def series_reschedule(
 
 @transaction.atomic
 def series_cancel(
-    *, actor, appointment: Appointment, scope: str = "this", reason: str
+    *, actor: User, appointment: Appointment, scope: str = "this", reason: str
 ) -> list[Appointment]:
     """Cancel one visit of a series, this and the following ones, or all still booked ones."""
     require(actor, "appointment.cancel")
@@ -243,12 +296,8 @@ def series_cancel(
         raise ValidationFailed("Unknown appointment.")
     ids = _in_scope(appointment, scope)
     if appointment.pk not in ids:
-        _locked_booked(actor, appointment)
+        locked_booked(actor, appointment)
     cancelled = []
     for visit in Appointment.objects.filter(pk__in=ids).select_related("patient"):
-        cancelled.append(
-            appointment_transition(
-                actor=actor, appointment=visit, to_status=Status.CANCELLED, reason=reason
-            )
-        )
+        cancelled.append(appointment_cancel(actor=actor, appointment=visit, reason=reason))
     return cancelled

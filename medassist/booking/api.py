@@ -10,13 +10,7 @@ from ninja import Query, Router
 from ninja.responses import codes_4xx
 from pydantic import BeforeValidator
 
-from medassist.core.errors import ValidationFailed
-from medassist.patients.selectors import access_patient
-from medassist.practice.roles import require
-from medassist.practice.schemas import ErrorOut, as_local
-from medassist.practice.selectors import access_location, access_provider, access_visit_type
-from medassist.scheduling.models import Appointment, Status
-from medassist.scheduling.schemas import (
+from medassist.booking.schemas import (
     AppointmentDetailOut,
     AppointmentIn,
     AppointmentOut,
@@ -26,18 +20,23 @@ from medassist.scheduling.schemas import (
     SeriesIn,
     SeriesOut,
 )
-from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
-from medassist.scheduling.services import (
-    TRANSITION_PERMISSION,
+from medassist.booking.services import (
     appointment_book,
     appointment_cancel,
     appointment_no_show,
     appointment_reschedule,
-    appointment_start_visit,
     series_book,
     series_cancel,
     series_reschedule,
 )
+from medassist.core.errors import ValidationFailed
+from medassist.patients.selectors import access_patient
+from medassist.practice.roles import require
+from medassist.practice.schemas import ErrorOut, as_local
+from medassist.practice.selectors import access_location, access_provider, access_visit_type
+from medassist.scheduling.models import Appointment, Status
+from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
+from medassist.scheduling.services import TRANSITION_PERMISSION, appointment_start_visit
 
 router = Router()
 
@@ -124,8 +123,11 @@ def list_appointments(
 
 @router.post("", response={201: AppointmentDetailOut, **ERRORS})
 def book_appointment(request, payload: AppointmentIn):
-    """Book a visit. A time that overlaps the provider's other visits is refused with 409
-    `slot_taken`; a past date with 422."""
+    """Book a visit, under the same rules as every other way to book. A time that overlaps the
+    provider's other visits is refused with 409 `slot_taken`, a room or equipment the visit type
+    needs and none is free with 409 `resource_taken`; a time outside the provider's hours with
+    422 `not_open` (unless `outside_hours` with an `override_reason`, for roles allowed to); a
+    provider who doesn't do this visit type with 422 `not_offered`; a past date with 422."""
     user = request.auth
     patient = access_patient(user=user, id=payload.patient, audit=False)
     provider = access_provider(user=user, id=payload.provider)
@@ -141,6 +143,8 @@ def book_appointment(request, payload: AppointmentIn):
         start=payload.start,
         note=payload.note,
         double_book=payload.double_book,
+        outside_hours=payload.outside_hours,
+        override_reason=payload.override_reason,
     )
     return 201, appointment_detail(appt, user.clinic.tz)
 
@@ -243,6 +247,7 @@ def reschedule_appointment(request, appointment_id: uuid.UUID, payload: Reschedu
             location=access_location(user=user, id=payload.location) if payload.location else None,
             reason=payload.reason,
             double_book=payload.double_book,
+            outside_hours=payload.outside_hours,
         )
     appt = access_appointment(user=user, id=appointment_id, audit=False)
     return appointment_detail(appt, user.clinic.tz)

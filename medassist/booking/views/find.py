@@ -18,13 +18,12 @@ from medassist.availability.selectors import (
     first_available,
     resource_bookings_for,
 )
-from medassist.availability.services import (
-    slot_book,
-)
+from medassist.booking.services import appointment_book
 from medassist.core.errors import ApplicationError
 from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
 from medassist.patients.selectors import patient_search, picked_patient
 from medassist.practice.roles import can
+from medassist.scheduling.errors import SlotTaken
 from medassist.scheduling.selectors import clinic_today
 
 PATIENT_LIMIT = 10
@@ -131,7 +130,7 @@ def find_book(request: StaffRequest) -> HttpResponse:
             error = "There is no such patient in this clinic; choose one from the search."
         else:
             try:
-                appt = slot_book(
+                appt = appointment_book(
                     actor=user,
                     patient=patient,
                     visit_type=data["visit_type"],
@@ -142,14 +141,14 @@ def find_book(request: StaffRequest) -> HttpResponse:
                 )
             except ApplicationError as exc:
                 error, status = exc.message, exc.status
-                if exc.code in ("slot_taken", "resource_taken"):
+                if isinstance(exc, SlotTaken):  # ResourceTaken is one too
                     error = f"Sorry, that slot was just taken. {exc.message} The list is fresh."
             else:
                 context = {
                     "appt": appt,
                     "resources": resource_bookings_for(appointment=appt),
                     "clinic_tz": user.clinic.tz,
-                    "again": f"{reverse('availability:find')}?{request.POST.get('search', '')}",
+                    "again": f"{reverse('booking:find')}?{request.POST.get('search', '')}",
                 }
                 local = appt.start.astimezone(user.clinic.tz)
                 messages.success(

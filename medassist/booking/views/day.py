@@ -12,15 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from medassist.booking import calendar as cal
+from medassist.booking.forms import (
+    CalendarForm,
+    DayForm,
+)
+from medassist.booking.views.links import calendar_url, day_url
 from medassist.core.errors import NotFound
 from medassist.core.web import StaffRequest, staff_view
 from medassist.practice.roles import can
 from medassist.practice.selectors import provider_list
-from medassist.scheduling import calendar as cal
-from medassist.scheduling.forms import (
-    CalendarForm,
-    DayForm,
-)
 from medassist.scheduling.models import ACTIVE_STATUSES, Status
 from medassist.scheduling.selectors import (
     access_appointment,
@@ -29,7 +30,6 @@ from medassist.scheduling.selectors import (
     clinic_today,
     day_schedule,
 )
-from medassist.scheduling.views.links import calendar_url, day_url
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"  # stands for a visit's id in reversed URLs
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medassist.scheduling import views
+from medassist.booking import views
 
 app_name = "scheduling"
 urlpatterns = [

@@ -28,6 +28,8 @@ class AppointmentIn(In):
     start: AwareDateTime
     note: Annotated[str, Text(500)] = ""
     double_book: StrictBool = False
+    outside_hours: StrictBool = False
+    override_reason: Annotated[str, Text(500)] = ""
 
 
 class CancelIn(In):
@@ -86,6 +88,7 @@ class RescheduleIn(In):
     location: Id | None = None
     reason: Annotated[str, Text(500)] = ""
     double_book: StrictBool = False
+    outside_hours: StrictBool = False
     scope: Scope = "this"
 
 
