@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -13,21 +12,15 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from medassist.core.errors import ApplicationError
-from medassist.practice.models import ApiToken
+from medassist.practice.tokens import token_user
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        row = (
-            ApiToken.objects.select_related("user", "user__clinic")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
-            .first()
-        )
-        if row is None or not row.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class LoggedInSession(SessionAuth):

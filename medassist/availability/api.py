@@ -99,7 +99,7 @@ def parse_time_of_day(raw: str | None):
     return raw
 
 
-def _ref(obj, name=None) -> dict:
+def ref_of(obj, name=None) -> dict:
     return {"id": obj.public_id, "name": name or getattr(obj, "display_name", None) or obj.name}
 
 
@@ -107,17 +107,17 @@ def slot_data(slot, tz) -> dict:
     return {
         "start": as_local(slot.start, tz),
         "end": as_local(slot.end, tz),
-        "provider": _ref(slot.provider),
-        "location": _ref(slot.location, slot.location.name),
-        "resources": [_ref(r, r.name) for r in slot.resources],
+        "provider": ref_of(slot.provider),
+        "location": ref_of(slot.location, slot.location.name),
+        "resources": [ref_of(r, r.name) for r in slot.resources],
     }
 
 
 def session_data(s) -> dict:
     return {
         "id": s.public_id,
-        "provider": _ref(s.provider),
-        "location": _ref(s.location, s.location.name),
+        "provider": ref_of(s.provider),
+        "location": ref_of(s.location, s.location.name),
         "weekday": s.weekday,
         "weekday_name": s.get_weekday_display(),
         "start_time": f"{s.start_time:%H:%M}",
@@ -130,14 +130,14 @@ def session_data(s) -> dict:
 def exception_data(x) -> dict:
     return {
         "id": x.public_id,
-        "provider": _ref(x.provider),
+        "provider": ref_of(x.provider),
         "kind": x.kind,
         "start_date": x.start_date,
         "end_date": x.end_date,
         "start_time": f"{x.start_time:%H:%M}" if x.start_time else None,
         "end_time": f"{x.end_time:%H:%M}" if x.end_time else None,
         "all_day": x.all_day,
-        "location": _ref(x.location, x.location.name) if x.location else None,
+        "location": ref_of(x.location, x.location.name) if x.location else None,
         "reason": x.reason,
     }
 
@@ -148,7 +148,7 @@ def holiday_data(h) -> dict:
         "date": h.date,
         "name": h.name,
         "source": h.source,
-        "location": _ref(h.location, h.location.name) if h.location else None,
+        "location": ref_of(h.location, h.location.name) if h.location else None,
     }
 
 
@@ -293,9 +293,9 @@ def resource_data(r) -> dict:
     return {
         "id": r.public_id,
         "name": r.name,
-        "kind": _ref(r.kind, r.kind.name),
-        "location": _ref(r.location, r.location.name),
-        "room": _ref(r.room, r.room.name) if r.room else None,
+        "kind": ref_of(r.kind, r.kind.name),
+        "location": ref_of(r.location, r.location.name),
+        "room": ref_of(r.room, r.room.name) if r.room else None,
         "active": r.active,
     }
 
@@ -389,11 +389,11 @@ def change_resource(request, resource_id: uuid.UUID, payload: ResourcePatch):
 def rule_data(row) -> dict:
     vt = row.visit_type
     return {
-        "visit_type": _ref(vt, vt.name),
+        "visit_type": ref_of(vt, vt.name),
         "duration_minutes": vt.duration_minutes,
-        "providers": [_ref(p) for p in row.providers],
+        "providers": [ref_of(p) for p in row.providers],
         "patients": row.rule.patients if row.rule else "any",
-        "required_kinds": [_ref(k, k.name) for k in row.kinds],
+        "required_kinds": [ref_of(k, k.name) for k in row.kinds],
         "warnings": row.warnings,
     }
 

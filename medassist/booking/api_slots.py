@@ -7,7 +7,7 @@ from django.urls import reverse
 from ninja import Router
 from ninja.responses import codes_4xx
 
-from medassist.availability.api import _ref
+from medassist.availability.api import ref_of
 from medassist.availability.schemas import BookedOut, BookIn
 from medassist.availability.selectors import resource_bookings_for
 from medassist.booking.services import appointment_book
@@ -44,12 +44,12 @@ def book(request, payload: BookIn):
         "status": appt.status,
         "start": as_local(appt.start, tz),
         "end": as_local(appt.end, tz),
-        "patient": _ref(patient),
-        "provider": _ref(appt.provider),
-        "visit_type": _ref(appt.visit_type, appt.visit_type.name),
-        "location": _ref(appt.location, appt.location.name),
+        "patient": ref_of(patient),
+        "provider": ref_of(appt.provider),
+        "visit_type": ref_of(appt.visit_type, appt.visit_type.name),
+        "location": ref_of(appt.location, appt.location.name),
         "resources": [
-            _ref(b.resource, b.resource.name) for b in resource_bookings_for(appointment=appt)
+            ref_of(b.resource, b.resource.name) for b in resource_bookings_for(appointment=appt)
         ],
         "url": reverse("scheduling:appointment", args=[appt.public_id]),
     }

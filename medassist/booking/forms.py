@@ -105,7 +105,7 @@ class BookForm(forms.Form):
     )
 
     outside_hours = forms.BooleanField(
-        required=False, label="Book outside the provider's hours (your role allows it)"
+        required=False, label="Book outside working hours (your role allows it)"
     )
     override_reason = forms.CharField(
         label="Why outside hours",

@@ -22,6 +22,7 @@ from medassist.fhir.capability import capability_statement
 from medassist.fhir.errors import FhirError, operation_outcome
 from medassist.fhir.resources import Ctx
 from medassist.fhir.writers import Resolver
+from medassist.practice.tokens import token_user
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
@@ -42,9 +43,7 @@ def _authenticate(request: HttpRequest):
     """The staff member behind the request: a bearer token (the API's tokens) or the session."""
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        from medassist.api import TokenAuth
-
-        user = TokenAuth().authenticate(request, header[7:].strip())
+        user = token_user(header[7:].strip())
         if user is None:
             raise FhirError(401, "The bearer token is not valid.", code="login")
         return user

@@ -110,11 +110,11 @@ def upcoming_visits(patient: Patient) -> list[Appointment]:
 def online_bookings(*, user, limit: int = 100) -> list[Appointment]:
     """Visits patients booked online, newest first (for the front desk)."""
     require(user, "schedule.view")
-    from medassist.scheduling.selectors import _listed
+    from medassist.scheduling.selectors import appointments_listed
 
     qs = (
         Appointment.objects.filter(clinic_id=user.clinic_id, booked_online=True)
         .select_related("patient", "provider", "visit_type", "location", "room")
         .order_by("-created_at")[:limit]
     )
-    return _listed(user, list(qs), "online_bookings")
+    return appointments_listed(user, list(qs), "online_bookings")

@@ -50,7 +50,7 @@ def access_appointment(*, user, id, audit: bool = True) -> Appointment:
     return appt
 
 
-def _listed(user, appointments: list[Appointment], view: str) -> list[Appointment]:
+def appointments_listed(user, appointments: list[Appointment], view: str) -> list[Appointment]:
     audit_patients_listed(
         actor=user,
         patients={a.patient_id: a.patient for a in appointments}.values(),
@@ -76,7 +76,7 @@ def day_schedule(*, user, day: date, provider=None, location=None) -> list[Appoi
         qs = qs.filter(provider=provider)
     if location is not None:
         qs = qs.filter(location=location)
-    return _listed(user, list(qs), "day_schedule")
+    return appointments_listed(user, list(qs), "day_schedule")
 
 
 def calendar_appointments(
@@ -90,7 +90,7 @@ def calendar_appointments(
         qs = qs.filter(provider=provider)
     if room is not None:
         qs = qs.filter(room=room)
-    return _listed(user, list(qs), "calendar")
+    return appointments_listed(user, list(qs), "calendar")
 
 
 def flow_board(*, user, day: date | None = None) -> list[Appointment]:
@@ -100,7 +100,7 @@ def flow_board(*, user, day: date | None = None) -> list[Appointment]:
     qs = appointments_between(user=user, start=start, end=end).filter(
         status__in=IN_CLINIC_STATUSES | {Status.BOOKED}
     )
-    return _listed(user, list(qs), "flow_board")
+    return appointments_listed(user, list(qs), "flow_board")
 
 
 def physician_worklist(*, user, day: date | None = None) -> list[Appointment]:
@@ -112,7 +112,7 @@ def physician_worklist(*, user, day: date | None = None) -> list[Appointment]:
     start, end = clinic_day_bounds(user.clinic, day or clinic_today(user.clinic))
     qs = appointments_between(user=user, start=start, end=end).filter(provider=provider)
     visits = sorted(qs, key=lambda a: (WORKLIST_ORDER.get(a.status, len(WORKLIST_ORDER)), a.start))
-    return _listed(user, visits, "worklist")
+    return appointments_listed(user, visits, "worklist")
 
 
 def patient_appointments(*, user, patient, limit: int = 20) -> list[Appointment]:
