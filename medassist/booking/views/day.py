@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -21,7 +23,7 @@ from medassist.booking.views.links import calendar_url, day_url
 from medassist.core.errors import NotFound
 from medassist.core.web import StaffRequest, staff_view
 from medassist.practice.roles import can
-from medassist.practice.selectors import provider_list
+from medassist.practice.selectors import provider_list, room_list
 from medassist.scheduling.models import ACTIVE_STATUSES, Status
 from medassist.scheduling.selectors import (
     access_appointment,
@@ -176,84 +178,92 @@ def _moving(user, raw: str):
     return appt if appt.status == Status.BOOKED else None
 
 
+@dataclass
+class Grid:
+    """What a calendar page shows: its columns, the visits in them and how to step."""
+
+    columns: list
+    appointments: list
+    key_of: Callable
+    step: timedelta
+    title: str
+    provider: object = None
+    room: object = None
+    note: str = ""
+
+
+def _week_grid(user, shown: date, by: str, provider, room) -> Grid:
+    """One provider's (or room's) week, a column a day."""
+    note = ""
+    if provider is None and room is None:
+        if by == "room":
+            room = room_list(user=user).first()
+        else:
+            provider = provider_list(user=user).order_by("last_name", "first_name").first()
+        note = "The week view shows one provider or one room; change it above."
+    monday, days = cal.week_of(shown)
+    start, _ = clinic_day_bounds(user.clinic, days[0])
+    _, end = clinic_day_bounds(user.clinic, days[-1])
+    appointments = calendar_appointments(
+        user=user, start=start, end=end, provider=provider, room=room
+    )
+    columns = [
+        cal.Column(key=d, label=f"{d:%a %b} {d.day}", day=d, provider=provider, room=room)
+        for d in days
+    ]
+    tz = user.clinic.tz
+    return Grid(
+        columns, appointments, lambda a: a.start.astimezone(tz).date(), timedelta(days=7),
+        f"Week of {monday:%B} {monday.day}, {monday.year}", provider, room, note,
+    )  # fmt: skip
+
+
+def _day_grid(user, shown: date, by: str, provider, room) -> Grid:
+    """One day, a column per provider (or per room)."""
+    start, end = clinic_day_bounds(user.clinic, shown)
+    appointments = calendar_appointments(
+        user=user, start=start, end=end, provider=provider, room=room
+    )
+    title = f"{shown:%A, %B} {shown.day}, {shown.year}"
+    if by == "room":
+        rooms = [room] if room is not None else list(room_list(user=user))
+        columns = [
+            cal.Column(key=r.pk, label=r.name, day=shown, room=r, public_id=str(r.public_id))
+            for r in rooms
+        ]
+        return Grid(columns, appointments, lambda a: a.room_id, timedelta(days=1), title, room=room)
+    providers = [provider] if provider is not None else _columns(user, None, None, appointments)
+    return Grid(
+        provider_columns(providers, shown), appointments, lambda a: a.provider_id,
+        timedelta(days=1), title, provider=provider,
+    )  # fmt: skip
+
+
 @staff_view("schedule.view")
 def calendar(request: StaffRequest) -> HttpResponse:
     """Day (columns: providers or rooms) and week (columns: days of one provider or room)
     calendars. One query for the visits shown, whatever their number."""
     user = request.user
-    clinic = user.clinic
-    tz = clinic.tz
-    today = clinic_today(clinic)
+    today = clinic_today(user.clinic)
     form = CalendarForm(request.GET, user=user)
     view = form.value("view") or "day"
     by = "room" if request.GET.get("by") == "room" or form.value("room") else "provider"
     shown = form.value("date") or today
     provider = form.value("provider") if by == "provider" else None
     room = form.value("room") if by == "room" else None
+    grid = (_week_grid if view == "week" else _day_grid)(user, shown, by, provider, room)
     moving = _moving(user, request.GET.get("move", ""))
-    note = ""
-
-    if view == "week":
-        if provider is None and room is None:
-            if by == "room":
-                from medassist.practice.selectors import room_list
-
-                room = room_list(user=user).first()
-            else:
-                provider = provider_list(user=user).order_by("last_name", "first_name").first()
-            note = "The week view shows one provider or one room; change it above."
-        monday, days = cal.week_of(shown)
-        start, _ = clinic_day_bounds(clinic, days[0])
-        _, end = clinic_day_bounds(clinic, days[-1])
-        appointments = calendar_appointments(
-            user=user, start=start, end=end, provider=provider, room=room
-        )
-        columns = [
-            cal.Column(key=d, label=f"{d:%a %b} {d.day}", day=d, provider=provider, room=room)
-            for d in days
-        ]
-
-        def key_of(a):
-            return a.start.astimezone(tz).date()
-
-        step = timedelta(days=7)
-        title = f"Week of {monday:%B} {monday.day}, {monday.year}"
-    else:
-        start, end = clinic_day_bounds(clinic, shown)
-        appointments = calendar_appointments(
-            user=user, start=start, end=end, provider=provider, room=room
-        )
-        if by == "room":
-            from medassist.practice.selectors import room_list
-
-            rooms = [room] if room is not None else list(room_list(user=user))
-            columns = [
-                cal.Column(key=r.pk, label=r.name, day=shown, room=r, public_id=str(r.public_id))
-                for r in rooms
-            ]
-
-            def key_of(a):
-                return a.room_id
-
-        else:
-            providers = (
-                [provider] if provider is not None else _columns(user, None, None, appointments)
-            )
-            columns = provider_columns(providers, shown)
-
-            def key_of(a):
-                return a.provider_id
-
-        step = timedelta(days=1)
-        title = f"{shown:%A, %B} {shown.day}, {shown.year}"
-
     rows = cal.build(
-        columns=columns, appointments=appointments, key_of=key_of, tz=tz, now=timezone.now()
+        columns=grid.columns,
+        appointments=grid.appointments,
+        key_of=grid.key_of,
+        tz=user.clinic.tz,
+        now=timezone.now(),
     )
 
     def url(day, **extra):
         return calendar_url(
-            extra.get("view", view), day, provider=provider, room=room,
+            extra.get("view", view), day, provider=grid.provider, room=grid.room,
             by=by if by == "room" else "", move=extra.get("move", moving),
         )  # fmt: skip
 
@@ -264,31 +274,14 @@ def calendar(request: StaffRequest) -> HttpResponse:
         can_book=can(user, "appointment.book") and moving is None,
         can_move=can(user, "appointment.reschedule"),
     )
-    return render(
-        request,
-        "scheduling/calendar.html",
-        {
-            "form": form,
-            "view": view,
-            "by": by,
-            "title": title,
-            "day": shown,
-            "is_today": shown == today,
-            "clinic_tz": tz,
-            "provider": provider,
-            "room": room,
-            "columns": columns,
-            "rows": rows,
-            "appointments": appointments,
-            "moving": moving,
-            "note": note,
-            "here": here,
-            "prev_url": url(shown - step),
-            "next_url": url(shown + step),
-            "today_url": url(today),
-            "day_view_url": url(shown, view="day"),
-            "week_view_url": url(shown, view="week"),
-            "cancel_move_url": here,
-            "active_count": sum(1 for a in appointments if a.status in ACTIVE_STATUSES),
-        },
-    )
+    context = {
+        "form": form, "view": view, "by": by, "title": grid.title, "day": shown,
+        "is_today": shown == today, "clinic_tz": user.clinic.tz, "provider": grid.provider,
+        "room": grid.room, "columns": grid.columns, "rows": rows,
+        "appointments": grid.appointments, "moving": moving, "note": grid.note, "here": here,
+        "prev_url": url(shown - grid.step), "next_url": url(shown + grid.step),
+        "today_url": url(today), "day_view_url": url(shown, view="day"),
+        "week_view_url": url(shown, view="week"), "cancel_move_url": here,
+        "active_count": sum(1 for a in grid.appointments if a.status in ACTIVE_STATUSES),
+    }  # fmt: skip
+    return render(request, "scheduling/calendar.html", context)

@@ -322,63 +322,65 @@ def no_show(request: StaffRequest, id) -> HttpResponse:
 # ---------------------------------------------------------------------------- moving a visit
 
 
-@staff_view("appointment.reschedule")
-@require_POST
-def move(request: StaffRequest, id) -> HttpResponse:
-    """Move a booked visit (from its page's Move form, or a "Move here" click on the calendar).
-    Afterwards the screen it came from is shown again, on the same date and provider."""
-    user = request.user
-    tz = user.clinic.tz
-    appt = access_appointment(user=user, id=id)
-    form = MoveForm(request.POST, user=user)
-    from_calendar = request.POST.get("from") == "calendar"
-    back = safe_next(request)
-
-    def refused(message: str, status: int) -> HttpResponse:
-        if from_calendar and back:
-            messages.error(request, message)
-            return redirect(back)
-        appt.refresh_from_db()
-        return _render_appointment(request, appt, move_form=form, status=status)
-
-    if not form.is_valid():
-        return refused(first_error(form), 422)
-    start = form.start_in(tz)
+def _reschedule(user, appt: Appointment, form: MoveForm, start) -> None:
+    """Move the visit, or this and the following (or all) visits of its series."""
     data = form.cleaned_data
-    if not local_time_exists(start):
+    if data.get("scope") in ("following", "all") and appt.series_id is not None:
+        series_reschedule(
+            actor=user, appointment=appt, start=start, scope=data["scope"], reason=data["reason"]
+        )
+        return
+    appointment_reschedule(
+        actor=user,
+        appointment=appt,
+        start=start,
+        provider=data.get("provider"),
+        reason=data["reason"],
+        double_book=data.get("double_book", False),
+        outside_hours=data.get("outside_hours", False),
+    )
+
+
+def _move_error(form: MoveForm, tz) -> str:
+    """The form's first problem, checking the time exists that day (DST) ("" if none)."""
+    if not form.is_valid():
+        return first_error(form)
+    data = form.cleaned_data
+    if not local_time_exists(form.start_in(tz)):
         form.add_error(
             "time",
             f"{data['time']:%H:%M} does not exist on {data['date']:%b %d} "
             "(the clocks move forward); choose another time.",
         )
-        return refused(str(form.errors["time"][0]), 422)
-    try:
-        if data.get("scope") in ("following", "all") and appt.series_id is not None:
-            series_reschedule(
-                actor=user,
-                appointment=appt,
-                start=start,
-                scope=data["scope"],
-                reason=data["reason"],
-            )
-        else:
-            appointment_reschedule(
-                actor=user,
-                appointment=appt,
-                start=start,
-                provider=data.get("provider"),
-                reason=data["reason"],
-                double_book=data.get("double_book", False),
-                outside_hours=data.get("outside_hours", False),
-            )
-    except ApplicationError as exc:
-        if exc.field in ("start", "provider", "reason") and not from_calendar:
-            form.add_error("time" if exc.field == "start" else exc.field, exc.message)
-        elif not from_calendar:
-            form.add_error(None, exc.message)
-        return refused(exc.message, exc.status)
+        return str(form.errors["time"][0])
+    return ""
+
+
+@staff_view("appointment.reschedule")
+@require_POST
+def move(request: StaffRequest, id) -> HttpResponse:
+    """Move a booked visit (from its page's Move form, or a "Move here" click on the calendar).
+    Afterwards the screen it came from is shown again, on the same date and provider; a
+    refusal from the calendar is said there, one from the visit's page next to the field."""
+    appt = access_appointment(user=request.user, id=id)
+    form = MoveForm(request.POST, user=request.user)
+    from_calendar, back = request.POST.get("from") == "calendar", safe_next(request)
+    error, status = _move_error(form, request.user.clinic.tz), 422
+    if not error:
+        try:
+            _reschedule(request.user, appt, form, form.start_in(request.user.clinic.tz))
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status
+            if not from_calendar:
+                field = {"start": "time", "provider": "provider", "reason": "reason"}
+                form.add_error(field.get(exc.field or ""), exc.message)
+    if error and from_calendar and back:
+        messages.error(request, error)
+        return redirect(back)
     appt.refresh_from_db()
-    local = appt.start.astimezone(tz)
+    if error:
+        return _render_appointment(request, appt, move_form=form, status=status)
+    local = appt.start.astimezone(request.user.clinic.tz)
     messages.success(
         request,
         f"Moved {appt.patient.display_name} to {local:%a %b %d} at {local:%H:%M} "
