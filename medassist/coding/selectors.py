@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from medassist.coding import text
+from medassist.coding.errors import Code
 from medassist.coding.models import (
     CodeKind,
     Icd10cmCode,
@@ -107,7 +108,7 @@ def icd10_search(*, query: str, limit: int = 20) -> list[Icd10cmCode]:
         raise ValidationFailed(
             f"Search text is too long: at most {MAX_QUERY} characters.",
             field="q",
-            code="query_too_long",
+            code=Code.QUERY_TOO_LONG,
         )
     if icd10_query_problem(q):
         return []

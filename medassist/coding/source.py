@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from medassist.coding.errors import Code
 from medassist.coding.models import CodeKind
 
 RELEASE = "ICD-10-CM April 1, 2026 (simple-icd-10-cm 1.5.0)"
@@ -110,7 +111,7 @@ def _select(codes: Iterable[str]) -> set[str]:
         raise ValidationFailed(
             "Not ICD-10-CM codes in the April 2026 release: " + ", ".join(sorted(unknown)),
             field="codes",
-            code="unknown_code",
+            code=Code.UNKNOWN_CODE,
         )
     return wanted
 

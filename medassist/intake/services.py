@@ -9,6 +9,7 @@ from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.intake import vitals as vitals_rules
+from medassist.intake.errors import Code
 from medassist.intake.models import Rooming, Vitals
 from medassist.practice.models import Room
 from medassist.practice.roles import require
@@ -17,7 +18,7 @@ from medassist.scheduling.services import appointment_transition
 
 
 class RoomOccupied(Conflict):
-    code = "room_occupied"
+    code: str = Code.ROOM_OCCUPIED
 
 
 @transaction.atomic

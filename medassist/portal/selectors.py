@@ -8,6 +8,7 @@ from django.core import signing
 
 from medassist.core.errors import NotFound, ValidationFailed
 from medassist.patients.models import Patient
+from medassist.portal.errors import Code
 from medassist.portal.models import PortalSettings
 from medassist.practice.models import Clinic, User
 from medassist.practice.roles import Role, require
@@ -19,7 +20,7 @@ SYSTEM_USERNAME = "portal-{clinic}"
 
 
 class LinkInvalid(NotFound):
-    code = "link_invalid"
+    code: str = Code.LINK_INVALID
 
 
 def settings_for(clinic: Clinic) -> PortalSettings:

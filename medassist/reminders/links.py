@@ -9,6 +9,7 @@ from django.core import signing
 
 from medassist.core.errors import ApplicationError
 from medassist.reminders import conf
+from medassist.reminders.errors import Code
 
 REMINDER_SALT = "medassist.reminders.link"
 OFFER_SALT = "medassist.waitlist.offer"
@@ -16,7 +17,7 @@ REMINDER_MAX_AGE = 30 * 24 * 3600  # the page also refuses once the visit is pas
 
 
 class LinkRefused(ApplicationError):
-    code = "link_refused"
+    code: str = Code.LINK_REFUSED
     status = 404
 
 

@@ -14,6 +14,7 @@ from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.core.normalize import phone_e164
 from medassist.practice.roles import require
 from medassist.reminders import links, messages
+from medassist.reminders.errors import Code
 from medassist.reminders.models import Channel, Message, PatientReply
 from medassist.reminders.services.planning import message_queue
 from medassist.reminders.system import system_user
@@ -89,7 +90,9 @@ def inbound_sms_receive(*, from_number: str, body: str, now: datetime | None = N
         .first()
     )
     if last is None:
-        raise NotFound("Unknown sender: no message was sent to this number.", code="unknown_sender")
+        raise NotFound(
+            "Unknown sender: no message was sent to this number.", code=Code.UNKNOWN_SENDER
+        )
     word = body.strip().split()[0].upper().strip(".!") if body.strip() else ""
     action = KEYWORDS.get(word, PatientReply.Action.OTHER)
     appt = last.appointment
@@ -191,7 +194,7 @@ def delivery_status_receive(
         .first()
     )
     if msg is None:
-        raise NotFound("No message with this id.", code="unknown_message")
+        raise NotFound("No message with this id.", code=Code.UNKNOWN_MESSAGE)
     if msg.status in (Message.Status.SENT, Message.Status.DELIVERED):
         if status == "delivered":
             msg.status = Message.Status.DELIVERED

@@ -16,6 +16,7 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.practice.roles import require
 from medassist.reminders import conf, messages
+from medassist.reminders.errors import Code
 from medassist.reminders.models import Channel, Message
 from medassist.reminders.senders import SendFailed, get_sender
 from medassist.reminders.services.planning import _stale_reason
@@ -181,7 +182,7 @@ def message_retry(*, actor, message: Message) -> Message:
     if current.status != Message.Status.FAILED:
         raise Conflict(
             f"Only a failed message can be retried; this one is {current.get_status_display()}.",
-            code="not_failed",
+            code=Code.NOT_FAILED,
         )
     if not current.to:
         raise ValidationFailed(

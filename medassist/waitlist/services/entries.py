@@ -11,6 +11,7 @@ from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.practice.roles import require
+from medassist.waitlist.errors import Code
 from medassist.waitlist.models import (
     SlotOffer,
     WaitlistEntry,
@@ -69,7 +70,7 @@ def waitlist_entry_add(
         status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
     ).exists():
         raise Conflict(
-            "This patient is already on the waitlist for this visit type.", code="duplicate"
+            "This patient is already on the waitlist for this visit type.", code=Code.DUPLICATE
         )
     entry = WaitlistEntry(
         clinic_id=actor.clinic_id,
@@ -97,7 +98,7 @@ def waitlist_entry_remove(*, actor, entry: WaitlistEntry, reason: str = "") -> W
     current = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     if current.status in (WaitlistEntry.Status.REMOVED, WaitlistEntry.Status.BOOKED):
         raise Conflict(
-            f"This entry is already {current.get_status_display().lower()}.", code="closed"
+            f"This entry is already {current.get_status_display().lower()}.", code=Code.CLOSED
         )
     current.status = WaitlistEntry.Status.REMOVED
     current.removed_reason = reason.strip()[:200]

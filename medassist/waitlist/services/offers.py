@@ -21,6 +21,7 @@ from medassist.reminders.services import message_queue, preferred_channel
 from medassist.reminders.system import system_user
 from medassist.scheduling.errors import SlotTaken
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment, Status
+from medassist.waitlist.errors import Code
 from medassist.waitlist.models import (
     OpenSlot,
     SlotOffer,
@@ -149,7 +150,7 @@ class AcceptResult:
 
 
 class OfferGone(Conflict):
-    code = "offer_gone"
+    code: str = Code.OFFER_GONE
 
 
 def offer_for_token(token: str) -> SlotOffer:

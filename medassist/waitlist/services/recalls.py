@@ -12,6 +12,7 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.practice.roles import require
 from medassist.scheduling.models import Appointment
+from medassist.waitlist.errors import Code
 from medassist.waitlist.models import (
     ContactAttempt,
     Recall,
@@ -49,7 +50,7 @@ def _open_recall(actor, recall: Recall) -> Recall:
     current = Recall.objects.select_for_update().select_related("patient").get(pk=recall.pk)
     if current.status in (Recall.Status.SCHEDULED, Recall.Status.CLOSED):
         raise Conflict(
-            f"This recall is already {current.get_status_display().lower()}.", code="closed"
+            f"This recall is already {current.get_status_display().lower()}.", code=Code.CLOSED
         )
     return current
 

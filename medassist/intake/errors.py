@@ -1,0 +1,9 @@
+"""The intake app's stable error codes (the API's `code` strings)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    ROOM_OCCUPIED = "room_occupied"
