@@ -13,12 +13,7 @@ from medassist.availability.services.booking import (
     resources_release,
     visit_placement,
 )
-from medassist.availability.services.setup import (
-    exception_add,
-    exception_remove,
-    holiday_add,
-    holiday_remove,
-    holidays_load,
+from medassist.availability.services.resources import (
     resource_create,
     resource_kind_create,
     resource_kind_remove,
@@ -26,9 +21,16 @@ from medassist.availability.services.setup import (
     resource_set_active,
     resource_take_out_of_service,
     resource_update,
+    visit_type_rule_save,
+)
+from medassist.availability.services.setup import (
+    exception_add,
+    exception_remove,
+    holiday_add,
+    holiday_remove,
+    holidays_load,
     session_add,
     session_remove,
-    visit_type_rule_save,
 )
 
 __all__ = [
