@@ -20,6 +20,7 @@ from medassist.frontdesk.services import check_in, check_out
 from medassist.patients.selectors import coverage_list
 from medassist.scheduling.models import Status
 from medassist.scheduling.selectors import access_appointment, clinic_today
+from medassist.scheduling.services import visit_day_has_come
 
 BOARD_REFRESH_SECONDS = 15
 
@@ -82,11 +83,13 @@ def check_in_view(request: StaffRequest, id) -> HttpResponse:
             return redirect("frontdesk:board")
     edit_url = reverse("patients:edit", args=[appt.patient.public_id])
     here = reverse("frontdesk:check_in", args=[appt.public_id])
+    too_early = not visit_day_has_come(appt, request.user.clinic.tz)
     context = {
         **_visit_context(request, appt),
         "form": form,
         "coverages": coverages,
-        "can_check_in": appt.status == Status.BOOKED,
+        "can_check_in": appt.status == Status.BOOKED and not too_early,
+        "too_early": too_early,
         "edit_url": f"{edit_url}?{urlencode({'next': here})}",
     }
     return render(request, "frontdesk/check_in.html", context)

@@ -40,6 +40,7 @@ from medassist.scheduling.selectors import (
     access_appointment,
     clinic_today,
 )
+from medassist.scheduling.services import visit_day_has_come
 
 SEARCH_LIMIT = 10
 
@@ -234,7 +235,9 @@ def _render_appointment(
         "no_show_later": can(user, "appointment.no_show")
         and Status.NO_SHOW in allowed
         and appt.start > now,
-        "check_in": can(user, "appointment.check_in") and Status.ARRIVED in allowed,
+        "check_in": can(user, "appointment.check_in")
+        and Status.ARRIVED in allowed
+        and visit_day_has_come(appt, user.clinic.tz),
         "room": can(user, "appointment.room") and Status.ROOMED in allowed,
         "vitals": can(user, "vitals.view")
         and appt.status

@@ -17,4 +17,5 @@ from medassist.scheduling.services.appointments import (  # noqa: F401 - the pac
     lock_providers,
     locked_booked,
     overlapping,
+    visit_day_has_come,
 )

@@ -256,6 +256,11 @@ def appointment_move(
     return appt
 
 
+def visit_day_has_come(appointment: Appointment, tz) -> bool:
+    """True from the clinic-local day of the visit on (check-in is not offered earlier)."""
+    return appointment.start.astimezone(tz).date() <= timezone.localdate(timezone=tz)
+
+
 def locked_booked(actor: User, appointment: Appointment) -> Appointment:
     if appointment.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown appointment.")
@@ -285,6 +290,12 @@ def appointment_transition(
         raise IllegalTransition(
             f"This visit is {current.get_status_display().lower()}; it cannot be marked "
             f"{Status(to_status).label.lower()}.",
+            field="status",
+        )
+    if to_status == Status.ARRIVED and not visit_day_has_come(current, clinic_of(actor).tz):
+        local = current.start.astimezone(clinic_of(actor).tz)
+        raise IllegalTransition(
+            f"This visit is on {local:%a %b %d}; a patient is checked in on the day of the visit.",
             field="status",
         )
     if to_status == Status.CANCELLED and not reason.strip():
