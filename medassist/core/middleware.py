@@ -1,4 +1,5 @@
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from medassist.core import context
 
@@ -56,3 +57,23 @@ class ActivityKeepsSessionMiddleware:
         ):
             session.modified = True  # saved again, so its expiry moves forward
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Every time a person sees is in the clinic's zone: for a logged-in staff member, their
+    clinic's, on every page, htmx fragment and Django admin screen. (Pages a patient opens
+    from a link activate their clinic's zone themselves: `core.web.clinic_zone`.)
+    Place after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        clinic = getattr(user, "clinic", None) if user and user.is_authenticated else None
+        if clinic is not None:
+            timezone.activate(clinic.tz)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

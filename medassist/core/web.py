@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -109,3 +110,9 @@ def safe_next(request: HttpRequest) -> str:
     ):
         return target
     return ""
+
+
+def clinic_zone(clinic) -> None:
+    """Show this clinic's times on the page being made (a patient's page, no login): the
+    templates render every time in the current zone, which the middleware resets after."""
+    timezone.activate(clinic.tz)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import StaffRequest, error_page, staff_view
+from medassist.core.web import StaffRequest, clinic_zone, error_page, staff_view
 from medassist.patients.models import Patient
 from medassist.portal.selectors import (
     booking_window,
@@ -29,7 +29,9 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
     context.setdefault("footer", FOOTER)
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key; never leak it
+    # The link is the key: never send it to another site. Same-origin (not no-referrer), so
+    # the browser still sends this page's Origin with the booking form (Django's CSRF check).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -40,6 +42,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as exc:
         return _page(request, "portal/book.html", {"invalid": exc.message}, status=404)
     clinic = patient.clinic
+    clinic_zone(clinic)
     settings = settings_for(clinic)
     context: dict = {"patient": patient, "clinic": clinic, "clinic_tz": clinic.tz}
     if not settings.enabled:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError
-from medassist.core.web import StaffRequest, staff_view
+from medassist.core.web import StaffRequest, clinic_zone, staff_view
 from medassist.reminders import selectors, services
 from medassist.reminders.messages import address_of
 from medassist.reminders.models import PatientReply
@@ -89,6 +89,7 @@ def visit_facts(appt) -> dict:
 @signed_link_view
 def patient_link(request: HttpRequest, token: str) -> HttpResponse:
     appt = services.link_appointment(token=token)
+    clinic_zone(appt.clinic)
     done = ""
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError
-from medassist.core.web import StaffRequest, form_errors, staff_view
+from medassist.core.web import StaffRequest, clinic_zone, form_errors, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.reminders.messages import address_of
 from medassist.reminders.views import signed_link_view
@@ -195,6 +195,7 @@ def recall_close(request: StaffRequest, id) -> HttpResponse:
 @signed_link_view
 def offer(request: HttpRequest, token: str) -> HttpResponse:
     found = services.offer_for_token(token)
+    clinic_zone(found.slot.clinic)
     result = None
     if request.method == "POST":
         result = services.offer_accept(token=token)
