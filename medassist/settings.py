@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "medassist.reminders",
     "medassist.waitlist",
     "medassist.portal",
+    "medassist.worker",
     "medassist.demo",
 ]
 

@@ -16,8 +16,8 @@ from medassist.reminders.services import (
     reminder_time,
     reminders_plan,
 )
-from medassist.reminders.worker import run_once
 from medassist.scheduling.services import appointment_cancel, appointment_reschedule
+from medassist.worker.loop import run_once
 from tests import factories
 
 pytestmark = pytest.mark.django_db

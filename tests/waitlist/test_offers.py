@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from medassist.reminders.models import Message
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Appointment, Status
 from medassist.scheduling.services import appointment_book, appointment_cancel
 from medassist.waitlist.models import OpenSlot, SlotOffer, WaitlistEntry
 from medassist.waitlist.services import offer_accept, slot_freed
+from medassist.worker.loop import run_once
 from tests import factories
 from tests.waitlist.conftest import offer_token
 
