@@ -153,9 +153,9 @@ def build(size: int, profile: str, rng: random.Random):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from medassist.availability.demo import availability_demo
     from medassist.availability.models import ClinicHoliday
-    from medassist.core.demodata.setup import valid_npi
+    from medassist.demo.availability import availability_demo
+    from medassist.demo.setup import valid_npi
     from medassist.patients.models import Patient
     from medassist.practice.models import Clinic, Location, Provider, User, VisitType
     from medassist.scheduling.models import Appointment, Status

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "medassist.reminders",
     "medassist.waitlist",
     "medassist.portal",
+    "medassist.worker",
+    "medassist.demo",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "medassist.core.context_processors.navigation",
+                "medassist.practice.context_processors.navigation",
             ],
         },
     },

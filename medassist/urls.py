@@ -6,7 +6,7 @@ from medassist.core import views as core_views
 from medassist.practice import views as practice_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", practice_views.home, name="home"),
     path("health", core_views.health, name="health"),
     path("login/", practice_views.LoginView.as_view(), name="login"),
     path("logout/", practice_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from medassist.booking import views
+from medassist.booking.views.patient import patient_visits
 
 app_name = "scheduling"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("appointments/<uuid:id>/", views.appointment, name="appointment"),
     path("appointments/<uuid:id>/cancel/", views.cancel, name="cancel"),
     path("appointments/<uuid:id>/no-show/", views.no_show, name="no_show"),
+    path("patients/<uuid:id>/visits/", patient_visits, name="patient_visits"),
 ]

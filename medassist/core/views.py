@@ -1,27 +1,7 @@
-"""Views that belong to no domain: home (routes each role to its screen), health."""
+"""Views that belong to no domain: the health probe."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-
-from medassist.practice.roles import Role
-
-HOME_BY_ROLE: dict[str, str] = {
-    Role.FRONT_DESK: "scheduling:day",
-    Role.MEDICAL_ASSISTANT: "frontdesk:board",
-    Role.PHYSICIAN: "intake:worklist",
-    Role.BILLER: "patients:search",
-    Role.CLINIC_ADMIN: "scheduling:day",
-}
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    target = HOME_BY_ROLE.get(getattr(request.user, "role", ""))
-    if target is None:
-        return render(request, "core/no_role.html", status=403)
-    return redirect(target)
+from django.http import HttpRequest, JsonResponse
 
 
 def health(request: HttpRequest) -> JsonResponse:

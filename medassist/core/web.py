@@ -1,10 +1,14 @@
-"""Helpers for thin HTML views: role checks, error rendering, htmx-aware responses."""
+"""Helpers for thin HTML views: role checks, error rendering, htmx-aware responses.
+
+Core knows no app: `staff_view` asks the logged-in user itself whether it may (`can`), and
+`StaffRequest` names the project's user model through django-stubs' `AUTH_USER_MODEL`
+placeholder, never by importing it."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +17,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.practice.roles import can
 
 if TYPE_CHECKING:
+    # `_User` exists only in django-stubs: its mypy plugin reads it as settings.AUTH_USER_MODEL.
+    from django.contrib.auth.models import _User
     from django_htmx.middleware import HtmxDetails
 
-    from medassist.practice.models import Clinic, User
+    class StaffUser(_User):
+        """The user of a request `staff_view` let through: logged in, of a clinic.
 
-    class StaffUser(User):
-        """The user of a request `staff_view` let through: logged in, of a clinic."""
+        `clinic` is the user model's clinic, never None here; core cannot name its type."""
 
-        clinic: Clinic
+        clinic: Any
         clinic_id: int
 
     class StaffRequest(HttpRequest):
@@ -33,6 +38,13 @@ if TYPE_CHECKING:
         htmx: HtmxDetails
 else:
     StaffRequest = HttpRequest
+
+
+@runtime_checkable
+class PermissionHolder(Protocol):
+    """What `staff_view` needs of a logged-in user: its role's answer for a permission."""
+
+    def can(self, permission: str) -> bool: ...
 
 
 def staff_view(permission: str) -> Callable:
@@ -50,7 +62,8 @@ def staff_view(permission: str) -> Callable:
                     response["HX-Redirect"] = f"/login/?next={request.path}"
                     return response
                 return redirect_to_login(request.get_full_path())
-            if not can(request.user, permission):
+            user = request.user
+            if not (isinstance(user, PermissionHolder) and user.can(permission)):
                 return error_page(request, PermissionDenied("Your role does not allow this."))
             try:
                 return view(request, *args, **kwargs)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from medassist.core.errors import ApplicationError, ValidationFailed
+from medassist.patients.errors import ImportRefused
 from medassist.patients.services import PATIENT_FIELDS, coverage_add, patient_register
 from medassist.practice.models import Payer
 from medassist.practice.roles import require
@@ -32,10 +33,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class ImportRefused(ValidationFailed):
-    code = "import_refused"
 
 
 def _parse_date(text: str) -> date:

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.core.errors import Conflict, ValidationFailed, from_django_validation
+from medassist.core.errors import ValidationFailed, from_django_validation
 from medassist.core.normalize import name_key, phone_e164
+from medassist.patients.errors import DuplicatePatient
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import patient_duplicates
 from medassist.practice.models import Clinic, Payer
@@ -39,10 +40,6 @@ PATIENT_FIELDS = (
     "emergency_contact_phone",
 )
 PHONE_FIELDS = ("phone_mobile", "phone_home", "emergency_contact_phone")
-
-
-class DuplicatePatient(Conflict):
-    code = "possible_duplicate"
 
 
 def _clean_patient_values(values: dict) -> dict:

@@ -10,24 +10,19 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from medassist.audit.services import audit_patients_listed
+from medassist.core.clock import clinic_today
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
 from medassist.core.web import StaffRequest, form_errors, is_partial, safe_next, staff_view
+from medassist.patients.errors import DuplicatePatient
 from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import access_patient, coverage_list, patient_search
-from medassist.patients.services import (
-    DuplicatePatient,
-    coverage_add,
-    patient_register,
-    patient_update,
-)
+from medassist.patients.services import coverage_add, patient_register, patient_update
 from medassist.practice.roles import can
 from medassist.practice.selectors import payer_list
-from medassist.scheduling.selectors import clinic_today, patient_appointments
 
 SEARCH_LIMIT = 25
 QUERY_MAX = 100
@@ -107,10 +102,6 @@ def register(request: StaffRequest) -> HttpResponse:
 def detail(request: StaffRequest, id) -> HttpResponse:
     user = request.user
     patient = access_patient(user=user, id=id)
-    appointments = patient_appointments(user=user, patient=patient)
-    now = timezone.now()
-    upcoming = sorted((a for a in appointments if a.start >= now), key=lambda a: a.start)
-    recent = [a for a in appointments if a.start < now]
     context = {
         "patient": patient,
         "age": patient.age_on(clinic_today(user.clinic)),
@@ -120,8 +111,6 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "emergency": phone_display(patient.emergency_contact_phone),
         },
         "coverages": list(coverage_list(patient=patient)),
-        "upcoming": upcoming,
-        "recent": recent,
         "tz": user.clinic.tz,
         "can_edit": can(user, "patient.edit"),
         "can_add_coverage": can(user, "coverage.edit"),

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from medassist.core.models import BaseModel
+from medassist.practice import roles
 from medassist.practice.roles import Role
 from medassist.practice.validators import validate_npi, validate_timezone
 
@@ -88,6 +89,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def can(self, permission: str) -> bool:
+        """Whether this user's role grants `permission` (the table in `roles.py`)."""
+        return roles.can(self, permission)
 
 
 class Provider(BaseModel):

@@ -1,15 +1,28 @@
-"""Logging in and out: every attempt is audited; repeated failures lock the username a while."""
+"""Logging in and out (every attempt is audited; repeated failures lock the username a
+while) and the home page, which sends each role to its first screen."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.practice.models import User
+from medassist.practice.roles import Role
+
+HOME_BY_ROLE: dict[str, str] = {
+    Role.FRONT_DESK: "scheduling:day",
+    Role.MEDICAL_ASSISTANT: "frontdesk:board",
+    Role.PHYSICIAN: "intake:worklist",
+    Role.BILLER: "patients:search",
+    Role.CLINIC_ADMIN: "scheduling:day",
+}
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -91,3 +104,11 @@ class LogoutView(auth_views.LogoutView):
                 object_id=request.user.username,
             )
         return super().post(request, *args, **kwargs)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    target = HOME_BY_ROLE.get(getattr(request.user, "role", ""))
+    if target is None:
+        return render(request, "practice/no_role.html", status=403)
+    return redirect(target)

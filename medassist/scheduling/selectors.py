@@ -10,6 +10,7 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_patients_listed, audit_record
 from medassist.core.access import get_scoped
+from medassist.core.clock import clinic_today
 from medassist.practice.roles import require
 from medassist.scheduling.models import IN_CLINIC_STATUSES, Appointment, Status
 
@@ -31,10 +32,6 @@ def clinic_day_bounds(clinic, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
     return start, end
-
-
-def clinic_today(clinic) -> date:
-    return timezone.localdate(timezone=clinic.tz)
 
 
 def access_appointment(*, user, id, audit: bool = True) -> Appointment:

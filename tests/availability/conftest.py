@@ -14,7 +14,7 @@ from medassist.availability.models import (
     VisitTypeRule,
     WeeklySession,
 )
-from medassist.core.demodata.setup import valid_npi
+from medassist.demo.setup import valid_npi
 from medassist.practice.models import Provider, VisitType
 from tests import factories
 

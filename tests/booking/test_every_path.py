@@ -24,9 +24,9 @@ from medassist.booking.services import (
 from medassist.core.errors import PermissionDenied
 from medassist.portal.models import PortalSettings
 from medassist.portal.services import portal_book
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Appointment
 from medassist.waitlist.services import offer_accept, waitlist_entry_add
+from medassist.worker.loop import run_once
 from tests import factories
 from tests.api.conftest import Api
 from tests.availability.conftest import at

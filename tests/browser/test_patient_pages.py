@@ -14,10 +14,10 @@ from medassist.portal.services import portal_link_make
 from medassist.practice.models import VisitType
 from medassist.reminders import links
 from medassist.reminders.models import Message
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Appointment
 from medassist.scheduling.selectors import clinic_today
 from medassist.waitlist.services import waitlist_entry_add
+from medassist.worker.loop import run_once
 from tests import factories
 from tests.waitlist.conftest import offer_token
 

@@ -458,10 +458,12 @@ def test_registration_rolls_back_the_patient_when_the_insurance_is_refused(
 def test_chart_shows_demographics_contact_coverage_and_appointments(
     client_for, front_desk, patient, appointment
 ):
-    # when
-    response = client_for(front_desk).get(reverse("patients:detail", args=[patient.public_id]))
+    # when the page opens and loads its appointments (an htmx fragment)
+    client = client_for(front_desk)
+    response = client.get(reverse("patients:detail", args=[patient.public_id]))
+    visits = client.get(reverse("scheduling:patient_visits", args=[patient.public_id]), **HTMX)
     # then
-    html = response.content.decode()
+    html = response.content.decode() + visits.content.decode()
     assert "Reyes, Jordan" in html and patient.mrn in html
     assert "05/17/1980" in html and "(518) 555-0142" in html and "12 Elm St" in html
     assert "Acme Health" in html and "XJH123456789" in html and "$25.00" in html

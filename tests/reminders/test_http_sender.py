@@ -14,7 +14,7 @@ import pytest
 from medassist.reminders.models import Channel, Message
 from medassist.reminders.senders import HttpSmsSender, SendFailed
 from medassist.reminders.services import retry_delay
-from medassist.reminders.worker import run_once
+from medassist.worker.loop import run_once
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test import Client
 
 from medassist.reminders import links
 from medassist.reminders.models import Message, PatientReply
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Status
+from medassist.worker.loop import run_once
 from tests.reminders.conftest import SECRET
 
 pytestmark = pytest.mark.django_db

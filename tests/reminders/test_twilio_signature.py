@@ -14,8 +14,8 @@ from django.test import Client
 
 from medassist.reminders import signature
 from medassist.reminders.models import Message, PatientReply
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Status
+from medassist.worker.loop import run_once
 
 pytestmark = pytest.mark.django_db
 

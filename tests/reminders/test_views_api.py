@@ -97,7 +97,7 @@ def test_reminders_screen_role_matrix(role, who, client_for, failed, task):
 def test_reminders_screen_query_count(
     client_for, front_desk, failed, task, visit, django_assert_max_num_queries
 ):
-    from medassist.reminders.worker import run_once
+    from medassist.worker.loop import run_once
 
     run_once()
     client = client_for(front_desk)
@@ -120,7 +120,7 @@ def test_retry_role_matrix_and_refusals_change_nothing(role, who, client_for, fa
 
 
 def test_retry_sends_the_failed_message_on_the_next_pass(client_for, front_desk, failed, texts):
-    from medassist.reminders.worker import run_once
+    from medassist.worker.loop import run_once
 
     client_for(front_desk).post(reverse("reminders:retry", args=[failed.public_id]))
     run_once()

@@ -17,7 +17,7 @@ from medassist.reminders.services import (
     reminder_time,
     reminders_plan,
 )
-from medassist.reminders.worker import run_once
+from medassist.worker.loop import run_once
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from medassist.reminders import worker
 from medassist.reminders.models import ReminderRule
+from medassist.worker import loop as worker
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 
 from medassist.booking.services import appointment_cancel
 from medassist.reminders.models import Message
-from medassist.reminders.worker import run_once
 from medassist.scheduling.selectors import clinic_today
 from medassist.waitlist.models import WaitlistEntry
+from medassist.worker.loop import run_once
 from tests.browser_support import login
 from tests.waitlist.conftest import offer_token
 

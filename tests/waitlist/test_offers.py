@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from medassist.booking.services import appointment_book, appointment_cancel
 from medassist.reminders.models import Message
-from medassist.reminders.worker import run_once
 from medassist.scheduling.models import Appointment, Status
 from medassist.waitlist.models import OpenSlot, SlotOffer, WaitlistEntry
 from medassist.waitlist.services import offer_accept, slot_freed
+from medassist.worker.loop import run_once
 from tests import factories
 from tests.waitlist.conftest import offer_token
 

@@ -1,0 +1,1 @@
+"""Management commands that belong to no domain: `serve`."""

@@ -10,9 +10,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from medassist.core.demodata import words
-from medassist.core.demodata.setup import Practice, checked, demo_uuid, stamp
 from medassist.core.normalize import name_key, phone_e164
+from medassist.demo import words
+from medassist.demo.setup import Practice, checked, demo_uuid, stamp
 from medassist.patients.models import Coverage, Patient
 
 PATIENT_COUNT = 500

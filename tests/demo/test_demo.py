@@ -20,9 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
-from medassist.core import demodata
-from medassist.core.demodata import visits as demo_visits
 from medassist.core.normalize import name_key, phone_e164
+from medassist.demo import clinic as demodata
+from medassist.demo import visits as demo_visits
 from medassist.frontdesk.models import CheckIn, Checkout
 from medassist.intake import vitals as vitals_rules
 from medassist.intake.models import Rooming, Vitals

@@ -21,13 +21,13 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from medassist.reminders import services as reminders
+from medassist.waitlist import services as waitlist
 
 log = logging.getLogger("medassist.worker")
 
 
 def _jobs() -> list[tuple[str, Callable[..., int]]]:
-    from medassist.waitlist import services as waitlist
-
+    # Looked up on each pass, so a job replaced in its module (tests) is the one that runs.
     return [
         ("freed_slots", waitlist.freed_slots_scan),
         ("offers_expired", waitlist.offers_expire),

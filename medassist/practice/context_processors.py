@@ -1,4 +1,4 @@
-"""Navigation links shown to a user depend on what their role may do."""
+"""Navigation links shown to a user depend on what their role may do (`roles.py`)."""
 
 from django.urls import NoReverseMatch, reverse
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from django.db import models
 
-from medassist.core.demodata import readings, words
-from medassist.core.demodata.people import Person
-from medassist.core.demodata.setup import (
+from medassist.demo import readings, words
+from medassist.demo.people import Person
+from medassist.demo.setup import (
     MAIN,
     Practice,
     ProviderSpec,

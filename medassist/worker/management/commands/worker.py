@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from medassist.reminders import conf
-from medassist.reminders.worker import Stopper, run_forever, run_once
+from medassist.worker.loop import Stopper, run_forever, run_once
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from medassist.demo.waitlist import waitlist_demo
 from medassist.reminders.models import Message, PatientReply
-from medassist.waitlist.demo import waitlist_demo
 from medassist.waitlist.models import ContactAttempt, Recall, WaitlistEntry
 from tests import factories
 

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from medassist.core.clock import clinic_today
+from medassist.demo.reminders import reminders_demo
 from medassist.patients.models import Patient
 from medassist.practice.models import Clinic, User, VisitType
 from medassist.practice.roles import Role
-from medassist.reminders.demo import reminders_demo
-from medassist.scheduling.selectors import clinic_today
 from medassist.waitlist.services import recall_add, recall_contact_record, waitlist_entry_add
 
 RECALL_REASONS = [

@@ -19,22 +19,20 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.availability.demo import availability_demo
-from medassist.core.demodata import people, setup, visits
-from medassist.core.demodata.setup import write_columns
 from medassist.core.errors import Conflict
+from medassist.demo import people, setup, visits
+from medassist.demo.availability import availability_demo
+from medassist.demo.errors import AlreadyLoaded
+from medassist.demo.setup import write_columns
+from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
 from medassist.practice.models import Clinic, User
-from medassist.waitlist.demo import waitlist_demo
+from medassist.scheduling.models import Appointment
 
 SEED = 20260611
 CLINIC_NAME = setup.CLINIC_NAME
 PASSWORD = setup.PASSWORD
 logins = setup.logins
-
-
-class AlreadyLoaded(Conflict):
-    code = "demo_already_loaded"
 
 
 @dataclass
@@ -49,8 +47,6 @@ def find() -> Clinic | None:
 
 
 def counts(clinic: Clinic) -> dict[str, int]:
-    from medassist.scheduling.models import Appointment
-
     return {
         "locations": clinic.locations.count(),
         "rooms": clinic.locations.aggregate(n=models.Count("rooms"))["n"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from medassist.core.demodata.people import Person
+from medassist.demo.people import Person
 
 
 def for_visit(person: Person, code: str, r: random.Random) -> dict:

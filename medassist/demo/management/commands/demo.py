@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
-from medassist.core import demodata
 from medassist.core.errors import ApplicationError
 from medassist.core.management.commands.serve import unapplied_migrations
+from medassist.demo import clinic as demodata
 
 
 class Command(BaseCommand):
