@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -11,8 +12,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from medassist.core import jsonbody
 from medassist.core.errors import ApplicationError
 from medassist.practice.tokens import token_user
+
+log = logging.getLogger("medassist.api")
 
 
 class TokenAuth(HttpBearer):
@@ -44,19 +48,26 @@ class MalformedJson(ValueError):
     pass
 
 
+class NotJson(ValueError):
+    pass
+
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
 class JsonParser(Parser):
-    """JSON bodies; a body that is not JSON says where it went wrong."""
+    """JSON bodies only (415 for another content type); a body that is not JSON, holds a NUL
+    character or nests too deeply says what is wrong (core.jsonbody)."""
 
     def parse_body(self, request: HttpRequest):
+        raw = request.body
+        content_type = (request.content_type or "").lower()
+        if raw and content_type not in JSON_TYPES:
+            raise NotJson(f"Send the body as application/json (this one is {content_type}).")
         try:
-            return json.loads(request.body)
-        except UnicodeDecodeError as exc:
-            raise MalformedJson("The request body is not UTF-8 text.") from exc
-        except json.JSONDecodeError as exc:
-            raise MalformedJson(
-                f"The request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                f"column {exc.colno}."
-            ) from exc
+            return jsonbody.loads(raw)
+        except jsonbody.BadJson as exc:
+            raise MalformedJson(str(exc)) from exc
 
 
 api = NinjaAPI(
@@ -124,8 +135,41 @@ def http_error(request, exc: HttpError):
         return api.create_response(
             request, {"code": "malformed_json", "message": str(exc.__cause__)}, status=400
         )
+    if isinstance(exc.__cause__, NotJson):
+        return api.create_response(
+            request, {"code": "unsupported_media_type", "message": str(exc.__cause__)}, status=415
+        )
     return api.create_response(
         request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(
+        request,
+        {"code": "too_large", "message": "The request body is too large."},
+        status=413,
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback, rolled back, and a JSON 500 (never the
+    HTML error page) that says nothing was saved."""
+    from django.db import transaction
+
+    log.exception("API error on %s %s", request.method, request.path)
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    return api.create_response(
+        request,
+        {
+            "code": "server_error",
+            "message": "Something went wrong on the server; nothing was saved. Try again, and "
+            "tell the clinic's administrator if it happens again.",
+        },
+        status=500,
     )
 
 

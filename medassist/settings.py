@@ -129,6 +129,7 @@ def database_config() -> dict[str, Any]:
 DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "practice.User"
+AUTHENTICATION_BACKENDS = ["medassist.practice.auth.ClinicUserBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

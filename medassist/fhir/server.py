@@ -3,7 +3,6 @@ batch/transaction Bundles. Views (and Bundle entries) call these; errors are Fhi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_patients_listed, audit_record
+from medassist.core import jsonbody
 from medassist.core.errors import ApplicationError, NotFound
 from medassist.fhir import search as s
 from medassist.fhir.errors import FhirError, invalid, not_found
@@ -472,6 +472,6 @@ def _in_entry(exc: FhirError, i: int) -> FhirError:
 
 def decode(raw: bytes):
     try:
-        return json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid(f"The body is not valid JSON: {exc}") from exc
+        return jsonbody.loads(raw or b"null")
+    except jsonbody.BadJson as exc:
+        raise invalid(str(exc)) from exc

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
+
+from medassist.core.forms import FIRST_YEAR, LAST_YEAR
 
 
 def Text(max_length: int, *, min_length: int = 0) -> StringConstraints:  # noqa: N802
@@ -21,6 +23,7 @@ def Text(max_length: int, *, min_length: int = 0) -> StringConstraints:  # noqa:
     return StringConstraints(strict=True, max_length=max_length, min_length=min_length)
 
 
+MAX_UTC_OFFSET = timedelta(hours=14)  # the widest real time zones: UTC-12 to UTC+14
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
@@ -54,10 +57,20 @@ def _aware_datetime(value):
             "datetime_format",
             "Write the time as ISO 8601 with its UTC offset, e.g. 2026-05-04T09:30:00-04:00.",
         )
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
+    offset = parsed.utcoffset() if parsed.tzinfo is not None else None
+    if offset is None:
         raise PydanticCustomError(
             "datetime_naive",
             "The time has no UTC offset; add one, e.g. 2026-05-04T09:30:00-04:00.",
+        )
+    if abs(offset) > MAX_UTC_OFFSET or offset.seconds % 60:
+        raise PydanticCustomError(
+            "datetime_offset",
+            "That UTC offset is no time zone's: use one between -12:00 and +14:00.",
+        )
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "datetime_range", f"Choose a time between the years {FIRST_YEAR} and {LAST_YEAR}."
         )
     return parsed
 

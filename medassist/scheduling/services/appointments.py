@@ -41,6 +41,9 @@ TRANSITION_PERMISSION: dict[str, str] = {
 }
 
 
+MAX_YEARS_AHEAD = 5  # further than this is a typo (and 9999-12-31 would overflow)
+
+
 def overlapping(*, provider: Provider, start: datetime, end: datetime, exclude_id=None):
     """Active visits of the provider that overlap [start, end) (double-booked ones included)."""
     qs = Appointment.objects.filter(
@@ -77,7 +80,14 @@ def check_same_clinic(actor: User, **objs) -> None:
 def check_start(actor: User, start: datetime | None) -> None:
     if start is None or not isinstance(start, datetime) or timezone.is_naive(start):
         raise ValidationFailed("Start time must include a time zone.", field="start")
+    offset = start.utcoffset()
+    if offset is None or abs(offset) > timedelta(hours=14):
+        raise ValidationFailed("That UTC offset is no time zone's.", field="start")
     clinic_today = timezone.localdate(timezone=clinic_of(actor).tz)
+    if start.year > clinic_today.year + MAX_YEARS_AHEAD:
+        raise ValidationFailed(
+            f"Visits are booked at most {MAX_YEARS_AHEAD} years ahead.", field="start"
+        )
     if start.astimezone(clinic_of(actor).tz).date() < clinic_today:
         raise ValidationFailed("Cannot book a visit on a past date.", field="start")
 
