@@ -77,3 +77,17 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreMiddleware:
+    """Pages, fragments, API and FHIR answers may hold patient data: no browser or proxy keeps
+    a copy (Cache-Control: no-store). Static files keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/") and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
