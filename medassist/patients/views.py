@@ -16,15 +16,11 @@ from medassist.audit.services import audit_patients_listed
 from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
 from medassist.core.web import StaffRequest, form_errors, is_partial, safe_next, staff_view
+from medassist.patients.errors import DuplicatePatient
 from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import access_patient, coverage_list, patient_search
-from medassist.patients.services import (
-    DuplicatePatient,
-    coverage_add,
-    patient_register,
-    patient_update,
-)
+from medassist.patients.services import coverage_add, patient_register, patient_update
 from medassist.practice.roles import can
 from medassist.practice.selectors import payer_list
 from medassist.scheduling.selectors import clinic_today, patient_appointments

@@ -3,7 +3,8 @@ from django.core.management import CommandError, call_command
 
 from medassist.audit.models import AuditEvent
 from medassist.core.errors import PermissionDenied
-from medassist.patients.imports import ImportRefused, patients_import_csv
+from medassist.patients.errors import ImportRefused
+from medassist.patients.imports import patients_import_csv
 from medassist.patients.models import Coverage, Patient
 
 GOOD = (

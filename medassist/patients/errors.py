@@ -1,0 +1,24 @@
+"""Patients' stable error codes (the API's `code` strings) and the errors that carry them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from medassist.core.errors import Conflict, ValidationFailed
+
+
+class Code(StrEnum):
+    POSSIBLE_DUPLICATE = "possible_duplicate"
+    IMPORT_REFUSED = "import_refused"
+
+
+class DuplicatePatient(Conflict):
+    """Same name and date of birth as a registered patient; `extra["candidates"]` lists them."""
+
+    code = Code.POSSIBLE_DUPLICATE
+
+
+class ImportRefused(ValidationFailed):
+    """A patient CSV file was refused as a whole; nothing was imported."""
+
+    code = Code.IMPORT_REFUSED
