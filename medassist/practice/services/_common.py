@@ -3,9 +3,10 @@ recording what changed, and the audit event written in the same transaction."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import holidays
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -27,6 +28,8 @@ _POSTAL_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 
 # A field's cleaner: (value, field=name) -> the value to store, or ValidationFailed.
 Cleaner = Callable[..., Any]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def is_operator(actor: User) -> bool:
@@ -42,6 +45,30 @@ def check_manage(actor: User, clinic_id: int | None, what: str) -> None:
     require(actor, "practice.manage")
     if clinic_id != actor.clinic_id:
         raise NotFound(f"No such {what}.")
+
+
+def unchanged_if_refused(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """The service's keyword argument `name` is a row it changes in place. When the service
+    refuses, the database rolls back by itself; this puts the caller's object back as it was
+    too, so that it never shows a change that was not made."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            obj = cast(models.Model, kwargs[name])
+            saved = dict(obj.__dict__)
+            cache, adding = dict(obj._state.fields_cache), obj._state.adding
+            try:
+                return service(*args, **kwargs)
+            except Exception:
+                obj.__dict__.clear()
+                obj.__dict__.update(saved)
+                obj._state.fields_cache, obj._state.adding = cache, adding
+                raise
+
+        return wrapper
+
+    return decorate
 
 
 def cleaned(

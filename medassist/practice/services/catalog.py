@@ -16,6 +16,7 @@ from medassist.practice.services._common import (
     check_manage,
     cleaned,
     save,
+    unchanged_if_refused,
     validated,
 )
 
@@ -66,6 +67,7 @@ def visit_type_create(
     return visit_type
 
 
+@unchanged_if_refused("visit_type")
 @transaction.atomic
 def visit_type_update(
     *,
@@ -127,6 +129,7 @@ def payer_create(*, actor: User, clinic: Clinic, name: str, payer_id: str = "") 
     return payer
 
 
+@unchanged_if_refused("payer")
 @transaction.atomic
 def payer_update(
     *,

@@ -20,6 +20,7 @@ from medassist.practice.services._common import (
     cleaned,
     is_operator,
     save,
+    unchanged_if_refused,
     validated,
 )
 
@@ -78,6 +79,7 @@ def clinic_create(
     return clinic
 
 
+@unchanged_if_refused("clinic")
 @transaction.atomic
 def clinic_update(
     *,
@@ -148,6 +150,7 @@ def location_create(
     return location
 
 
+@unchanged_if_refused("location")
 @transaction.atomic
 def location_update(
     *,
@@ -223,6 +226,7 @@ def room_create(*, actor: User, location: Location, name: str, kind: str = Room.
     return room
 
 
+@unchanged_if_refused("room")
 @transaction.atomic
 def room_update(
     *,

@@ -16,6 +16,7 @@ from medassist.practice.services._common import (
     check_manage,
     cleaned,
     save,
+    unchanged_if_refused,
     validated,
 )
 
@@ -96,6 +97,7 @@ def provider_create(
     return provider
 
 
+@unchanged_if_refused("provider")
 @transaction.atomic
 def provider_update(
     *,
@@ -142,6 +144,7 @@ def provider_update(
     return provider
 
 
+@unchanged_if_refused("provider")
 @transaction.atomic
 def provider_link_user(*, actor: User, provider: Provider, user: User | None) -> Provider:
     """Make a staff account the provider's own login (their worklist, their signature), or

@@ -21,6 +21,7 @@ from medassist.practice.services._common import (
     cleaned,
     is_operator,
     save,
+    unchanged_if_refused,
     validated,
 )
 
@@ -123,6 +124,7 @@ def staff_user_create(
     return user
 
 
+@unchanged_if_refused("user")
 @transaction.atomic
 def staff_user_update(
     *,
@@ -147,6 +149,7 @@ def staff_user_update(
     return user
 
 
+@unchanged_if_refused("user")
 @transaction.atomic
 def staff_user_change_role(*, actor: User, user: User, role: str) -> User:
     """Give the staff member another role (what they may do follows `roles.PERMISSIONS`).
@@ -165,6 +168,7 @@ def staff_user_change_role(*, actor: User, user: User, role: str) -> User:
     return user
 
 
+@unchanged_if_refused("user")
 @transaction.atomic
 def staff_user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate an account (its sessions and API tokens stop working at once) or reactivate
@@ -180,6 +184,7 @@ def staff_user_set_active(*, actor: User, user: User, active: bool) -> User:
     return user
 
 
+@unchanged_if_refused("user")
 @transaction.atomic
 def staff_user_set_password(*, actor: User, user: User, password: str | None) -> User:
     """Set a new password (checked by the configured password validators), or with None turn
@@ -196,6 +201,7 @@ def staff_user_set_password(*, actor: User, user: User, password: str | None) ->
     return user
 
 
+@unchanged_if_refused("user")
 @transaction.atomic
 def staff_user_set_admin_access(*, actor: User, user: User, allowed: bool) -> User:
     """Let a clinic admin use the Django admin site (`is_staff`), or stop them."""
