@@ -24,12 +24,12 @@ from medassist.practice.schemas import (
     ProviderIn,
     ProviderOut,
     ProviderPatch,
-    RoomIn,
     RoomOut,
     RoomPatch,
     SetupLocationOut,
     SetupPayerOut,
     SetupProviderOut,
+    SetupRoomIn,
     SetupRoomOut,
     SetupVisitTypeOut,
     StaffIn,
@@ -249,7 +249,7 @@ def setup_rooms(request):
 
 
 @router.post("/setup/rooms", response={201: SetupRoomOut, **ERRORS})
-def create_room(request, payload: RoomIn):
+def create_room(request, payload: SetupRoomIn):
     user, _ = _manager(request)
     location = selectors.access_location(user=user, id=payload.location)
     room = services.room_create(actor=user, location=location, name=payload.name, kind=payload.kind)

@@ -216,7 +216,7 @@ class SetupRoomOut(RoomOut):
     active: bool
 
 
-class RoomIn(In):
+class SetupRoomIn(In):
     location: Id
     name: Annotated[str, Text(100, min_length=1)]
     kind: Room.Kind = Room.Kind.EXAM
