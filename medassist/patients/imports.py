@@ -85,7 +85,8 @@ def patients_import_csv(
     """Import every row or none. Returns the report; raises ImportRefused listing all errors."""
     require(actor, "patient.register")
     _, rows = _read_rows(data)
-    payers = {p.name.casefold(): p for p in Payer.objects.filter(clinic=staff_clinic(actor))}
+    in_use = Payer.objects.filter(clinic=staff_clinic(actor), active=True)
+    payers = {p.name.casefold(): p for p in in_use}
     payers.update({p.payer_id: p for p in payers.values() if p.payer_id})
     report = ImportReport()
     try:
