@@ -4,11 +4,13 @@ audited act, passwords never reach the audit trail, and a clinic always keeps a 
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from medassist.audit.models import AuditEvent
-from medassist.core.errors import NotFound, PermissionDenied, ValidationFailed
+from medassist.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from medassist.practice import services
 from medassist.practice.errors import AlreadyExists, Code, LastAdmin
 from medassist.practice.models import User
@@ -214,3 +216,42 @@ def test_a_clinic_admin_cannot_change_an_operators_account(clinic_admin, clinic)
         services.staff_user_set_password(actor=clinic_admin, user=operator, password=None)
     operator.refresh_from_db()
     assert operator.check_password(PASSWORD)
+
+
+# On SQLite every transaction is BEGIN IMMEDIATE, so two writers queue one after the other (the
+# sequential tests above); PostgreSQL runs them at once, where the clinic-row lock decides.
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_the_clinic_one_admin(clinic_admin, clinic):
+    # given
+    second = factories.make_user(clinic, "clinic_admin", "admin2")
+    done, refused = [], []
+    barrier = threading.Barrier(2)
+
+    def demote(actor_pk, user_pk):
+        # each request loads its own actor and account
+        actor, user = User.objects.get(pk=actor_pk), User.objects.get(pk=user_pk)
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                services.staff_user_change_role(actor=actor, user=user, role="physician")
+            done.append(user.username)
+        except ApplicationError as exc:
+            refused.append(exc.code)
+        finally:
+            connection.close()
+
+    # when
+    threads = [
+        threading.Thread(target=demote, args=(clinic_admin.pk, second.pk)),
+        threading.Thread(target=demote, args=(second.pk, clinic_admin.pk)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then one is refused: the clinic's last admin (or, if it came second, no longer an admin)
+    assert len(done) == 1 and len(refused) == 1
+    assert refused[0] in {Code.LAST_ADMIN, "permission_denied"}
+    admins = User.objects.filter(clinic=clinic, role="clinic_admin", is_active=True)
+    assert admins.count() == 1
