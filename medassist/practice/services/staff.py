@@ -25,7 +25,8 @@ from medassist.practice.services._common import (
     validated,
 )
 
-# Fields of the account itself; `password` and `last_login` are never set from input here.
+# Left out of the model's field checks: the password hash and last login are not input, and
+# the clinic is checked by `check_manage`.
 _NOT_INPUT = ("password", "last_login", "clinic")
 
 
