@@ -62,12 +62,10 @@ class ServiceForm(SavedByService, forms.ModelForm):
     pass
 
 
-class SavedByServiceAdmin(admin.ModelAdmin):
-    """Each subclass's `write(actor, original, values)` calls its services; `get_form` binds it
-    to this request's user. The row is saved by the time `save_model` runs, so it and
-    `save_related` (a provider's locations) have nothing left to do."""
-
-    form: type[forms.ModelForm] = ServiceForm
+class SavedByServiceAdmin:
+    """ModelAdmin mixin: each admin's `write(actor, original, values)` calls its services, and
+    `get_form` binds it to this request's user. The row is saved by the time `save_model`
+    runs, so it and `save_related` (a provider's locations) have nothing left to do."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -80,8 +78,9 @@ class SavedByServiceAdmin(admin.ModelAdmin):
         """Saved already, by the service, when the form was validated."""
 
 
-class ClinicScopedAdmin(SavedByServiceAdmin):
-    """Rows reach their clinic through `clinic_path` (e.g. "clinic" or "location__clinic")."""
+class ClinicScopedAdmin(admin.ModelAdmin):
+    """Rows reach their clinic through `clinic_path` (e.g. "clinic" or "location__clinic").
+    Other apps' set-up admins use it too; their rows are saved as the form made them."""
 
     clinic_path = "clinic_id"
 
@@ -108,15 +107,13 @@ class ClinicScopedAdmin(SavedByServiceAdmin):
         excluded = list(super().get_exclude(request, obj) or [])
         if not request.user.is_superuser and self.clinic_path == "clinic_id":
             excluded.append("clinic")
-        if obj is None and any(f.name == "active" for f in self.model._meta.fields):
-            excluded.append("active")
         return excluded
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and request.user.is_superuser and self.clinic_path == "clinic_id":
-            readonly.append("clinic")  # a row stays in the clinic it was made in
-        return readonly
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and self.clinic_path == "clinic_id":
+            obj.clinic_id = request.user.clinic_id
+        obj.stamp(request.user)
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
@@ -133,6 +130,25 @@ class ClinicScopedAdmin(SavedByServiceAdmin):
         if not request.user.is_superuser and db_field.related_model is Location:
             kwargs["queryset"] = Location.objects.filter(clinic_id=request.user.clinic_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PracticeAdmin(SavedByServiceAdmin, ClinicScopedAdmin):
+    """Practice set-up, saved by the practice services. New rows start in use (the `active`
+    box is for changes), and a row stays in the clinic it was made in."""
+
+    form = ServiceForm
+
+    def get_exclude(self, request, obj=None):
+        excluded = super().get_exclude(request, obj)
+        if obj is None and any(f.name == "active" for f in self.model._meta.fields):
+            excluded.append("active")
+        return excluded
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and request.user.is_superuser and self.clinic_path == "clinic_id":
+            readonly.append("clinic")
+        return readonly
 
 
 def _clinic(actor: User, values: dict) -> Clinic:
@@ -228,6 +244,10 @@ class UserAdmin(SavedByServiceAdmin, BaseUserAdmin):
         for_request.change_password_form = partial(StaffPasswordForm, actor=request.user)
         return super(UserAdmin, for_request).user_change_password(request, id, form_url)
 
+    # Django checks it (has_change_permission: clinic admins, operators); declared for the
+    # view audit in tests/core/test_url_protection.py.
+    user_change_password.permission = "practice.manage (or an operator)"  # type: ignore[attr-defined]
+
     def write(self, actor, user, values):
         if user is None:
             return services.staff_user_create(
@@ -254,7 +274,7 @@ class UserAdmin(SavedByServiceAdmin, BaseUserAdmin):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(ClinicScopedAdmin):
+class ClinicAdmin(PracticeAdmin):
     list_display = ("name", "timezone", "state")
     clinic_path = "pk"
 
@@ -268,7 +288,7 @@ class ClinicAdmin(ClinicScopedAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(ClinicScopedAdmin):
+class LocationAdmin(PracticeAdmin):
     list_display = ("name", "city", "active")
     list_filter = ("active",)
 
@@ -279,7 +299,7 @@ class LocationAdmin(ClinicScopedAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(ClinicScopedAdmin):
+class RoomAdmin(PracticeAdmin):
     list_display = ("name", "location", "kind", "active")
     list_filter = ("kind", "active")
     clinic_path = "location__clinic_id"
@@ -291,7 +311,7 @@ class RoomAdmin(ClinicScopedAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ClinicScopedAdmin):
+class ProviderAdmin(PracticeAdmin):
     list_display = ("last_name", "first_name", "credentials", "npi", "active")
     list_filter = ("active",)
     search_fields = ("last_name", "first_name", "npi")
@@ -309,7 +329,7 @@ class ProviderAdmin(ClinicScopedAdmin):
 
 
 @admin.register(VisitType)
-class VisitTypeAdmin(ClinicScopedAdmin):
+class VisitTypeAdmin(PracticeAdmin):
     list_display = ("name", "code", "duration_minutes", "active")
     list_filter = ("active",)
 
@@ -320,7 +340,7 @@ class VisitTypeAdmin(ClinicScopedAdmin):
 
 
 @admin.register(Payer)
-class PayerAdmin(ClinicScopedAdmin):
+class PayerAdmin(PracticeAdmin):
     list_display = ("name", "payer_id", "active")
     list_filter = ("active",)
 
