@@ -1,4 +1,4 @@
-"""The patients app's stable error codes (the API's strings) and the errors that carry them."""
+"""Patients' stable error codes (the API's `code` strings) and the errors that carry them."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ class Code(StrEnum):
 
 
 class DuplicatePatient(Conflict):
+    """Same name and date of birth as a registered patient; `extra["candidates"]` lists them."""
+
     code = Code.POSSIBLE_DUPLICATE
 
 
 class ImportRefused(ValidationFailed):
+    """A patient CSV file was refused as a whole; nothing was imported."""
+
     code = Code.IMPORT_REFUSED

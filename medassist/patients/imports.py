@@ -15,8 +15,8 @@ from django.db import transaction
 from medassist.core.errors import ApplicationError, ValidationFailed
 from medassist.patients.errors import ImportRefused
 from medassist.patients.services import PATIENT_FIELDS, coverage_add, patient_register
-from medassist.practice.models import Payer
-from medassist.practice.roles import require
+from medassist.practice.models import Payer, User
+from medassist.practice.roles import require, staff_clinic
 
 REQUIRED = ("first_name", "last_name", "date_of_birth", "sex")
 COVERAGE_COLUMNS = ("payer", "member_id", "group_number", "relationship", "copay")
@@ -79,11 +79,14 @@ def _read_rows(data: bytes) -> tuple[list[str], list[dict]]:
     return header, rows
 
 
-def patients_import_csv(*, actor, data: bytes, allow_duplicates: bool = False) -> ImportReport:
+def patients_import_csv(
+    *, actor: User, data: bytes, allow_duplicates: bool = False
+) -> ImportReport:
     """Import every row or none. Returns the report; raises ImportRefused listing all errors."""
     require(actor, "patient.register")
     _, rows = _read_rows(data)
-    payers = {p.name.casefold(): p for p in Payer.objects.filter(clinic_id=actor.clinic_id)}
+    in_use = Payer.objects.filter(clinic=staff_clinic(actor), active=True)
+    payers = {p.name.casefold(): p for p in in_use}
     payers.update({p.payer_id: p for p in payers.values() if p.payer_id})
     report = ImportReport()
     try:
@@ -117,7 +120,7 @@ class _Rollback(Exception):
     pass
 
 
-def _import_row(actor, values: dict, payers: dict, allow_duplicates: bool) -> None:
+def _import_row(actor: User, values: dict, payers: dict, allow_duplicates: bool) -> None:
     patient_values = {k: v for k, v in values.items() if k in PATIENT_FIELDS and v != ""}
     for required in REQUIRED:
         if not values.get(required):

@@ -16,8 +16,8 @@ from medassist.core.normalize import name_key, phone_e164
 from medassist.patients.errors import DuplicatePatient
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import patient_duplicates
-from medassist.practice.models import Clinic, Payer
-from medassist.practice.roles import require
+from medassist.practice.models import Clinic, Payer, User
+from medassist.practice.roles import require, staff_clinic
 
 PATIENT_FIELDS = (
     "first_name",
@@ -90,7 +90,7 @@ def _next_mrn(clinic: Clinic) -> str:
 
 
 @transaction.atomic
-def patient_register(*, actor, allow_duplicate: bool = False, **values) -> Patient:
+def patient_register(*, actor: User, allow_duplicate: bool = False, **values) -> Patient:
     """Register a patient. Refuses a likely duplicate (same name and date of birth) unless the
     caller has looked at the candidates and says this is a different person."""
     require(actor, "patient.register")
@@ -100,14 +100,15 @@ def patient_register(*, actor, allow_duplicate: bool = False, **values) -> Patie
             raise ValidationFailed(
                 f"{required.replace('_', ' ').capitalize()} is required.", field=required
             )
-    patient = Patient(clinic_id=actor.clinic_id, **values)
+    clinic = staff_clinic(actor)
+    patient = Patient(clinic=clinic, **values)
     patient.first_name_key = name_key(patient.first_name)
     patient.last_name_key = name_key(patient.last_name)
     _validate(patient, exclude=["mrn", "clinic"])
     if not allow_duplicate:
         candidates = list(
             patient_duplicates(
-                clinic_id=actor.clinic_id,
+                clinic_id=clinic.pk,
                 first_name=patient.first_name,
                 last_name=patient.last_name,
                 date_of_birth=patient.date_of_birth,
@@ -120,7 +121,7 @@ def patient_register(*, actor, allow_duplicate: bool = False, **values) -> Patie
                 + ". Open that chart, or confirm this is a different person.",
                 extra={"candidates": [{"id": str(c.public_id), "mrn": c.mrn} for c in candidates]},
             )
-    patient.mrn = _next_mrn(actor.clinic)
+    patient.mrn = _next_mrn(clinic)
     patient.stamp(actor)
     patient.save()
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=patient, patient=patient)
@@ -128,7 +129,7 @@ def patient_register(*, actor, allow_duplicate: bool = False, **values) -> Patie
 
 
 @transaction.atomic
-def patient_update(*, actor, patient: Patient, **values) -> Patient:
+def patient_update(*, actor: User, patient: Patient, **values) -> Patient:
     require(actor, "patient.edit")
     values = _clean_patient_values(values)
     changed = {}
@@ -155,7 +156,7 @@ def patient_update(*, actor, patient: Patient, **values) -> Patient:
 
 
 @transaction.atomic
-def patient_confirm_demographics(*, actor, patient: Patient) -> Patient:
+def patient_confirm_demographics(*, actor: User, patient: Patient) -> Patient:
     require(actor, "appointment.check_in")
     patient.demographics_confirmed_at = timezone.now()
     patient.stamp(actor)
@@ -201,19 +202,19 @@ def _coverage_values(values: dict) -> dict:
     return cleaned
 
 
-def _payer_for(actor, payer) -> Payer:
+def _payer_for(actor: User, payer) -> Payer:
     if isinstance(payer, Payer):
         if payer.clinic_id != actor.clinic_id:
             raise ValidationFailed("Unknown payer.", field="payer")
         return payer
     try:
-        return Payer.objects.get(public_id=payer, clinic_id=actor.clinic_id, active=True)
+        return Payer.objects.get(public_id=payer, clinic=staff_clinic(actor), active=True)
     except (Payer.DoesNotExist, ValidationError, ValueError) as exc:
         raise ValidationFailed("Unknown payer.", field="payer") from exc
 
 
 @transaction.atomic
-def coverage_add(*, actor, patient: Patient, payer, **values) -> Coverage:
+def coverage_add(*, actor: User, patient: Patient, payer, **values) -> Coverage:
     require(actor, "coverage.edit")
     values = _coverage_values(values)
     if not values.get("member_id"):
@@ -230,7 +231,7 @@ def coverage_add(*, actor, patient: Patient, payer, **values) -> Coverage:
 
 
 @transaction.atomic
-def coverage_update(*, actor, coverage: Coverage, payer=None, **values) -> Coverage:
+def coverage_update(*, actor: User, coverage: Coverage, payer=None, **values) -> Coverage:
     require(actor, "coverage.edit")
     values = _coverage_values(values)
     if payer is not None:
@@ -253,7 +254,7 @@ def coverage_update(*, actor, coverage: Coverage, payer=None, **values) -> Cover
 
 
 @transaction.atomic
-def coverage_verify(*, actor, coverage: Coverage) -> Coverage:
+def coverage_verify(*, actor: User, coverage: Coverage) -> Coverage:
     require(actor, "appointment.check_in")
     coverage.verified_at = timezone.now()
     coverage.stamp(actor)

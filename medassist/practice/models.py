@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
@@ -78,6 +79,7 @@ class Room(BaseModel):
 class User(AbstractUser):
     """A staff member. Every user belongs to exactly one clinic and has one role."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
     )

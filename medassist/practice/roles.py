@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from medassist.core.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from medassist.practice.models import Clinic, User
 
 
 class Role(models.TextChoices):
@@ -80,6 +85,12 @@ def require(user, permission: str) -> None:
     if not can(user, permission):
         role = getattr(user, "role", "") or "no role"
         raise PermissionDenied(
-            f"Your role ({role.replace('_', ' ')}) may not do this ({permission}).",
-            code="permission_denied",
+            f"Your role ({role.replace('_', ' ')}) may not do this ({permission})."
         )
+
+
+def staff_clinic(user: User) -> Clinic:
+    """The clinic of a user `require` let through (it lets no one through without one)."""
+    if user.clinic is None:
+        raise PermissionDenied("Your account belongs to no clinic.")
+    return user.clinic

@@ -16,6 +16,8 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from medassist.core.forms import FIRST_YEAR, LAST_YEAR
+from medassist.practice.models import Room
+from medassist.practice.roles import Role
 
 
 def Text(max_length: int, *, min_length: int = 0) -> StringConstraints:  # noqa: N802
@@ -176,3 +178,174 @@ class PayerOut(Schema):
     id: uuid.UUID
     name: str
     payer_id: str
+
+
+# --- clinic set-up (clinic admins) ----------------------------------------------------------
+# Write bodies name the model's fields; a PATCH changes only the fields it sends.
+
+
+class ClinicOut(Schema):
+    id: uuid.UUID
+    name: str
+    timezone: str
+    state: str
+    phone: str
+    mrn_prefix: str
+
+
+class ClinicPatch(In):
+    name: Annotated[str, Text(200, min_length=1)] | None = None
+    timezone: Annotated[str, Text(64, min_length=1)] | None = None
+    state: Annotated[str, Text(2, min_length=2)] | None = None
+    phone: Annotated[str, Text(32)] | None = None
+    mrn_prefix: Annotated[str, Text(6, min_length=1)] | None = None
+
+
+class SetupLocationOut(LocationOut):
+    active: bool
+
+
+class LocationIn(In):
+    name: Annotated[str, Text(200, min_length=1)]
+    address_line1: Annotated[str, Text(200)] = ""
+    city: Annotated[str, Text(100)] = ""
+    state: Annotated[str, Text(2)] = ""
+    postal_code: Annotated[str, Text(10)] = ""
+    phone: Annotated[str, Text(32)] = ""
+
+
+class LocationPatch(In):
+    name: Annotated[str, Text(200, min_length=1)] | None = None
+    address_line1: Annotated[str, Text(200)] | None = None
+    city: Annotated[str, Text(100)] | None = None
+    state: Annotated[str, Text(2)] | None = None
+    postal_code: Annotated[str, Text(10)] | None = None
+    phone: Annotated[str, Text(32)] | None = None
+    active: StrictBool | None = None
+
+
+class SetupRoomOut(RoomOut):
+    active: bool
+
+
+class SetupRoomIn(In):
+    location: Id
+    name: Annotated[str, Text(100, min_length=1)]
+    kind: Room.Kind = Room.Kind.EXAM
+
+
+class RoomPatch(In):
+    location: Id | None = None
+    name: Annotated[str, Text(100, min_length=1)] | None = None
+    kind: Room.Kind | None = None
+    active: StrictBool | None = None
+
+
+class StaffRef(Schema):
+    id: uuid.UUID
+    username: str
+
+
+class SetupProviderOut(ProviderOut):
+    active: bool
+    user: StaffRef | None
+
+
+class ProviderIn(In):
+    first_name: Annotated[str, Text(100, min_length=1)]
+    last_name: Annotated[str, Text(100, min_length=1)]
+    npi: Annotated[str, Text(10, min_length=1)]
+    credentials: Annotated[str, Text(40)] = ""
+    specialty: Annotated[str, Text(100)] = ""
+    location_ids: list[Id] = []
+    user: Id | None = Field(None, description="The staff account that is this provider.")
+
+
+class ProviderPatch(In):
+    """`location_ids` replaces the list; `"user": null` unlinks the staff account."""
+
+    first_name: Annotated[str, Text(100, min_length=1)] | None = None
+    last_name: Annotated[str, Text(100, min_length=1)] | None = None
+    npi: Annotated[str, Text(10, min_length=1)] | None = None
+    credentials: Annotated[str, Text(40)] | None = None
+    specialty: Annotated[str, Text(100)] | None = None
+    location_ids: list[Id] | None = None
+    user: Id | None = None
+    active: StrictBool | None = None
+
+
+class SetupVisitTypeOut(VisitTypeOut):
+    active: bool
+
+
+class VisitTypeIn(In):
+    name: Annotated[str, Text(100, min_length=1)]
+    code: Annotated[str, Text(40, min_length=1)]
+    duration_minutes: StrictInt
+
+
+class VisitTypePatch(In):
+    name: Annotated[str, Text(100, min_length=1)] | None = None
+    code: Annotated[str, Text(40, min_length=1)] | None = None
+    duration_minutes: StrictInt | None = None
+    active: StrictBool | None = None
+
+
+class SetupPayerOut(PayerOut):
+    active: bool
+
+
+class PayerIn(In):
+    name: Annotated[str, Text(200, min_length=1)]
+    payer_id: Annotated[str, Text(20)] = ""
+
+
+class PayerPatch(In):
+    name: Annotated[str, Text(200, min_length=1)] | None = None
+    payer_id: Annotated[str, Text(20)] | None = None
+    active: StrictBool | None = None
+
+
+class StaffOut(Schema):
+    """A staff account; its password (or hash) never leaves the server."""
+
+    id: uuid.UUID
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    active: bool
+    admin_site: bool
+    password_login: bool
+    last_login: datetime | None
+    provider_id: uuid.UUID | None
+
+
+class StaffIn(In):
+    username: Annotated[str, Text(150, min_length=1)]
+    role: Role
+    first_name: Annotated[str, Text(150)] = ""
+    last_name: Annotated[str, Text(150)] = ""
+    email: Annotated[str, Text(254)] = ""
+    password: Annotated[str, Text(128, min_length=1)] | None = Field(
+        None, description="Without one, nobody can log in as the account until one is set."
+    )
+
+
+class StaffPatch(In):
+    """Privileges (`role`, `active`, `admin_site`) are each audited with what changed."""
+
+    username: Annotated[str, Text(150, min_length=1)] | None = None
+    first_name: Annotated[str, Text(150)] | None = None
+    last_name: Annotated[str, Text(150)] | None = None
+    email: Annotated[str, Text(254)] | None = None
+    role: Role | None = None
+    active: StrictBool | None = None
+    admin_site: StrictBool | None = Field(None, description="May use the Django admin site.")
+
+
+class PasswordIn(In):
+    password: Annotated[str, Text(128, min_length=1)] | None = Field(
+        description="The new password; null turns password login off."
+    )

@@ -3,8 +3,11 @@ from django.core.management import CommandError, call_command
 
 from medassist.audit.models import AuditEvent
 from medassist.core.errors import PermissionDenied
-from medassist.patients.imports import ImportRefused, patients_import_csv
+from medassist.patients.errors import ImportRefused
+from medassist.patients.imports import patients_import_csv
 from medassist.patients.models import Coverage, Patient
+from medassist.practice.models import Payer
+from medassist.practice.services import payer_update
 
 GOOD = (
     "first_name,last_name,date_of_birth,sex,phone_mobile,payer,member_id,copay\n"
@@ -81,3 +84,14 @@ def test_the_command_imports_and_reports_errors(front_desk, tmp_path, capsys):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_patients", str(bad), "--as", "frontdesk")
     assert "Row 2" in capsys.readouterr().err
+
+
+def test_a_payer_out_of_use_is_unknown_to_the_import(front_desk, clinic_admin):
+    # given Acme Health taken out of use
+    payer_update(actor=clinic_admin, payer=Payer.objects.get(name="Acme Health"), active=False)
+    # when
+    with pytest.raises(ImportRefused) as err:
+        patients_import_csv(actor=front_desk, data=GOOD.encode())
+    # then
+    assert err.value.extra["row_errors"] == ["Row 2: payer: Unknown payer 'Acme Health'."]
+    assert Patient.objects.count() == 0

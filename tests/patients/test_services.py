@@ -4,8 +4,9 @@ import pytest
 
 from medassist.audit.models import AuditEvent
 from medassist.core.errors import PermissionDenied, ValidationFailed
+from medassist.patients.errors import DuplicatePatient
 from medassist.patients.models import Patient
-from medassist.patients.services import DuplicatePatient, patient_register, patient_update
+from medassist.patients.services import patient_register, patient_update
 
 
 def _values(**over):

@@ -1,7 +1,7 @@
 import pytest
 
 from medassist.audit.models import AuditEvent
-from medassist.practice.models import Provider, VisitType
+from medassist.practice.models import Clinic, Location, Provider, User, VisitType
 
 
 @pytest.fixture
@@ -75,3 +75,129 @@ def test_audit_log_in_the_admin_is_read_only_and_scoped(
     assert c.get("/admin/audit/auditevent/").status_code == 200
     assert c.post(f"/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+# ---------------------------------------------------------------------------- saved by services
+
+
+def _user_form(user, **changes) -> dict:
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": user.role,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_an_admin_edit_goes_through_the_service_and_is_audited(staff_admin, clinic, client_for):
+    # given
+    vt = VisitType.objects.get(clinic=clinic, code="new")
+    # when
+    response = client_for(staff_admin).post(
+        f"/admin/practice/visittype/{vt.pk}/change/",
+        {"name": "New patient", "code": "NEW", "duration_minutes": 45, "active": "on"},
+    )
+    # then
+    assert response.status_code == 302
+    vt.refresh_from_db()
+    assert (vt.code, vt.duration_minutes, vt.updated_by) == ("new", 45, staff_admin)
+    event = AuditEvent.objects.get(action="update", object_id=str(vt.public_id))
+    assert event.detail == {"changed": {"duration_minutes": {"from": 40, "to": 45}}}
+
+
+def test_a_service_refusal_shows_on_the_admin_form_and_nothing_is_saved(
+    staff_admin, clinic, client_for
+):
+    # given
+    before = Location.objects.count(), AuditEvent.objects.count()
+    # when a second location would take the first one's name
+    response = client_for(staff_admin).post(
+        "/admin/practice/location/add/", {"name": "maple family medicine main"}
+    )
+    # then
+    assert response.status_code == 200
+    assert "already has a location named" in response.content.decode()
+    assert (Location.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_only_clinic_admin_cannot_deactivate_themselves_in_the_admin(staff_admin, client_for):
+    # when
+    response = client_for(staff_admin).post(
+        f"/admin/practice/user/{staff_admin.pk}/change/", _user_form(staff_admin, is_active="")
+    )
+    # then
+    assert response.status_code == 200
+    assert "only active clinic admin" in response.content.decode()
+    staff_admin.refresh_from_db()
+    assert staff_admin.is_active
+
+
+def test_a_role_change_in_the_admin_is_audited(staff_admin, front_desk, client_for):
+    response = client_for(staff_admin).post(
+        f"/admin/practice/user/{front_desk.pk}/change/", _user_form(front_desk, role="biller")
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="update", object_id=str(front_desk.public_id))
+    assert event.detail == {"changed": {"role": {"from": "front_desk", "to": "biller"}}}
+
+
+def test_a_staff_account_added_in_the_admin_is_in_the_admins_clinic(staff_admin, client_for):
+    # when
+    response = client_for(staff_admin).post(
+        "/admin/practice/user/add/",
+        {
+            "username": "newdesk",
+            "usable_password": "true",
+            "password1": "a long and unusual phrase 42",
+            "password2": "a long and unusual phrase 42",
+            "role": "front_desk",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    user = User.objects.get(username="newdesk")
+    assert (user.clinic_id, user.role) == (staff_admin.clinic_id, "front_desk")
+    assert user.check_password("a long and unusual phrase 42")
+    event = AuditEvent.objects.get(action="create", object_id=str(user.public_id))
+    assert event.detail["password"] == "set"
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(
+    staff_admin, physician, client_for
+):
+    # when
+    response = client_for(staff_admin).post(
+        f"/admin/practice/user/{physician.pk}/password/",
+        {
+            "usable_password": "true",
+            "password1": "another long phrase 77",
+            "password2": "another long phrase 77",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    physician.refresh_from_db()
+    assert physician.check_password("another long phrase 77")
+    event = AuditEvent.objects.get(object_id=str(physician.public_id))
+    assert event.detail == {"password": "changed"}
+    assert "another long phrase" not in str(event.detail)
+
+
+def test_an_operator_opens_a_clinic_in_the_admin(db, client_for):
+    # given
+    operator = User.objects.create_superuser("root", password="an operator pass 9")
+    # when
+    response = client_for(operator).post(
+        "/admin/practice/clinic/add/",
+        {"name": "Lakeside", "timezone": "America/Chicago", "state": "il", "mrn_prefix": "LS"},
+    )
+    # then
+    assert response.status_code == 302
+    clinic = Clinic.objects.get(name="Lakeside")
+    assert clinic.state == "IL"
+    assert AuditEvent.objects.get(clinic=clinic).actor == operator

@@ -22,8 +22,7 @@ from medassist.availability.selectors.engine import Search, _merge, _overlaps
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, User, VisitType
-from medassist.practice.roles import require
-from medassist.practice.staff import clinic_of
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment
 
 # ---------------------------------------------------------------------------- placing a visit
@@ -60,7 +59,7 @@ def visit_placement(
     equipment of a needed kind. Without a location, the one the provider works at then is
     taken (`prefer` first, e.g. where a visit being moved already is). The caller holds the
     provider's lock."""
-    clinic = clinic_of(actor)
+    clinic = staff_clinic(actor)
     rule = rule_for(visit_type)
     allowed = {p.pk for p in rule.providers.all()} if rule is not None else set()
     if allowed and provider.pk not in allowed:

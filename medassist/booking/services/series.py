@@ -22,8 +22,7 @@ from medassist.booking.services.visits import (
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, User, VisitType
-from medassist.practice.roles import require
-from medassist.practice.staff import clinic_of
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.models import (
     Appointment,
     AppointmentSeries,
@@ -102,7 +101,7 @@ def series_book(
     require(actor, "appointment.book")
     check_same_clinic(actor, patient=patient, provider=provider, visit_type=visit_type)
     check_same_clinic(actor, location=location)
-    tz = clinic_of(actor).tz
+    tz = staff_clinic(actor).tz
     dates = series_dates(
         first_date=first_date, interval_weeks=interval_weeks, count=count, until=until
     )
@@ -135,7 +134,7 @@ def series_book(
     if conflicts:
         raise _series_conflict(conflicts)
     series = AppointmentSeries(
-        clinic_id=clinic_of(actor).pk,
+        clinic_id=staff_clinic(actor).pk,
         patient=patient,
         provider=provider,
         location=location,
@@ -214,7 +213,7 @@ def series_reschedule(
         raise ValidationFailed("Unknown appointment.")
     check_start(actor, start)
     ids = _in_scope(appointment, scope)
-    tz = clinic_of(actor).tz
+    tz = staff_clinic(actor).tz
     lock_providers(appointment.provider)
     # The chosen visit itself must still be booked (raises otherwise).
     locked_booked(actor, appointment)

@@ -25,8 +25,7 @@ from medassist.booking.errors import ReasonRequired
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, User, VisitType
-from medassist.practice.roles import require
-from medassist.practice.staff import clinic_of
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.errors import SlotTaken
 from medassist.scheduling.models import Appointment, AppointmentSeries, Status
 from medassist.scheduling.services import (
@@ -112,7 +111,7 @@ def appointment_book(
     # lock), then check everything under it.
     lock_providers(provider)
     if slot is not None or booked_online:
-        _check_still_free(provider, start, visit_type, clinic_of(actor).tz)
+        _check_still_free(provider, start, visit_type, staff_clinic(actor).tz)
     place = visit_placement(
         actor=actor,
         patient=patient,

@@ -16,8 +16,7 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Location, Provider, User, VisitType
-from medassist.practice.roles import require
-from medassist.practice.staff import clinic_of
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.errors import IllegalTransition, SlotTaken
 from medassist.scheduling.models import (
     ACTIVE_STATUSES,
@@ -83,12 +82,12 @@ def check_start(actor: User, start: datetime | None) -> None:
     offset = start.utcoffset()
     if offset is None or abs(offset) > timedelta(hours=14):
         raise ValidationFailed("That UTC offset is no time zone's.", field="start")
-    clinic_today = timezone.localdate(timezone=clinic_of(actor).tz)
+    clinic_today = timezone.localdate(timezone=staff_clinic(actor).tz)
     if start.year > clinic_today.year + MAX_YEARS_AHEAD:
         raise ValidationFailed(
             f"Visits are booked at most {MAX_YEARS_AHEAD} years ahead.", field="start"
         )
-    if start.astimezone(clinic_of(actor).tz).date() < clinic_today:
+    if start.astimezone(staff_clinic(actor).tz).date() < clinic_today:
         raise ValidationFailed("Cannot book a visit on a past date.", field="start")
 
 
@@ -148,10 +147,10 @@ def appointment_insert(
     lock_providers(provider)
     clash = overlapping(provider=provider, start=start, end=end).first()
     if clash is not None and not double_book:
-        raise SlotTaken(clash_message(provider, clash, clinic_of(actor).tz), field="start")
+        raise SlotTaken(clash_message(provider, clash, staff_clinic(actor).tz), field="start")
     now = timezone.now()
     appt = Appointment(
-        clinic_id=clinic_of(actor).pk,
+        clinic_id=staff_clinic(actor).pk,
         patient=patient,
         provider=provider,
         visit_type=visit_type,
@@ -214,7 +213,7 @@ def appointment_move(
     exclude = set(moving_ids or ()) | {appt.pk}
     clash = overlapping(provider=provider, start=start, end=end, exclude_id=exclude).first()
     if clash is not None and not double_book:
-        raise SlotTaken(clash_message(provider, clash, clinic_of(actor).tz), field="start")
+        raise SlotTaken(clash_message(provider, clash, staff_clinic(actor).tz), field="start")
     now = timezone.now()
     move = AppointmentMove(
         appointment=appt,
@@ -302,8 +301,8 @@ def appointment_transition(
             f"{Status(to_status).label.lower()}.",
             field="status",
         )
-    if to_status == Status.ARRIVED and not visit_day_has_come(current, clinic_of(actor).tz):
-        local = current.start.astimezone(clinic_of(actor).tz)
+    if to_status == Status.ARRIVED and not visit_day_has_come(current, staff_clinic(actor).tz):
+        local = current.start.astimezone(staff_clinic(actor).tz)
         raise IllegalTransition(
             f"This visit is on {local:%a %b %d}; a patient is checked in on the day of the visit.",
             field="status",
