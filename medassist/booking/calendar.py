@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from medassist.practice.models import Provider
 from medassist.scheduling.models import ACTIVE_STATUSES, Appointment
 
 SLOT_MINUTES = 15
@@ -18,7 +19,7 @@ class Column:
     key: object  # provider pk, room pk, or a date
     label: str
     day: date
-    provider: object = None  # whose time an empty cell offers (booking or moving)
+    provider: Provider | None = None  # whose time an empty cell offers (booking or moving)
     room: object = None
     public_id: str = ""
     # strings every cell of the column repeats, made once (a clinic's day has ~2,500 cells)
@@ -41,6 +42,7 @@ class Slot:
     busy: bool = False
     past: bool = False
     held_by: str = ""  # public ids of the active visits covering the cell, space-separated
+    closed: bool = False  # outside the column's provider's open hours (set by the view)
     # set by the view: the cell's data attributes and its "Book" link
     attrs: str = ""
     book_url: str = ""

@@ -42,6 +42,7 @@ def drag(page, source, target) -> None:
     page.mouse.down()
     box = target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.once("dialog", lambda dialog: dialog.accept())  # "Move … to …?": yes
     page.mouse.up()
 
 
@@ -81,6 +82,7 @@ def test_drag_a_visit_to_a_free_time_on_the_week_calendar(page, front_desk, pati
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
     expect(target).to_have_class("slot drop-target drop-over")
     assert cell(page, day, "09:00", provider=provider).get_attribute("class") == "slot busy"
+    page.once("dialog", lambda dialog: dialog.accept())  # "Move … to …?": yes
     with page.expect_navigation():
         page.mouse.up()
 

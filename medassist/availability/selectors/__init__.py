@@ -42,6 +42,7 @@ from medassist.availability.selectors.slots import (
     check_patient_rule,
     check_range,
     first_available,
+    open_hours,
     patient_history,
     provider_open_slots,
     rule_for,
@@ -49,6 +50,7 @@ from medassist.availability.selectors.slots import (
 )
 
 __all__ = [
+    "open_hours",
     "Slot",
     "MAX_RANGE_DAYS",
     "TIMES_OF_DAY",

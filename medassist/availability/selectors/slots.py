@@ -13,6 +13,7 @@ from medassist.availability.models import (
 )
 from medassist.availability.selectors.engine import (
     PROVIDER_FIELDS,
+    STEP_MINUTES,
     Search,
     Slot,
     search_slots,
@@ -220,3 +221,24 @@ def provider_open_slots(
         date_to=day,
         limit=None,
     )
+
+
+def open_hours(*, clinic, providers, days: list[date]) -> dict[tuple[int, date], list]:
+    """{(provider id, day): [(start, end) epoch seconds]}: when each provider is open on each
+    day (weekly template, extra sessions, minus time off and holidays), before visits."""
+    if not providers or not days:
+        return {}
+    search = Search.load(
+        clinic=clinic,
+        duration_minutes=STEP_MINUTES,
+        providers=list(providers),
+        location=None,
+        required_kinds=[],
+        date_from=min(days),
+        date_to=max(days),
+    )
+    return {
+        (p.pk, day): [(a, b) for a, b, _, _ in search.open_intervals(p.pk, day)]
+        for p in providers
+        for day in days
+    }

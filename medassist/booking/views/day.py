@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from medassist.availability.selectors import open_hours
 from medassist.booking import calendar as cal
 from medassist.booking.forms import (
     CalendarForm,
@@ -69,7 +70,7 @@ def link_cells(
         for cell in row.cells:
             cell.attrs = _cell_attrs(cell)
             cell.book_url = ""
-            if can_book and not cell.blocks and not cell.busy and not cell.past:
+            if can_book and not cell.blocks and not (cell.busy or cell.past or cell.closed):
                 key = cell.column.provider_key
                 if key:
                     when = urlencode({"start": f"{cell.column.day_iso}T{cell.label}"})
@@ -97,7 +98,29 @@ def _cell_attrs(cell) -> str:
         out += f' data-room="{c.room_key}"'
     if cell.past:
         out += " data-past"
+    if cell.closed:
+        out += " data-closed"
     return mark_safe(out)  # noqa: S308 - see the docstring
+
+
+def mark_closed(user, rows: list[cal.Row]) -> None:
+    """Mark the cells of provider columns that are outside the provider's open hours (weekly
+    template, time off, holidays, extra sessions): no "Book" there, and a drop asks first."""
+    columns = rows[0].cells if rows else []
+    providers = {c.column.provider.pk: c.column.provider for c in columns if c.column.provider}
+    if not providers:
+        return
+    days = sorted({c.column.day for c in columns})
+    opens = open_hours(clinic=user.clinic, providers=list(providers.values()), days=days)
+    step = cal.SLOT_MINUTES * 60
+    for row in rows:
+        for cell in row.cells:
+            provider = cell.column.provider
+            if provider is None:
+                continue
+            key = (provider.pk, cell.column.day)
+            s = int(cell.start.timestamp())
+            cell.closed = not any(a <= s and s + step <= b for a, b in opens[key])
 
 
 def provider_columns(providers, day: date) -> list[cal.Column]:
@@ -132,6 +155,7 @@ def day(request: StaffRequest) -> HttpResponse:
         tz=tz,
         now=timezone.now(),
     )
+    mark_closed(user, rows)
     link_cells(
         rows,
         here=here,
@@ -260,6 +284,7 @@ def calendar(request: StaffRequest) -> HttpResponse:
         tz=user.clinic.tz,
         now=timezone.now(),
     )
+    mark_closed(user, rows)
 
     def url(day, **extra):
         return calendar_url(
@@ -275,6 +300,8 @@ def calendar(request: StaffRequest) -> HttpResponse:
         can_move=can(user, "appointment.reschedule"),
     )
     context = {
+        "undo": request.session.pop("undo_move", None),
+        "can_outside_hours": can(user, "appointment.outside_hours"),
         "form": form, "view": view, "by": by, "title": grid.title, "day": shown,
         "is_today": shown == today, "clinic_tz": user.clinic.tz, "provider": grid.provider,
         "room": grid.room, "columns": grid.columns, "rows": rows,

@@ -29,7 +29,7 @@ from medassist.booking.services import (
     series_book,
     series_reschedule,
 )
-from medassist.booking.views.links import appointment_day_url, calendar_url, day_url
+from medassist.booking.views.links import appointment_day_url, calendar_url, day_url, on_date
 from medassist.core.errors import ApplicationError
 from medassist.core.web import StaffRequest, first_error, form_errors, safe_next, staff_view
 from medassist.patients.selectors import patient_search, picked_patient
@@ -344,6 +344,19 @@ def _reschedule(user, appt: Appointment, form: MoveForm, start) -> None:
     )
 
 
+def _undo_of(user, appt: Appointment) -> dict:
+    """What the calendar's "Undo the move" posts to put the visit back where it is now."""
+    local = appt.start.astimezone(user.clinic.tz)
+    return {
+        "id": str(appt.public_id),
+        "date": local.date().isoformat(),
+        "time": f"{local:%H:%M}",
+        "provider": str(appt.provider.public_id),
+        "patient": appt.patient.display_name,
+        "outside_hours": can(user, "appointment.outside_hours"),
+    }
+
+
 def _move_error(form: MoveForm, tz) -> str:
     """The form's first problem, checking the time exists that day (DST) ("" if none)."""
     if not form.is_valid():
@@ -369,6 +382,7 @@ def move(request: StaffRequest, id) -> HttpResponse:
     form = MoveForm(request.POST, user=request.user)
     from_calendar, back = request.POST.get("from") == "calendar", safe_next(request)
     error, status = _move_error(form, request.user.clinic.tz), 422
+    undo = _undo_of(request.user, appt)
     if not error:
         try:
             _reschedule(request.user, appt, form, form.start_in(request.user.clinic.tz))
@@ -389,4 +403,8 @@ def move(request: StaffRequest, id) -> HttpResponse:
         f"Moved {appt.patient.display_name} to {local:%a %b %d} at {local:%H:%M} "
         f"with {appt.provider.display_name}.",
     )
+    if from_calendar:
+        request.session["undo_move"] = undo
+    if back.startswith(reverse("scheduling:calendar")):
+        return redirect(on_date(back, local.date()))  # the calendar shows where it went
     return redirect(back or calendar_url("day", local.date(), provider=appt.provider))

@@ -6,6 +6,9 @@
    the server answers as it does for a click: a redirect back to this screen with a message,
    or a refusal (e.g. the time is taken) with nothing changed. By room, a visit only moves
    within its own room's cells: a move keeps the visit's room, it changes only the time.
+   Every drop asks to confirm (and a moved visit can be undone from the next page). A cell
+   outside the provider's hours (data-closed) takes a drop only for roles that may book past
+   hours (the table's data-outside-hours), after they give a reason.
    Keyboard and no-JS users keep the Move link and the "Move here" buttons. */
 (function () {
   "use strict";
@@ -36,6 +39,9 @@
   function accepts(cell) {
     if (!dragged || !cell || !cell.matches("td.slot")) return false;
     if (cell.hasAttribute("data-past") || !freeForDragged(cell)) return false;
+    if (cell.hasAttribute("data-closed") && !table().hasAttribute("data-outside-hours")) {
+      return false;
+    }
     var room = cell.getAttribute("data-room");
     if (room && !cell.hasAttribute("data-provider") && room !== dragged.getAttribute("data-room")) {
       return false;
@@ -64,7 +70,7 @@
     form.appendChild(input);
   }
 
-  function post(block, cell) {
+  function post(block, cell, reason) {
     var t = table();
     var form = document.createElement("form");
     form.method = "post";
@@ -77,6 +83,10 @@
     field(form, "time", cell.getAttribute("data-time"));
     var provider = cell.getAttribute("data-provider");
     if (provider) field(form, "provider", provider);
+    if (reason) {
+      field(form, "outside_hours", "on");
+      field(form, "reason", reason);
+    }
     document.body.appendChild(form);
     form.submit();
   }
@@ -131,8 +141,19 @@
       var block = dragged;
       dragged = null;
       clearMarks();
+      var who = block.getAttribute("data-patient") || "this visit";
+      var when = cell.getAttribute("data-day") + " at " + cell.getAttribute("data-time");
+      var reason = "";
+      if (cell.hasAttribute("data-closed")) {
+        reason = window.prompt(
+          "That is outside the provider's hours. Why move " + who + " to " + when + "?"
+        );
+        if (!reason || !reason.trim()) return;
+      } else if (!window.confirm("Move " + who + " to " + when + "?")) {
+        return;
+      }
       cell.classList.add("drop-sent");
-      post(block, cell);
+      post(block, cell, reason ? reason.trim() : "");
     });
   }
 
