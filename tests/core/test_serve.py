@@ -97,6 +97,9 @@ def test_serve_runs_gunicorn_serving_pages_and_static_files_until_ctrl_c(server_
     assert css[0] == 200 and css[1]["Content-Type"].startswith("text/css")
     assert (Path(server_env["MEDASSIST_STATIC_ROOT"]) / "medassist" / "app.css").exists()
     assert server.returncode == 0, output
+    # and the background worker ran beside it, and stopped with it
+    assert "background worker started" in output and "background worker stopped" in output
+    assert "worker: running every" in output
 
 
 @pytest.mark.parametrize(

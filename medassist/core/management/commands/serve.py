@@ -84,8 +84,14 @@ class Command(BaseCommand):
             default=str(DEFAULT_WORKERS),
             help=f"Worker processes (default {DEFAULT_WORKERS}).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (reminders, waitlist offers) beside the "
+            "server; run `medassist worker` yourself.",
+        )
 
-    def handle(self, *args, host: str, port: str, workers: str, **options):
+    def handle(self, *args, host: str, port: str, workers: str, no_worker=False, **options):
         port_number, worker_count = _port(port), _workers(workers)
         host = host.strip().strip("[]")
         if not host:
@@ -111,6 +117,17 @@ class Command(BaseCommand):
         )
         for note in self._notes(host):
             self.stdout.write(note)
+        os.environ["MEDASSIST_SERVE_WORKER"] = "0" if no_worker else "1"
+        self.stdout.write(
+            "The background worker (reminders, waitlist offers) is not started: run "
+            "`medassist worker`."
+            if no_worker
+            else "The background worker (reminders, waitlist offers) runs beside it; "
+            "`--no-worker` leaves it out."
+        )
+        # Links in reminders point at this server unless MEDASSIST_PUBLIC_URL says otherwise.
+        local = f"http://localhost:{port_number}" if host in ("0.0.0.0", "::") else url  # noqa: S104
+        os.environ.setdefault("MEDASSIST_PUBLIC_URL", local.rstrip("/"))
         self.stdout.flush()
         sys.stdout.flush()
         argv = [
@@ -126,6 +143,8 @@ class Command(BaseCommand):
             "10",
             "--error-logfile",
             "-",
+            "--config",
+            "python:medassist.core.gunicorn_hooks",
         ]
         if _gunicorn_has("control_socket_disable"):
             # Recent gunicorn (27 here) opens a control socket in ~/.gunicorn that every
