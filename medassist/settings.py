@@ -224,3 +224,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 if env_bool("MEDASSIST_TESTING", False):
     # Tests log users in thousands of times; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run at whatever hour CI does: no quiet hours unless a test sets them
+    # (tests/reminders/test_quiet_hours.py).
+    MEDASSIST_QUIET_HOURS = ""

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, str] = {
     "MEDASSIST_SEND_RETRY_MINUTES": "5",  # first retry; doubles each time
     "MEDASSIST_OFFER_HOURS": "2",  # how long a waitlist offer stays open
     "MEDASSIST_WORKER_INTERVAL": "30",  # seconds between worker passes
+    # No message reaches a patient between these clinic-local times (empty: no quiet hours).
+    "MEDASSIST_QUIET_HOURS": "21:00-08:00",
 }
 
 

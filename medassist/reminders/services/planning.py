@@ -11,6 +11,7 @@ from django.urls import reverse
 from medassist.practice.models import Clinic
 from medassist.reminders import conf, links, messages
 from medassist.reminders.models import Channel, Message, ReminderRule
+from medassist.reminders.quiet import after_quiet_hours
 from medassist.scheduling.models import Appointment, Status
 
 DEFAULT_RULES = (
@@ -60,10 +61,12 @@ def message_queue(
     appointment: Appointment | None = None,
     rule: ReminderRule | None = None,
 ) -> Message:
-    """Queue one message rendered from its reviewed template. A patient without an address for
+    """Queue one message rendered from its reviewed template, never inside the clinic's quiet
+    hours (it waits for their end). A patient without an address for
     the channel gets a cancelled row saying so, or a failed one (for the desk) when there is no
     way at all to reach them."""
     sms = channel == Channel.SMS
+    scheduled_for = after_quiet_hours(scheduled_for, clinic.tz)
     subject, body = messages.render(kind, sms=sms, clinic=clinic, **context)
     to = _address(patient, channel)
     msg = Message(

@@ -17,6 +17,7 @@ from medassist.booking.services import appointment_book
 from medassist.core.errors import Conflict
 from medassist.reminders import conf, links, messages
 from medassist.reminders.models import Message
+from medassist.reminders.quiet import after_quiet_hours
 from medassist.reminders.services import message_queue, preferred_channel
 from medassist.reminders.system import system_user
 from medassist.scheduling.errors import SlotTaken
@@ -69,7 +70,12 @@ def _offer_round(slot: OpenSlot, now: datetime) -> int:
             slot.status = OpenSlot.Status.EXPIRED
             slot.save(update_fields=["status", "updated_at"])
         return 0
-    expires = min(now + timedelta(hours=conf.get_int("MEDASSIST_OFFER_HOURS")), slot.start)
+    # The offer is open for its hours from when it can be read (not in the night), and never
+    # past the visit's start.
+    readable = after_quiet_hours(now, clinic.tz)
+    expires = min(readable + timedelta(hours=conf.get_int("MEDASSIST_OFFER_HOURS")), slot.start)
+    if expires <= readable:
+        return 0  # the visit comes before anyone could read the offer
     for entry in chosen:
         offer = SlotOffer.objects.create(slot=slot, entry=entry, expires_at=expires)
         entry.status = WaitlistEntry.Status.OFFERED
