@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "medassist.practice.context_processors.navigation",
+                "medassist.booking.context_processors.freed_time",
             ],
         },
     },

@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 from medassist.audit.services import audit_patients_listed
 from medassist.core.access import get_scoped
 from medassist.practice.roles import require
-from medassist.waitlist.models import Recall, WaitlistEntry
+from medassist.waitlist.models import Recall, SlotOffer, WaitlistEntry
 
 _ENTRY_RELATED = ("patient", "visit_type", "provider", "location", "appointment")
 OPEN_ENTRY = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
@@ -44,7 +44,21 @@ def entry_list(*, user, include_closed: bool = False, limit: int = 300) -> list[
         qs = qs.filter(status__in=OPEN_ENTRY)
     qs = qs.select_related(*_ENTRY_RELATED)
     rows = list(qs.order_by("priority", "created_at", "id")[:limit])
+    _attach_open_offers(rows)
     return _listed(user, rows, "waitlist.WaitlistEntry", "waitlist")
+
+
+def _attach_open_offers(rows: list[WaitlistEntry]) -> None:
+    """Each offered entry gets `open_offer`: the time offered and until when (one query)."""
+    offered = [e.pk for e in rows if e.status == WaitlistEntry.Status.OFFERED]
+    offers = {
+        o.entry_id: o
+        for o in SlotOffer.objects.filter(entry_id__in=offered, status=SlotOffer.Status.OFFERED)
+        .select_related("slot__provider")
+        .order_by("expires_at")
+    }
+    for e in rows:
+        e.open_offer = offers.get(e.pk)  # type: ignore[attr-defined]
 
 
 def access_recall(*, user, id) -> Recall:

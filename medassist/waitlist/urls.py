@@ -13,4 +13,5 @@ urlpatterns = [
     path("recalls/<uuid:id>/scheduled/", views.recall_scheduled, name="recall_scheduled"),
     path("recalls/<uuid:id>/close/", views.recall_close, name="recall_close"),
     path("o/<str:token>/", views.offer, name="offer"),
+    path("freed/<uuid:id>/", views.offer_freed, name="offer_freed"),
 ]

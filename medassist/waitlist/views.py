@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError
-from medassist.core.web import StaffRequest, clinic_zone, form_errors, staff_view
+from medassist.core.web import StaffRequest, clinic_zone, form_errors, safe_next, staff_view
 from medassist.patients.selectors import access_patient, patient_search
 from medassist.reminders.messages import address_of
 from medassist.reminders.views import signed_link_view
-from medassist.scheduling.selectors import clinic_today
+from medassist.scheduling.models import Status
+from medassist.scheduling.selectors import access_appointment, clinic_today
 from medassist.waitlist import selectors, services
 from medassist.waitlist.forms import ContactForm, EntryForm, RecallForm, RemoveForm
 from medassist.waitlist.models import SlotOffer
@@ -225,3 +227,18 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=409 if result is not None and not result.ok else 200,
     )
+
+
+@staff_view("waitlist.manage")
+@require_POST
+def offer_freed(request: StaffRequest, id) -> HttpResponse:
+    """Offer a just-cancelled visit's time to the matching waitlist entries now (the worker
+    would on its next pass); says how many were offered it."""
+    appt = access_appointment(user=request.user, id=id, audit=False)
+    slot = services.slot_freed(appointment=appt) if appt.status == Status.CANCELLED else None
+    offered = slot.offers.count() if slot is not None else 0
+    if offered:
+        flash.success(request, f"Offered the time to {offered} waiting patient(s).")
+    else:
+        flash.info(request, "Nobody on the waitlist matches that time (or it is taken again).")
+    return redirect(safe_next(request) or reverse("waitlist:home"))

@@ -306,6 +306,10 @@ def cancel(request: StaffRequest, id) -> HttpResponse:
     messages.success(
         request, f"Cancelled {appt.patient.display_name}'s visit at {local:%H:%M} on {local:%b %d}."
     )
+    if appt.start > timezone.now():
+        # the next page offers the freed time to the waitlist at once (waitlist.views)
+        when = f"{local:%a %b %d} at {local:%H:%M}"
+        request.session["freed_visit"] = {"id": str(appt.public_id), "when": when}
     return redirect(safe_next(request) or appointment_day_url(appt, request.user.clinic.tz))
 
 
