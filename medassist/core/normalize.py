@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import holidays
 import phonenumbers
 
 from medassist.core.errors import ValidationFailed
@@ -50,3 +51,21 @@ def name_key(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c for c in stripped.casefold() if c.isalnum())
+
+
+def us_state(value: str, *, field: str = "state") -> str:
+    """A US state, DC or territory as its two-letter USPS code, from the code or the full name
+    as typed ("ny", "New York", "new york" → "NY"); '' when blank."""
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    codes = set(holidays.US.subdivisions)
+    if text.upper() in codes:
+        return text.upper()
+    names = {name.casefold(): code for name, code in holidays.US.subdivisions_aliases.items()}
+    code = names.get(text.casefold())
+    if code is None:
+        raise ValidationFailed(
+            f"{text!r} is not a US state; use its two-letter code, e.g. NY.", field=field
+        )
+    return code

@@ -15,7 +15,7 @@ WEIGHT_UNITS = {"kg", "lb"}
 # (low, high) inclusive; outside is physiologically impossible or a typing error.
 PLAUSIBLE = {
     "bp_systolic": (40, 300),
-    "bp_diastolic": (20, 200),
+    "bp_diastolic": (30, 200),
     "pulse": (20, 300),
     "respiratory_rate": (4, 80),
     "temperature_c": (Decimal("25.0"), Decimal("45.0")),
@@ -91,6 +91,17 @@ def _number(raw, name: str, *, integer: bool) -> Decimal | int | None:
     return value
 
 
+def _in_unit(metric, unit: str):
+    """A plausibility bound (stored in metric) in the unit the reading was typed in."""
+    if unit == "°F":
+        return _q(Decimal(metric) * 9 / 5 + 32, "0.1")
+    if unit == "in":
+        return _q(Decimal(metric) / Decimal("2.54"), "0.1")
+    if unit == "lb":
+        return _q(Decimal(metric) / Decimal("0.45359237"), "0.1")
+    return metric
+
+
 def _q(value: Decimal, places: str) -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
@@ -126,15 +137,22 @@ def normalize(
         "spo2": _number(spo2, "spo2", integer=True),
         "pain": _number(pain, "pain", integer=True),
     }
+    entered: dict[str, tuple[Decimal, str]] = {}  # as typed, for messages in the unit used
     temp = _number(temperature, "temperature_c", integer=False)
+    if temp is not None:
+        entered["temperature_c"] = (Decimal(temp), "°" + temperature_unit)
     if temp is not None and temperature_unit == "F":
         temp = (temp - 32) * 5 / Decimal(9)
     v["temperature_c"] = _q(Decimal(temp), "0.1") if temp is not None else None
     height = _number(height, "height_cm", integer=False)
+    if height is not None:
+        entered["height_cm"] = (Decimal(height), height_unit)
     if height is not None and height_unit == "in":
         height = height * Decimal("2.54")
     v["height_cm"] = _q(Decimal(height), "0.1") if height is not None else None
     weight = _number(weight, "weight_kg", integer=False)
+    if weight is not None:
+        entered["weight_kg"] = (Decimal(weight), weight_unit)
     if weight is not None and weight_unit == "lb":
         weight = weight * Decimal("0.45359237")
     v["weight_kg"] = _q(Decimal(weight), "0.01") if weight is not None else None
@@ -147,9 +165,11 @@ def normalize(
             continue
         low, high = PLAUSIBLE[name]
         if not (low <= value <= high):
+            typed, unit = entered.get(name, (value, UNITS[name]))
+            low, high = _in_unit(low, unit), _in_unit(high, unit)
             errors[name] = [
-                f"{LABELS[name]} {value} {UNITS[name]} is not possible; re-check the reading "
-                f"(accepted {low}–{high} {UNITS[name]})."
+                f"{LABELS[name]} {typed} {unit} is not possible; re-check the reading "
+                f"(accepted {low}–{high} {unit})."
             ]
     if (v["bp_systolic"] is None) != (v["bp_diastolic"] is None):
         errors.setdefault("bp_diastolic", []).append(

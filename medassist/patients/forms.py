@@ -7,7 +7,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from medassist.core.normalize import phone_display
+from medassist.core.errors import ValidationFailed
+from medassist.core.normalize import phone_display, phone_e164, us_state
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.services import PATIENT_FIELDS
 
@@ -49,13 +50,8 @@ class PatientForm(forms.Form):
     address_line1 = forms.CharField(label="Address", max_length=200, required=False)
     address_line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     city = forms.CharField(max_length=100, required=False)
-    state = forms.CharField(
-        max_length=2,
-        min_length=2,
-        required=False,
-        help_text="Two letters, e.g. NY",
-        error_messages={"min_length": "Use the two-letter state code, e.g. NY."},
-    )
+    # No maxlength on the box: a browser would silently cut "New York" to "Ne" and send it.
+    state = forms.CharField(max_length=100, required=False, help_text="Two letters, e.g. NY")
     postal_code = forms.RegexField(
         label="ZIP code",
         regex=r"^\d{5}(-\d{4})?$",
@@ -67,6 +63,29 @@ class PatientForm(forms.Form):
         label="Relationship", max_length=60, required=False
     )
     emergency_contact_phone = _phone("Phone")
+
+    def clean_state(self) -> str:
+        value = " ".join(self.cleaned_data.get("state", "").split())
+        if len(value) > 2:
+            raise forms.ValidationError(
+                f"Ensure this value has at most 2 characters (it has {len(value)}): use the "
+                "two-letter state code, e.g. NY."
+            )
+        try:
+            return us_state(value)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self):
+        """Every phone is checked here too, so all problems show in one round (the service
+        checks and normalizes them again, for the API)."""
+        cleaned = super().clean()
+        for name in ("phone_mobile", "phone_home", "emergency_contact_phone"):
+            try:
+                phone_e164(cleaned.get(name, ""), field=name)
+            except ValidationFailed as exc:
+                self.add_error(name, exc.message)
+        return cleaned
 
     def clean_date_of_birth(self) -> date:
         dob = self.cleaned_data["date_of_birth"]

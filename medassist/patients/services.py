@@ -12,7 +12,7 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import ValidationFailed, from_django_validation
-from medassist.core.normalize import name_key, phone_e164
+from medassist.core.normalize import name_key, phone_e164, us_state
 from medassist.patients.errors import DuplicatePatient
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.selectors import patient_duplicates
@@ -58,7 +58,11 @@ def _clean_patient_values(values: dict) -> dict:
                 errors[key] = [exc.message]
                 continue
         if key == "state" and value:
-            value = value.upper()
+            try:
+                value = us_state(value)
+            except ValidationFailed as exc:
+                errors[key] = [exc.message]
+                continue
         cleaned[key] = value
     dob = cleaned.get("date_of_birth")
     if dob is not None:

@@ -607,3 +607,23 @@ def test_the_patient_page_opens_the_chart(client_for, medical_assistant, patient
     chart = reverse("records:chart", args=[patient.public_id])
     assert f'href="{chart}"' in html
     assert client_for(medical_assistant).get(chart).status_code == 200
+
+
+def test_every_problem_of_a_registration_shows_in_one_round(client_for, front_desk, payer):
+    # given a bad phone, a bad ZIP and a state that is no state, sent together
+    before = snapshot()
+    response = client_for(front_desk).post(
+        reverse("patients:register"),
+        registration(payer, phone_mobile="555-12", postal_code="ABCDE", state="ZZ"),
+    )
+    # then all three are named at once, and nothing is saved
+    errors = response.context["form"].errors
+    assert {"phone_mobile", "postal_code", "state"} <= set(errors), errors
+    assert "not a US state" in errors["state"][0]
+    assert snapshot() == before
+
+
+def test_the_state_box_does_not_cut_what_is_typed(client_for, front_desk):
+    html = client_for(front_desk).get(reverse("patients:register")).content.decode()
+    box = html[html.index('name="state"') - 200 : html.index('name="state"') + 200]
+    assert 'maxlength="2"' not in box
