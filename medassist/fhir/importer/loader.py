@@ -50,15 +50,30 @@ from medassist.records.models import (
     SmokingStatus,
     SocialHistory,
 )
-from medassist.records.services import clinical
+from medassist.records.services import current_social_history
 from medassist.records.services._common import (
-    _actor_name,
+    actor_name,
     apply_update,
     clinic_today,
+    coded,
     diff,
     full_clean,
     save_new,
     snapshot,
+)
+from medassist.records.services.clinical.encounters import (
+    validate_encounter,
+    validate_observation,
+    validate_procedure,
+)
+from medassist.records.services.clinical.medications import (
+    validate_immunization,
+    validate_medication,
+)
+from medassist.records.services.clinical.problems import (
+    end_nka,
+    validate_allergy,
+    validate_problem,
 )
 
 from .mapping import MAPPERS, NOT_CHART, Context, Skip
@@ -280,13 +295,13 @@ class _Checks:
     def __init__(self, actor) -> None:
         today, now = clinic_today(actor), timezone.now()
         self.by_model = {
-            Encounter: clinical._validate_encounter(actor),
-            Problem: clinical._validate_problem(today),
-            Allergy: clinical._validate_allergy(today),
-            MedicationStatement: clinical._validate_medication(actor),
-            Immunization: clinical._validate_immunization(actor, today),
-            Procedure: clinical._validate_procedure(now),
-            Observation: clinical._validate_observation(now),
+            Encounter: validate_encounter(actor),
+            Problem: validate_problem(today),
+            Allergy: validate_allergy(today),
+            MedicationStatement: validate_medication(actor),
+            Immunization: validate_immunization(actor, today),
+            Procedure: validate_procedure(now),
+            Observation: validate_observation(now),
         }
 
     def check(self, obj) -> None:
@@ -294,7 +309,7 @@ class _Checks:
         if label is not None:
             if not obj.display and obj.code_system not in ("icd-10-cm", "cvx"):
                 obj.display = obj.code  # ICD-10-CM and CVX get their official name
-            obj.code_system, obj.code, obj.display = clinical.coded(
+            obj.code_system, obj.code, obj.display = coded(
                 obj.code_system, obj.code, obj.display, label=label
             )
         self.by_model[type(obj)](obj)
@@ -501,7 +516,6 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
     load(set(MAPPERS) - {"Encounter"})
 
     now = timezone.now()
-    actor_name = _actor_name(actor)
     reason = f"Imported from FHIR ({Path(source).name})"[:500]
     ChartHistory.objects.bulk_create(
         [
@@ -515,7 +529,7 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
                 changes=diff({}, snapshot(obj)),
                 reason=reason,
                 actor=actor,
-                actor_name=actor_name,
+                actor_name=actor_name(actor),
                 at=now,
             )
             for obj in created_objs
@@ -525,7 +539,7 @@ def _load_bundle(actor, source: str, raw: bytes, result: BundleResult) -> None:
     result.rows = len(created_objs)
     _smoking_status(actor, patient, created_objs, result)
     if any(isinstance(o, Allergy) and o.status == Allergy.Status.ACTIVE for o in created_objs):
-        clinical._end_nka(actor=actor, patient=patient, why="Allergy imported from FHIR")
+        end_nka(actor=actor, patient=patient, why="Allergy imported from FHIR")
     if created_objs or created:
         audit_record(
             actor=actor,
@@ -559,7 +573,7 @@ def _smoking_status(actor, patient, created_objs: list, result: BundleResult) ->
     if not answers:
         return
     latest = max(answers, key=lambda o: o.effective_at)
-    social = clinical.current_social_history(patient)
+    social = current_social_history(patient)
     if social is None:
         social = SocialHistory(
             patient=patient,
