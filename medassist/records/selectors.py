@@ -302,3 +302,36 @@ def entered_in_error_items(patient) -> list:
             model.objects.filter(patient=patient, **{status_field: ENTERED_IN_ERROR})  # type: ignore[attr-defined]
         )
     return found
+
+
+# the chart items an importer writes (records.services.ChartImport), found again by source id
+IMPORTED_MODELS = (
+    Encounter,
+    Problem,
+    Observation,
+    MedicationStatement,
+    Immunization,
+    Allergy,
+    Procedure,
+)
+
+
+def imported_source_ids(patient) -> set[str]:
+    """The source identifiers of the patient's imported items (what an import already loaded)."""
+    found: set[str] = set()
+    for model in IMPORTED_MODELS:
+        found.update(
+            model.objects.filter(patient=patient)  # type: ignore[attr-defined]
+            .exclude(source_identifier="")
+            .values_list("source_identifier", flat=True)
+        )
+    return found
+
+
+def encounter_ids_by_source(patient) -> dict[str, int]:
+    """Source identifier → primary key of the patient's imported encounters (for linking)."""
+    return dict(
+        Encounter.objects.filter(patient=patient)
+        .exclude(source_identifier="")
+        .values_list("source_identifier", "pk")
+    )
