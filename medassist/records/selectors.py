@@ -327,7 +327,7 @@ def imported_source_ids(patient) -> set[str]:
     found: set[str] = set()
     for model in IMPORTED_MODELS:
         found.update(
-            model.objects.filter(patient=patient)  # type: ignore[attr-defined]
+            model.objects.filter(patient=patient)
             .exclude(source_identifier="")
             .values_list("source_identifier", flat=True)
         )

@@ -105,22 +105,11 @@ class ChartImport:
             Observation: validate_observation(now),
         }
         self._queued: dict[type[Model], list] = {}
-        self._active_allergies = {
-            display.casefold()
-            for display in Allergy.objects.filter(
-                patient=patient, status=Allergy.Status.ACTIVE
-            ).values_list("display", flat=True)
-        }
-        self._active_problems = set(
-            Problem.objects.filter(
-                patient=patient,
-                code_system=CodeSystem.ICD10CM,
-                clinical_status__in=Problem.ACTIVE_STATUSES,
-            )
-            .exclude(verification_status=Problem.Verification.ENTERED_IN_ERROR)
-            .values_list("code", flat=True)
-        )
-        self._encounter_ids: set[int] | None = None  # the patient's, read when first needed
+        # read from the chart when first needed
+        self._active_allergies: set[str] | None = None
+        self._active_problems: set[str] | None = None
+        self._encounter_ids: set[int] = set()  # saved by this import, then the patient's
+        self._chart_encounters_read = False
 
     @property
     def reason(self) -> str:
@@ -139,7 +128,7 @@ class ChartImport:
             self._check(obj)
             if isinstance(obj, Allergy) and obj.status == Allergy.Status.ACTIVE:
                 key = obj.display.casefold()
-                if key in self._active_allergies or key in allergies:
+                if key in self._allergies_on_chart() or key in allergies:
                     raise Conflict(f"{obj.display} is already on the allergy list", field="display")
                 allergies.add(key)
             if (
@@ -147,15 +136,42 @@ class ChartImport:
                 and obj.code_system == CodeSystem.ICD10CM
                 and obj.clinical_status in Problem.ACTIVE_STATUSES
             ):
-                if obj.code in self._active_problems or obj.code in problems:
+                if obj.code in self._problems_on_chart() or obj.code in problems:
                     raise Conflict(f"{obj.code} is already an active problem", field="code")
                 problems.add(obj.code)
-        self._active_allergies |= allergies
-        self._active_problems |= problems
+        if allergies:
+            self._allergies_on_chart().update(allergies)
+        if problems:
+            self._problems_on_chart().update(problems)
         for obj in items:
             obj.version = 1
             obj.stamp(self.actor)
             self._queued.setdefault(type(obj), []).append(obj)
+
+    def _allergies_on_chart(self) -> set[str]:
+        """The substances of the patient's active allergies (casefolded), with those added."""
+        if self._active_allergies is None:
+            self._active_allergies = {
+                display.casefold()
+                for display in Allergy.objects.filter(
+                    patient=self.patient, status=Allergy.Status.ACTIVE
+                ).values_list("display", flat=True)
+            }
+        return self._active_allergies
+
+    def _problems_on_chart(self) -> set[str]:
+        """The ICD-10-CM codes of the patient's active problems, with those added."""
+        if self._active_problems is None:
+            self._active_problems = set(
+                Problem.objects.filter(
+                    patient=self.patient,
+                    code_system=CodeSystem.ICD10CM,
+                    clinical_status__in=Problem.ACTIVE_STATUSES,
+                )
+                .exclude(verification_status=Problem.Verification.ENTERED_IN_ERROR)
+                .values_list("code", flat=True)
+            )
+        return self._active_problems
 
     def _check(self, obj) -> None:
         label = CODE_LABELS.get(type(obj))
@@ -171,8 +187,9 @@ class ChartImport:
         full_clean(obj)
 
     def _check_encounter(self, encounter_id: int) -> None:
-        if self._encounter_ids is None or encounter_id not in self._encounter_ids:
-            self._encounter_ids = set(
+        if encounter_id not in self._encounter_ids and not self._chart_encounters_read:
+            self._chart_encounters_read = True
+            self._encounter_ids.update(
                 Encounter.objects.filter(patient=self.patient).values_list("pk", flat=True)
             )
         if encounter_id not in self._encounter_ids:
@@ -183,6 +200,8 @@ class ChartImport:
         for model, objs in self._queued.items():
             model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
             self.created.extend(objs)
+            if model is Encounter:
+                self._encounter_ids.update(o.pk for o in objs)
         self._queued.clear()
 
     def finish(self) -> None:
