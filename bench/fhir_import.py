@@ -11,8 +11,10 @@ runs — on the archive, read as a stream. Prints resources/second (all resource
 ones loaded into the chart), chart rows written, wall and CPU seconds, and the same for a second
 import of the same archive (which must load nothing). Then splits the cost: reading + R4B
 validation alone, and the records services (one `observation_create` per row, with its history
-row and audit event) for a sample of the same observations, against the bulk path.
-Results go in docs/benchmarks.md.
+row and audit event) for a sample of the same observations, against the bulk path. Last, the
+work of importing the first bundles again into a second clinic, as Python function calls
+(cProfile) and SQL statements: counts the load of a shared machine does not change, to compare
+two versions of the code. Results go in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -152,10 +154,49 @@ def services_sample(actor_doc, patient, archive: Path, limit: int) -> tuple[int,
     return len(rows), time.process_time() - start
 
 
+def work_sample(archive: Path, limit: int) -> tuple[int, int, int]:
+    """Import the first `limit` bundles into a new clinic (so every patient is new there):
+    (bundles, Python function calls, SQL statements)."""
+    import cProfile
+    import pstats
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from medassist.fhir.importer import import_bundle
+    from medassist.fhir.importer.sources import iter_bundles
+    from medassist.practice.models import Clinic
+
+    clinic = Clinic.objects.create(name="Bench Clinic 2", state="MA", mrn_prefix="BD")
+    admin = get_user_model().objects.create_user(
+        username="bench-admin-2", password="x", clinic=clinic, role="clinic_admin"
+    )
+    bundles = []
+    for source, raw in iter_bundles([archive]):
+        bundles.append((source, raw))
+        if len(bundles) >= limit:
+            break
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    profile = cProfile.Profile()
+    with connection.execute_wrapper(count):
+        profile.enable()
+        for source, raw in bundles:
+            import_bundle(actor=admin, source=source, raw=raw)
+        profile.disable()
+    return len(bundles), pstats.Stats(profile).total_calls, statements  # type: ignore[attr-defined]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
     parser.add_argument("--service-sample", type=int, default=1000, help="rows via services")
+    parser.add_argument("--work-sample", type=int, default=30, help="bundles counted (0: none)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
     if not args.archive.exists():
@@ -225,6 +266,12 @@ def main() -> int:
                 f"records services, one observation_create per row: {rows} rows in "
                 f"{secs:.1f} s CPU ({rows / secs:,.0f} rows per CPU-second) vs the bulk import's "
                 f"{first.rows / cpu:,.0f} rows per CPU-second (whole import, parsing included)"
+            )
+        if args.work_sample:
+            n, calls, statements = work_sample(args.archive, args.work_sample)
+            print(
+                f"work of the first {n} bundles (new patients): {calls:,} Python function calls, "
+                f"{statements:,} SQL statements"
             )
     finally:
         drop_database(original_url, args.keep)

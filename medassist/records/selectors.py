@@ -248,16 +248,22 @@ def _page(qs, number, per_page: int) -> Page:
     return Paginator(qs, per_page).get_page(number)
 
 
+def _encounters_with_notes() -> QuerySet[Encounter]:
+    notes = Note.objects.select_related("author", "signed_by", "amends").order_by("created_at")
+    return Encounter.objects.select_related("provider").prefetch_related(
+        Prefetch("notes", queryset=notes)
+    )
+
+
 def encounter_page(patient, number=1, per_page: int = ENCOUNTERS_PER_PAGE) -> Page:
     """One page of encounters (newest first) with their notes: 3 queries whatever the count."""
-    notes = Note.objects.select_related("author", "signed_by", "amends").order_by("created_at")
-    qs = (
-        Encounter.objects.filter(patient=patient)
-        .select_related("provider")
-        .prefetch_related(Prefetch("notes", queryset=notes))
-        .order_by("-start", "-id")
-    )
+    qs = _encounters_with_notes().filter(patient=patient).order_by("-start", "-id")
     return _page(qs, number, per_page)
+
+
+def encounter_with_notes(encounter: Encounter) -> Encounter:
+    """The encounter again, with its provider and notes (as a page of encounters shows it)."""
+    return _encounters_with_notes().get(pk=encounter.pk)
 
 
 def document_page(patient, number=1, per_page: int = DOCUMENTS_PER_PAGE) -> Page:
@@ -302,3 +308,36 @@ def entered_in_error_items(patient) -> list:
             model.objects.filter(patient=patient, **{status_field: ENTERED_IN_ERROR})  # type: ignore[attr-defined]
         )
     return found
+
+
+# the chart items an importer writes (records.services.ChartImport), found again by source id
+IMPORTED_MODELS = (
+    Encounter,
+    Problem,
+    Observation,
+    MedicationStatement,
+    Immunization,
+    Allergy,
+    Procedure,
+)
+
+
+def imported_source_ids(patient) -> set[str]:
+    """The source identifiers of the patient's imported items (what an import already loaded)."""
+    found: set[str] = set()
+    for model in IMPORTED_MODELS:
+        found.update(
+            model.objects.filter(patient=patient)
+            .exclude(source_identifier="")
+            .values_list("source_identifier", flat=True)
+        )
+    return found
+
+
+def encounter_ids_by_source(patient) -> dict[str, int]:
+    """Source identifier → primary key of the patient's imported encounters (for linking)."""
+    return dict(
+        Encounter.objects.filter(patient=patient)
+        .exclude(source_identifier="")
+        .values_list("source_identifier", "pk")
+    )

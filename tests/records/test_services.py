@@ -11,6 +11,7 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.core.errors import Conflict, PermissionDenied, ValidationFailed
 from medassist.records import services
+from medassist.records.errors import Code, NoteSigned
 from medassist.records.models import (
     Allergy,
     ChartHistory,
@@ -501,6 +502,17 @@ def test_a_signed_note_cannot_be_changed_even_by_a_direct_service_call(physician
     signed_note.refresh_from_db()
     assert signed_note.body == "S: cough x3 days"
     assert signed_note.version == 2
+
+
+def test_editing_a_signed_note_is_refused_with_the_stable_note_signed_code(physician, signed_note):
+    # when
+    with pytest.raises(NoteSigned) as refused:
+        services.note_update(actor=physician, note=signed_note, title="A new title")
+    # then: the API's code string is unchanged
+    assert refused.value.code == Code.NOTE_SIGNED
+    assert refused.value.as_dict()["code"] == "note_signed" and refused.value.status == 409
+    signed_note.refresh_from_db()
+    assert signed_note.title == "Progress note"
 
 
 def test_a_signed_note_cannot_be_changed_by_saving_the_model_either(signed_note):

@@ -414,3 +414,18 @@ def test_vitals_trend_chart_is_inline_svg(physician, medical_assistant, patient,
     assert html.count('<svg class="trend"') == 4
     assert "Systolic 128 mmHg" in html
     assert "150/95" in html
+
+
+def test_the_edit_page_of_a_signed_note_refuses_and_changes_nothing(
+    client_for, physician, signed_note
+):
+    # given
+    url = f"/records/notes/{signed_note.public_id}/edit/"
+    client = client_for(physician)
+    # when
+    shown = client.get(url)
+    posted = client.post(url, {"note_type": "progress", "title": "New", "body": "rewritten"})
+    # then
+    assert (shown.status_code, posted.status_code) == (409, 409)
+    signed_note.refresh_from_db()
+    assert (signed_note.title, signed_note.body) == ("Progress note", "S: cough x3 days")

@@ -137,3 +137,12 @@ class ImportReport:
                 f"{self.resources:,} resources in {self.seconds:.1f} s ({rate:,.0f} resources/s)"
             )
         return "\n".join(lines)
+
+
+class BadBundle(Exception):
+    """The bundle as a whole cannot be imported (not JSON, no Patient, an invalid resource…);
+    nothing of it is saved."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

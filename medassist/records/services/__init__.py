@@ -1,7 +1,9 @@
 """Every write to the chart. `<entity>_<verb>(*, actor, ...)`, keyword-only, atomic; each write
 validates, saves, writes a ChartHistory row and an audit event in the same transaction."""
 
+from medassist.practice.models import User
 from medassist.records.services._common import chart_item_enter_in_error
+from medassist.records.services.bulk import ChartImport
 from medassist.records.services.clinical import (
     allergy_create,
     allergy_enter_in_error,
@@ -51,7 +53,7 @@ from medassist.records.services.notes import (
 )
 
 
-def item_enter_in_error(*, actor, item, reason: str):
+def item_enter_in_error(*, actor: User, item, reason: str):
     """Withdraw any chart item with a reason, with the permission its kind needs."""
     if item.ITEM_TYPE == "note":
         return note_enter_in_error(actor=actor, note=item, reason=reason)
@@ -60,6 +62,7 @@ def item_enter_in_error(*, actor, item, reason: str):
 
 
 __all__ = [
+    "ChartImport",
     "item_enter_in_error",
     "allergy_create",
     "allergy_enter_in_error",

@@ -1,9 +1,10 @@
-"""What every chart write shares: validation helpers, the history row, the audit event, and the
-generic create / update / entered-in-error steps."""
+"""What every chart write shares: validation helpers (the coded triple, text, dates), the
+history row, the audit event, and the generic create / update / entered-in-error steps."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -14,8 +15,10 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed, from_django_validation
+from medassist.practice.models import User
 from medassist.practice.roles import require
-from medassist.records.models import ENTERED_IN_ERROR, ChartHistory
+from medassist.records.codes import cvx_check, icd10_check
+from medassist.records.models import ENTERED_IN_ERROR, ChartHistory, CodeSystem
 
 # fields never shown as "changed" in history
 _SKIP = {"id", "public_id", "created_at", "updated_at", "created_by", "updated_by", "version"}
@@ -97,12 +100,65 @@ def check_order(first, second, *, field: str, message: str) -> None:
         raise ValidationFailed(message, field=field)
 
 
-def check_patient_in_clinic(actor, patient) -> None:
+def check_patient_in_clinic(actor: User, patient) -> None:
     if patient is None or patient.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown patient.", field="patient")
 
 
-def clinic_today(actor) -> dt.date:
+_CODE_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    CodeSystem.RXNORM: (re.compile(r"^\d{1,10}$"), "RxNorm codes are digits only"),
+    CodeSystem.LOINC: (re.compile(r"^\d{1,7}-\d$"), "LOINC codes look like 8480-6"),
+    CodeSystem.SNOMED: (re.compile(r"^\d{6,18}$"), "SNOMED CT codes are 6 to 18 digits"),
+    CodeSystem.CPT: (re.compile(r"^[0-9A-Z]{5}$"), "CPT codes are 5 characters"),
+}
+
+
+def coded(
+    code_system: str, code: str, display: str, *, label: str = "Description"
+) -> tuple[str, str, str]:
+    """Check a (system, code, display) triple and return it cleaned. ICD-10-CM and CVX codes
+    must exist; the display defaults to the official description when left blank."""
+    system = code_system or CodeSystem.TEXT
+    if system not in CodeSystem.values:
+        raise ValidationFailed(f"Unknown code system {system!r}.", field="code_system")
+    code = (code or "").strip()
+    display = clean_text(display, field="display", label=label, max_length=300)
+    if system == CodeSystem.ICD10CM:
+        code, official = icd10_check(code)
+        display = display or official
+    elif system == CodeSystem.CVX:
+        vaccine = cvx_check(code)
+        code, display = vaccine.cvx, display or vaccine.name
+    elif system == CodeSystem.TEXT:
+        code = ""
+    elif code:
+        pattern, message = _CODE_SHAPES[system]
+        if not pattern.match(code.upper()):
+            raise ValidationFailed(f"{code} is not valid: {message}.", field="code")
+        code = code.upper()
+    if not display:
+        raise ValidationFailed(f"{label} is required.", field="display")
+    return system, code, display
+
+
+def recode(obj, changes: dict, label: str = "Description") -> None:
+    """When an update touches the code, re-check the coded triple."""
+    if {"code", "code_system", "display"} & set(changes):
+        code_changed = "code" in changes and changes["code"] != obj.code
+        system = changes.pop("code_system", obj.code_system)
+        code = changes.pop("code", obj.code)
+        display = changes.pop("display", "" if code_changed else obj.display)
+        changes["code_system"], changes["code"], changes["display"] = coded(
+            system, code, display, label=label
+        )
+
+
+def check_encounter(encounter, patient) -> None:
+    if encounter is not None and encounter.patient_id != patient.pk:
+        raise ValidationFailed("That encounter belongs to another patient.", field="encounter")
+
+
+def clinic_today(actor: User) -> dt.date:
     tz = getattr(getattr(actor, "clinic", None), "tz", None)
     return timezone.localdate(timezone=tz) if tz else timezone.localdate()
 
@@ -119,30 +175,29 @@ def full_clean(obj, *, exclude: tuple[str, ...] = ()) -> None:
         raise from_django_validation(exc) from exc
 
 
-def _actor_name(actor) -> str:
+def actor_name(actor: User | None) -> str:
     if actor is None or getattr(actor, "pk", None) is None:
         return "system"
     return actor.get_full_name() or actor.username
 
 
-def write_history(
-    *, actor, obj, action: str, changes: dict, reason: str = "", label: str = ""
+def history_row(
+    *, actor: User, obj, action: str, changes: dict, reason: str = "", at=None
 ) -> ChartHistory:
-    row = ChartHistory(
+    """The (unsaved) history row of one change to one item."""
+    return ChartHistory(
         patient_id=obj.patient_id,
         item_type=obj.ITEM_TYPE,
         item_id=obj.public_id,
-        item_label=(label or str(obj))[:300],
+        item_label=str(obj)[:300],
         version=obj.version,
         action=action,
         changes=changes,
         reason=reason,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor),
-        at=timezone.now(),
+        actor_name=actor_name(actor),
+        at=at or timezone.now(),
     )
-    row.save()
-    return row
 
 
 _AUDIT_ACTION: dict[str, str] = {
@@ -155,10 +210,11 @@ _AUDIT_ACTION: dict[str, str] = {
 
 
 def record_change(
-    *, actor, obj, action: str, changes: dict, reason: str = "", patient=None
+    *, actor: User, obj, action: str, changes: dict, reason: str = "", patient=None
 ) -> ChartHistory:
     """History row + audit event, in the caller's transaction."""
-    row = write_history(actor=actor, obj=obj, action=action, changes=changes, reason=reason)
+    row = history_row(actor=actor, obj=obj, action=action, changes=changes, reason=reason)
+    row.save()
     audit_record(
         actor=actor,
         action=_AUDIT_ACTION[action],
@@ -169,7 +225,7 @@ def record_change(
     return row
 
 
-def save_new(*, actor, obj, patient=None) -> None:
+def save_new(*, actor: User, obj, patient=None) -> None:
     """Stamp, validate, save a new chart item and record its creation."""
     obj.version = 1
     obj.stamp(actor)
@@ -189,7 +245,7 @@ def lock(obj):
     return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
-def apply_update(*, actor, obj, changes: dict, validate=None, reason: str = ""):
+def apply_update(*, actor: User, obj, changes: dict, validate=None, reason: str = ""):
     """Lock, apply `changes` (field → new value), validate, save; history only if something
     changed. Refused for items entered in error. Returns the fresh object."""
     current = lock(obj)
@@ -213,15 +269,15 @@ def apply_update(*, actor, obj, changes: dict, validate=None, reason: str = ""):
     return current
 
 
-def _check_fields(changes: dict, allowed: set[str]) -> None:
+def check_fields(changes: dict, allowed: set[str]) -> None:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationFailed(f"These fields cannot be changed here: {', '.join(unknown)}.")
 
 
-def _update(
+def update_item(
     *,
-    actor,
+    actor: User,
     obj,
     changes: dict,
     allowed: set[str],
@@ -231,7 +287,7 @@ def _update(
 ):
     require(actor, permission)
     check_patient_in_clinic(actor, obj.patient)
-    _check_fields(changes, allowed)
+    check_fields(changes, allowed)
     for name in ("display", "note", "reason", "reaction"):
         if name in changes and changes[name] is None:
             changes[name] = ""
@@ -239,7 +295,7 @@ def _update(
 
 
 @transaction.atomic
-def chart_item_enter_in_error(*, actor, item, reason: str, permission: str = "chart.edit"):
+def chart_item_enter_in_error(*, actor: User, item, reason: str, permission: str = "chart.edit"):
     """Mark any chart item entered-in-error with a reason. Nothing is deleted."""
     require(actor, permission)
     check_patient_in_clinic(actor, item.patient)

@@ -13,16 +13,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from medassist.core.errors import ValidationFailed
+from medassist.practice.models import User
 from medassist.practice.roles import require
 from medassist.records.models import Document, document_upload_to
 from medassist.records.services._common import (
-    _update,
     chart_item_enter_in_error,
     check_not_future,
     check_patient_in_clinic,
     clean_text,
     clinic_today,
     save_new,
+    update_item,
 )
 
 ALLOWED_TYPES = {
@@ -78,7 +79,7 @@ def _delete_quietly(storage, name: str) -> None:
 @transaction.atomic
 def document_upload(
     *,
-    actor,
+    actor: User,
     patient,
     uploaded_file,
     title: str = "",
@@ -141,7 +142,7 @@ DOCUMENT_FIELDS = {"title", "kind", "received_date", "note"}
 
 
 @transaction.atomic
-def document_update(*, actor, document: Document, reason: str = "", **changes) -> Document:
+def document_update(*, actor: User, document: Document, reason: str = "", **changes) -> Document:
     require(actor, "document.upload")
 
     def check(d: Document) -> None:
@@ -150,7 +151,7 @@ def document_update(*, actor, document: Document, reason: str = "", **changes) -
             d.received_date, field="received_date", label="Received date", today=clinic_today(actor)
         )
 
-    return _update(
+    return update_item(
         actor=actor,
         obj=document,
         changes=changes,
@@ -161,7 +162,7 @@ def document_update(*, actor, document: Document, reason: str = "", **changes) -
     )
 
 
-def document_enter_in_error(*, actor, document: Document, reason: str) -> Document:
+def document_enter_in_error(*, actor: User, document: Document, reason: str) -> Document:
     """The file stays (nothing clinical is deleted); the document is withdrawn from view."""
     return chart_item_enter_in_error(
         actor=actor, item=document, reason=reason, permission="document.upload"

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from medassist.core.errors import Conflict, PermissionDenied, ValidationFailed
+from medassist.practice.models import User
 from medassist.practice.roles import can, require
+from medassist.records.errors import NoteSigned
 from medassist.records.models import ChartHistory, Encounter, Note
 from medassist.records.services._common import (
     chart_item_enter_in_error,
@@ -35,7 +37,7 @@ def _body(value) -> str:
 @transaction.atomic
 def note_create(
     *,
-    actor,
+    actor: User,
     encounter: Encounter,
     title: str,
     body: str,
@@ -63,16 +65,15 @@ def note_create(
 
 @transaction.atomic
 def note_update(
-    *, actor, note: Note, title: str | None = None, body: str | None = None, note_type=None
+    *, actor: User, note: Note, title: str | None = None, body: str | None = None, note_type=None
 ) -> Note:
     """Edit a draft. A signed (or amended, or entered-in-error) note is never changed."""
     require(actor, "note.write")
     check_patient_in_clinic(actor, note.patient)
     current = lock(note)
     if current.status != Note.Status.DRAFT:
-        raise Conflict(
-            "A signed note cannot be edited. Write an amendment with a reason instead.",
-            code="note_signed",
+        raise NoteSigned(
+            "A signed note cannot be edited. Write an amendment with a reason instead."
         )
     before = snapshot(current)
     if title is not None:
@@ -93,7 +94,7 @@ def note_update(
 
 
 @transaction.atomic
-def note_sign(*, actor, note: Note) -> Note:
+def note_sign(*, actor: User, note: Note) -> Note:
     """Sign a draft. Physicians only."""
     require(actor, "note.sign")
     check_patient_in_clinic(actor, note.patient)
@@ -118,7 +119,9 @@ def note_sign(*, actor, note: Note) -> Note:
 
 
 @transaction.atomic
-def note_amend(*, actor, note: Note, body: str, reason: str, title: str | None = None) -> Note:
+def note_amend(
+    *, actor: User, note: Note, body: str, reason: str, title: str | None = None
+) -> Note:
     """Amend a signed note: a new signed Note row (amends=note) carries the corrected text and
     the reason; the original keeps its text and is marked "amended"."""
     require(actor, "note.sign")
@@ -177,7 +180,7 @@ def note_amend(*, actor, note: Note, body: str, reason: str, title: str | None =
     return amendment
 
 
-def note_enter_in_error(*, actor, note: Note, reason: str) -> Note:
+def note_enter_in_error(*, actor: User, note: Note, reason: str) -> Note:
     """A draft may be withdrawn by its author (or a physician); anything signed needs a
     physician."""
     if note.status == Note.Status.DRAFT and note.author_id == getattr(actor, "pk", None):

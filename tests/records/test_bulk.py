@@ -1,0 +1,239 @@
+"""records.services.ChartImport: bulk writes under the services' rules, with history and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from medassist.audit.models import AuditEvent
+from medassist.core.errors import Conflict, PermissionDenied, ValidationFailed
+from medassist.records import services
+from medassist.records.models import (
+    Allergy,
+    ChartHistory,
+    Encounter,
+    NoKnownAllergies,
+    Observation,
+    Problem,
+    SocialHistory,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CHART = (Encounter, Problem, Allergy, Observation, ChartHistory, NoKnownAllergies, SocialHistory)
+
+
+def chart_rows() -> dict[str, int]:
+    found = {m.__name__: m.objects.count() for m in CHART}
+    found["AuditEvent"] = AuditEvent.objects.count()
+    return found
+
+
+def problem(code: str = "I10", **fields) -> Problem:
+    return Problem(code_system="icd-10-cm", code=code, source_identifier=f"C/{code}", **fields)
+
+
+def result(code: str = "8480-6", **fields) -> Observation:
+    values = {
+        "code_system": "loinc",
+        "display": "Systolic blood pressure",
+        "effective_at": timezone.now() - dt.timedelta(days=3),
+        "value_quantity": Decimal("128"),
+        "value_unit": "mm[Hg]",
+        "source_identifier": f"O/{code}",
+        **fields,
+    }
+    return Observation(code=code, **values)
+
+
+def test_items_are_written_with_one_history_row_each_and_one_audit_event(clinic_admin, patient):
+    # given
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="FHIR (a.json)")
+    # when
+    batch.add([problem()])
+    batch.add([result(), result("8462-4", display="Diastolic blood pressure")])
+    batch.finish()
+    # then: the problem got its official name, as problem_create gives it
+    assert Problem.objects.get(patient=patient).display == "Essential (primary) hypertension"
+    assert Observation.objects.filter(patient=patient, created_by=clinic_admin).count() == 2
+    history = ChartHistory.objects.filter(patient=patient)
+    assert history.count() == 3 == len(batch.created)
+    assert set(history.values_list("action", "reason", "actor")) == {
+        ("create", "Imported from FHIR (a.json)", clinic_admin.pk)
+    }
+    assert history.get(item_type="problem").changes["code"] == {"before": None, "after": "I10"}
+    event = AuditEvent.objects.get(patient=patient, detail__chart="import")
+    assert event.action == "create" and event.actor == clinic_admin
+    assert event.detail["item_types"] == {"problem": 1, "observation": 2}
+
+
+def test_an_item_the_service_would_refuse_is_refused_and_its_record_keeps_nothing(
+    clinic_admin, patient
+):
+    # given: a record of two results, the second taken in the future
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    future = result("8462-4", effective_at=timezone.now() + dt.timedelta(days=1))
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        batch.add([result(), future])
+    batch.finish()
+    # then
+    assert refused.value.message == "The result time cannot be in the future."
+    assert Observation.objects.count() == 0 and ChartHistory.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (problem("E11"), "E11 is a category"),
+        (Problem(code_system="snomed", code="12", display="Asthma"), "SNOMED CT codes are 6"),
+        (result(value_quantity=None, value_unit=""), "Enter a value"),
+        (problem(onset_date=dt.date(2999, 1, 1)), "Onset date cannot be in the future."),
+    ],
+)
+def test_codes_dates_and_values_are_checked_as_the_services_check_them(
+    clinic_admin, patient, item, message
+):
+    # given
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        batch.add([item])
+    # then
+    assert message in refused.value.message
+
+
+def test_an_active_allergy_or_icd10_problem_already_on_the_chart_is_refused(
+    clinic_admin, medical_assistant, patient
+):
+    # given: penicillin on the allergy list, and hypertension added once in this import
+    services.allergy_create(actor=medical_assistant, patient=patient, substance="Penicillin")
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    batch.add([problem()])
+    # when
+    with pytest.raises(Conflict) as allergy:
+        batch.add([Allergy(display="penicillin", source_identifier="A/1")])
+    with pytest.raises(Conflict) as again:
+        batch.add([problem()])
+    batch.add([problem(clinical_status="resolved")])  # a resolved one is history, not a double
+    batch.finish()
+    # then
+    assert allergy.value.message == "penicillin is already on the allergy list"
+    assert again.value.message == "I10 is already an active problem"
+    assert Problem.objects.filter(patient=patient).count() == 2
+
+
+def test_items_link_to_encounters_saved_earlier_in_the_import_but_not_to_anothers(
+    clinic_admin, physician, patient, front_desk
+):
+    # given: an encounter saved by the import, and another patient's encounter
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    visit = Encounter(start=timezone.now() - dt.timedelta(days=3), source_identifier="E/1")
+    batch.add([visit])
+    batch.save()
+    someone = factories.make_patient(front_desk)
+    theirs = services.encounter_create(actor=physician, patient=someone)
+    # when
+    batch.add([result(encounter_id=visit.pk)])
+    with pytest.raises(ValidationFailed) as refused:
+        batch.add([result("8462-4", encounter_id=theirs.pk)])
+    batch.finish()
+    # then
+    assert Observation.objects.get(patient=patient).encounter == visit
+    assert refused.value.message == "That encounter belongs to another patient."
+
+
+def test_an_imported_active_allergy_ends_no_known_allergies(
+    clinic_admin, medical_assistant, patient
+):
+    # given
+    services.nka_record(actor=medical_assistant, patient=patient)
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="FHIR (b.json)")
+    # when
+    batch.add([Allergy(display="Latex", source_identifier="A/latex")])
+    batch.finish()
+    # then
+    nka = NoKnownAllergies.objects.get(patient=patient)
+    assert nka.status == "ended"
+    assert nka.ended_reason == "Allergy imported from FHIR (b.json)"
+
+
+def test_a_smoking_status_result_fills_a_blank_social_history_only(
+    clinic_admin, physician, patient
+):
+    # given: two smoking-status results, the latest "former smoker"
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    older = dict(display="Tobacco smoking status", value_quantity=None, value_unit="")
+    batch.add([result("72166-2", value_code="266919005", **older)])
+    latest = result(
+        "72166-2",
+        value_code="8517006",
+        source_identifier="O/latest",
+        effective_at=timezone.now() - dt.timedelta(days=1),
+        **older,
+    )
+    batch.add([latest])
+    # when
+    batch.finish()
+    # then
+    assert SocialHistory.objects.get(patient=patient).smoking_status == "8517006"
+    assert batch.smoking_status_from == latest
+    # and: once staff record a status, an import keeps it
+    services.social_history_save(actor=physician, patient=patient, smoking_status="449868002")
+    again = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    again.add([result("72166-2", value_code="266919005", source_identifier="O/new", **older)])
+    again.finish()
+    assert SocialHistory.objects.get(patient=patient).smoking_status == "449868002"
+    assert again.smoking_status_from is None
+
+
+def test_an_import_that_adds_nothing_writes_nothing(clinic_admin, patient):
+    # given
+    before = chart_rows()
+    batch = services.ChartImport(actor=clinic_admin, patient=patient, source="test")
+    # when
+    batch.finish()
+    # then
+    assert chart_rows() == before and batch.created == []
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("front_desk", False),
+        ("medical_assistant", False),
+        ("physician", False),
+        ("biller", False),
+        ("clinic_admin", True),
+        ("other_clinic_physician", False),
+    ],
+)
+def test_only_the_clinic_admin_imports_into_the_chart(cast, patient, role, allowed):
+    # given
+    before = chart_rows()
+    # when / then
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            services.ChartImport(actor=cast[role], patient=patient, source="test")
+        assert chart_rows() == before
+        return
+    batch = services.ChartImport(actor=cast[role], patient=patient, source="test")
+    batch.add([problem()])
+    batch.finish()
+    assert Problem.objects.filter(patient=patient).count() == 1
+
+
+def test_another_clinics_patient_is_unknown(clinic_admin, other_clinic):
+    # given
+    their_desk = factories.make_user(other_clinic, "front_desk", "their-desk")
+    theirs = factories.make_patient(their_desk)
+    before = chart_rows()
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        services.ChartImport(actor=clinic_admin, patient=theirs, source="test")
+    # then
+    assert refused.value.message == "Unknown patient." and chart_rows() == before
