@@ -5,3 +5,14 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
   }
 });
+
+// The main menu folds behind a "Menu" button on narrow screens (app.css); without script the
+// menu simply stays open.
+document.documentElement.classList.add("js");
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest && event.target.closest(".menu-toggle");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.closest(".topbar").classList.toggle("menu-open", open);
+});
