@@ -14,6 +14,7 @@ from medassist.core.money import parse_amount
 from medassist.frontdesk.models import CheckIn, Checkout, PaymentMethod
 from medassist.patients.models import Coverage
 from medassist.patients.services import coverage_verify, patient_confirm_demographics
+from medassist.practice.models import User
 from medassist.practice.roles import require
 from medassist.scheduling.models import Appointment, Status
 from medassist.scheduling.services import appointment_transition
@@ -33,7 +34,7 @@ def _payment_method(value: str, amount, field: str) -> str:
 @transaction.atomic
 def check_in(
     *,
-    actor,
+    actor: User,
     appointment: Appointment,
     demographics_confirmed: bool,
     coverage: Coverage | None = None,
@@ -89,7 +90,7 @@ def check_in(
 @transaction.atomic
 def check_out(
     *,
-    actor,
+    actor: User,
     appointment: Appointment,
     follow_up: str = "",
     note: str = "",

@@ -11,8 +11,8 @@ from medassist.core.errors import Conflict, ValidationFailed
 from medassist.intake import vitals as vitals_rules
 from medassist.intake.errors import Code
 from medassist.intake.models import Rooming, Vitals
-from medassist.practice.models import Room
-from medassist.practice.roles import require
+from medassist.practice.models import Room, User
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.models import Appointment, Status
 from medassist.scheduling.services import appointment_transition
 
@@ -22,7 +22,7 @@ class RoomOccupied(Conflict):
 
 
 @transaction.atomic
-def vitals_record(*, actor, appointment: Appointment, **readings) -> Vitals:
+def vitals_record(*, actor: User, appointment: Appointment, **readings) -> Vitals:
     """Record a set of vitals for a visit. Impossible values are refused; out-of-range flagged."""
     require(actor, "vitals.record")
     if appointment.clinic_id != actor.clinic_id:
@@ -30,7 +30,7 @@ def vitals_record(*, actor, appointment: Appointment, **readings) -> Vitals:
     if appointment.status not in (Status.ARRIVED, Status.ROOMED, Status.WITH_PROVIDER):
         raise ValidationFailed("Vitals can be recorded only for a patient who is in the clinic.")
     patient = appointment.patient
-    age = patient.age_on(timezone.localdate(timezone=actor.clinic.tz))
+    age = patient.age_on(timezone.localdate(timezone=staff_clinic(actor).tz))
     reading = vitals_rules.normalize(age_years=age, **readings)
     vitals = Vitals(
         patient=patient,
@@ -56,7 +56,7 @@ def vitals_record(*, actor, appointment: Appointment, **readings) -> Vitals:
 @transaction.atomic
 def rooming_complete(
     *,
-    actor,
+    actor: User,
     appointment: Appointment,
     room: Room,
     reason_for_visit: str,

@@ -12,6 +12,7 @@ from medassist.audit.services import audit_record
 from medassist.booking.services import appointment_cancel
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
 from medassist.core.normalize import phone_e164
+from medassist.practice.models import User
 from medassist.practice.roles import require
 from medassist.reminders import links, messages
 from medassist.reminders.errors import Code
@@ -211,7 +212,7 @@ def delivery_status_receive(
 
 
 @transaction.atomic
-def reply_mark_handled(*, actor, reply: PatientReply) -> PatientReply:
+def reply_mark_handled(*, actor: User, reply: PatientReply) -> PatientReply:
     require(actor, "reminder.manage")
     if reply.clinic_id != actor.clinic_id:
         raise NotFound("No such reply.")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
+from medassist.practice.models import User
 from medassist.practice.roles import require
 from medassist.reminders import conf, messages
 from medassist.reminders.errors import Code
@@ -173,7 +174,7 @@ def messages_release_stale(*, now: datetime) -> int:
 
 
 @transaction.atomic
-def message_retry(*, actor, message: Message) -> Message:
+def message_retry(*, actor: User, message: Message) -> Message:
     """Staff ask for one more attempt at a failed message (sent by the worker's next pass)."""
     require(actor, "reminder.manage")
     if message.clinic_id != actor.clinic_id:

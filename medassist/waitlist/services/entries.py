@@ -10,7 +10,8 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
-from medassist.practice.roles import require
+from medassist.practice.models import User
+from medassist.practice.roles import require, staff_clinic
 from medassist.waitlist.errors import Code
 from medassist.waitlist.models import (
     SlotOffer,
@@ -23,7 +24,7 @@ MAX_WAIT_DAYS = 366
 # ---------------------------------------------------------------------------- entries
 
 
-def _same_clinic(actor, **objs) -> None:
+def _same_clinic(actor: User, **objs) -> None:
     for what, obj in objs.items():
         if obj is not None and obj.clinic_id != actor.clinic_id:
             raise ValidationFailed(f"Unknown {what.replace('_', ' ')}.", field=what)
@@ -32,7 +33,7 @@ def _same_clinic(actor, **objs) -> None:
 @transaction.atomic
 def waitlist_entry_add(
     *,
-    actor,
+    actor: User,
     patient,
     visit_type,
     earliest_date: date,
@@ -48,7 +49,7 @@ def waitlist_entry_add(
     _same_clinic(actor, location=location)
     if not patient.active:
         raise ValidationFailed("This patient's record is inactive.", field="patient")
-    today = timezone.localdate(timezone=actor.clinic.tz)
+    today = timezone.localdate(timezone=staff_clinic(actor).tz)
     if latest_date < today:
         raise ValidationFailed("The latest date is in the past.", field="latest_date")
     if latest_date < earliest_date:
@@ -64,7 +65,7 @@ def waitlist_entry_add(
     if len(note) > 300:
         raise ValidationFailed("The note is limited to 300 characters.", field="note")
     if WaitlistEntry.objects.filter(
-        clinic_id=actor.clinic_id,
+        clinic_id=staff_clinic(actor).pk,
         patient=patient,
         visit_type=visit_type,
         status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
@@ -73,7 +74,7 @@ def waitlist_entry_add(
             "This patient is already on the waitlist for this visit type.", code=Code.DUPLICATE
         )
     entry = WaitlistEntry(
-        clinic_id=actor.clinic_id,
+        clinic_id=staff_clinic(actor).pk,
         patient=patient,
         visit_type=visit_type,
         provider=provider,
@@ -91,7 +92,7 @@ def waitlist_entry_add(
 
 
 @transaction.atomic
-def waitlist_entry_remove(*, actor, entry: WaitlistEntry, reason: str = "") -> WaitlistEntry:
+def waitlist_entry_remove(*, actor: User, entry: WaitlistEntry, reason: str = "") -> WaitlistEntry:
     require(actor, "waitlist.manage")
     if entry.clinic_id != actor.clinic_id:
         raise NotFound("No such waitlist entry.")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, NotFound, ValidationFailed
-from medassist.practice.roles import require
+from medassist.practice.models import User
+from medassist.practice.roles import require, staff_clinic
 from medassist.scheduling.models import Appointment
 from medassist.waitlist.errors import Code
 from medassist.waitlist.models import (
@@ -23,7 +24,7 @@ from medassist.waitlist.services.entries import _same_clinic
 
 
 @transaction.atomic
-def recall_add(*, actor, patient, reason: str, due_date: date) -> Recall:
+def recall_add(*, actor: User, patient, reason: str, due_date: date) -> Recall:
     require(actor, "recall.manage")
     _same_clinic(actor, patient=patient)
     reason = (reason or "").strip()
@@ -33,17 +34,19 @@ def recall_add(*, actor, patient, reason: str, due_date: date) -> Recall:
         raise ValidationFailed("The reason is limited to 200 characters.", field="reason")
     if not isinstance(due_date, date):
         raise ValidationFailed("Give the due date.", field="due_date")
-    today = timezone.localdate(timezone=actor.clinic.tz)
+    today = timezone.localdate(timezone=staff_clinic(actor).tz)
     if abs((due_date - today).days) > 5 * 366:
         raise ValidationFailed("The due date is more than five years away.", field="due_date")
-    recall = Recall(clinic_id=actor.clinic_id, patient=patient, reason=reason, due_date=due_date)
+    recall = Recall(
+        clinic_id=staff_clinic(actor).pk, patient=patient, reason=reason, due_date=due_date
+    )
     recall.stamp(actor)
     recall.save()
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=recall, patient=patient)
     return recall
 
 
-def _open_recall(actor, recall: Recall) -> Recall:
+def _open_recall(actor: User, recall: Recall) -> Recall:
     require(actor, "recall.manage")
     if recall.clinic_id != actor.clinic_id:
         raise NotFound("No such recall.")
@@ -89,7 +92,7 @@ def recall_contact_record(
 
 
 @transaction.atomic
-def recall_mark_scheduled(*, actor, recall: Recall, appointment: Appointment | None = None):
+def recall_mark_scheduled(*, actor: User, recall: Recall, appointment: Appointment | None = None):
     current = _open_recall(actor, recall)
     if appointment is not None and (
         appointment.clinic_id != actor.clinic_id or appointment.patient_id != current.patient_id
@@ -110,7 +113,7 @@ def recall_mark_scheduled(*, actor, recall: Recall, appointment: Appointment | N
 
 
 @transaction.atomic
-def recall_close(*, actor, recall: Recall, note: str = "") -> Recall:
+def recall_close(*, actor: User, recall: Recall, note: str = "") -> Recall:
     current = _open_recall(actor, recall)
     current.status = Recall.Status.CLOSED
     current.stamp(actor)
