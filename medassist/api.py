@@ -14,7 +14,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from medassist.core import jsonbody
 from medassist.core.errors import ApplicationError
-from medassist.practice.tokens import token_user
+from medassist.practice.errors import Code as PracticeCode
+from medassist.practice.tokens import token_expired_at, token_user
 
 log = logging.getLogger("medassist.api")
 
@@ -24,7 +25,15 @@ class TokenAuth(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
+        elif (expired := token_expired_at(token)) is not None:
+            raise TokenExpired(expired)
         return user
+
+
+class TokenExpired(Exception):
+    def __init__(self, at):
+        super().__init__(at)
+        self.at = at
 
 
 class LoggedInSession(SessionAuth):
@@ -116,6 +125,19 @@ def auth_error(request, exc):
     )
 
 
+@api.exception_handler(TokenExpired)
+def token_expired(request, exc: TokenExpired):
+    return api.create_response(
+        request,
+        {
+            "code": PracticeCode.TOKEN_EXPIRED,
+            "message": f"This API token expired on {exc.at:%Y-%m-%d %H:%M} UTC. Ask for a new one "
+            "(`medassist create_api_token USERNAME`), or rotate tokens before they expire.",
+        },
+        status=401,
+    )
+
+
 @api.exception_handler(CsrfFailed)
 def csrf_failed(request, exc):
     return api.create_response(
@@ -183,11 +205,13 @@ def _register_routers() -> None:
     from medassist.patients.api import router as patients_router
     from medassist.portal.api import router as portal_router
     from medassist.practice.api import router as practice_router
+    from medassist.practice.api_account import router as account_router
     from medassist.records.api import router as records_router
     from medassist.reminders.api import router as reminders_router
     from medassist.waitlist.api import router as waitlist_router
 
     api.add_router("/practice", practice_router, tags=["practice"])
+    api.add_router("/practice", account_router, tags=["sign-in security"])
     api.add_router("/patients", patients_router, tags=["patients"])
     api.add_router("/appointments", scheduling_router, tags=["appointments"])
     api.add_router("/visits", frontdesk_router, tags=["check-in and checkout"])

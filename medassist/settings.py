@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "medassist.core.middleware.ActivityKeepsSessionMiddleware",
     "medassist.core.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "medassist.practice.middleware.SessionAgeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "medassist.core.middleware.RequestContextMiddleware",
@@ -138,9 +139,23 @@ AUTHENTICATION_BACKENDS = ["medassist.practice.auth.ClinicUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's 20,000 common passwords and zxcvbn's 30,000 most frequent leaked ones.
+    {"NAME": "medassist.practice.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (practice.throttle): this many failed passwords for one account, or from one
+# client address, lock it for the cool-down; every failure extends it.
+MEDASSIST_LOGIN_ACCOUNT_LIMIT = int(os.environ.get("MEDASSIST_LOGIN_ACCOUNT_LIMIT", "5"))
+MEDASSIST_LOGIN_ADDRESS_LIMIT = int(os.environ.get("MEDASSIST_LOGIN_ADDRESS_LIMIT", "20"))
+MEDASSIST_LOGIN_LOCK_MINUTES = int(os.environ.get("MEDASSIST_LOGIN_LOCK_MINUTES", "15"))
+# A session ends this many hours after sign-in, however active (0: no absolute limit).
+MEDASSIST_SESSION_MAX_HOURS = float(os.environ.get("MEDASSIST_SESSION_MAX_HOURS", "12"))
+# API tokens expire this many days after issue (`medassist create_api_token --days` overrides).
+MEDASSIST_API_TOKEN_DAYS = int(os.environ.get("MEDASSIST_API_TOKEN_DAYS", "90"))
+# A password reset link a clinic admin issues works once, for this many hours.
+PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("MEDASSIST_RESET_LINK_HOURS", "24")) * 3600)
+# Break-the-glass: emergency access to a patient's chart lasts this many minutes.
+MEDASSIST_EMERGENCY_ACCESS_MINUTES = int(os.environ.get("MEDASSIST_EMERGENCY_ACCESS_MINUTES", "60"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -10,6 +10,9 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("login/", practice_views.LoginView.as_view(), name="login"),
     path("logout/", practice_views.LogoutView.as_view(), name="logout"),
+    path("", include("medassist.practice.urls")),
+    # The admin signs in through the same throttled, two-step login (before admin.site.urls).
+    path("admin/login/", practice_views.AdminLoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("patients/", include("medassist.patients.urls")),

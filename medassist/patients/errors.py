@@ -10,6 +10,7 @@ from medassist.core.errors import Conflict, ValidationFailed
 class Code(StrEnum):
     POSSIBLE_DUPLICATE = "possible_duplicate"
     IMPORT_REFUSED = "import_refused"
+    REASON_REQUIRED = "reason_required"
 
 
 class DuplicatePatient(Conflict):
@@ -22,3 +23,9 @@ class ImportRefused(ValidationFailed):
     """A patient CSV file was refused as a whole; nothing was imported."""
 
     code = Code.IMPORT_REFUSED
+
+
+class ReasonRequired(ValidationFailed):
+    """Emergency access needs a reason a reviewer can judge (a few words at least)."""
+
+    code = Code.REASON_REQUIRED

@@ -257,3 +257,12 @@ class RegistrationForm(PatientForm, CoverageFields):
             if not data.get("member_id") and "member_id" not in self.errors:
                 self.add_error("member_id", "Member id is required for insurance.")
         return data
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need emergency access?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A clinic admin reviews every emergency access.",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 
 from medassist.core.models import BaseModel
@@ -95,3 +96,26 @@ class Coverage(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.payer} {self.member_id}"
+
+
+class EmergencyAccess(BaseModel):
+    """Break-the-glass: a staff member's time-boxed emergency access to one patient's chart,
+    with the reason they gave. Nothing in a chart is restricted today; a later restriction
+    (a restricted chart, a patient of another location) lets through whoever holds one in
+    force (`patients.selectors.emergency_access_in_force`). Clinic admins review them all."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["user", "patient", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.patient} until {self.ends_at:%Y-%m-%d %H:%M}"

@@ -6,13 +6,14 @@ import re
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_patients_listed, audit_record
 from medassist.core.access import get_scoped
 from medassist.core.errors import NotFound
 from medassist.core.normalize import name_key
-from medassist.patients.models import Coverage, Patient
+from medassist.patients.models import Coverage, EmergencyAccess, Patient
 from medassist.practice.roles import require
 
 
@@ -115,3 +116,20 @@ def patient_search(*, user, query: str, limit: int = 25) -> list[Patient]:
         actor=user, patients=results, object_type="patients.Patient", detail={"search": True}
     )
     return results
+
+
+def emergency_access_in_force(*, user, patient: Patient) -> EmergencyAccess | None:
+    """The user's emergency access to this patient's chart while it lasts, else None. What a
+    restriction on a chart asks before it refuses (none exists today)."""
+    return EmergencyAccess.objects.filter(
+        user_id=user.pk, patient=patient, ends_at__gt=timezone.now()
+    ).first()
+
+
+def emergency_access_list(*, user) -> QuerySet[EmergencyAccess]:
+    """Every emergency access of the user's clinic, newest first, for the clinic admin's
+    review (`emergency_access.review`)."""
+    require(user, "emergency_access.review")
+    return EmergencyAccess.objects.filter(clinic_id=user.clinic_id).select_related(
+        "patient", "user"
+    )

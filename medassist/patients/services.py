@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.core.errors import ValidationFailed, from_django_validation
+from medassist.core.errors import NotFound, ValidationFailed, from_django_validation
 from medassist.core.normalize import name_key, phone_e164, us_state
-from medassist.patients.errors import DuplicatePatient
-from medassist.patients.models import Coverage, Patient
+from medassist.patients.errors import DuplicatePatient, ReasonRequired
+from medassist.patients.models import Coverage, EmergencyAccess, Patient
 from medassist.patients.selectors import patient_duplicates
 from medassist.practice.models import Clinic, Payer, User
 from medassist.practice.roles import require, staff_clinic
@@ -271,3 +272,49 @@ def coverage_verify(*, actor: User, coverage: Coverage) -> Coverage:
         detail={"confirmed": "insurance"},
     )
     return coverage
+
+
+# ---------------------------------------------------------------------------- break-the-glass
+
+REASON_MIN = 10
+
+
+@transaction.atomic
+def emergency_access_open(*, actor: User, patient: Patient, reason: str) -> EmergencyAccess:
+    """Open emergency access to the patient's chart for the actor, for
+    MEDASSIST_EMERGENCY_ACCESS_MINUTES (60 by default), with a reason a clinic admin will
+    review. Physicians and medical assistants (`emergency_access.open`). Audited with the
+    reason; one still in force is returned as it is (it is not stretched)."""
+    require(actor, "emergency_access.open")
+    if patient.clinic_id != actor.clinic_id:
+        raise NotFound("No such patient.")
+    reason = " ".join((reason or "").split())
+    if len(reason) < REASON_MIN:
+        raise ReasonRequired(
+            "Say why you need emergency access (at least a few words); a clinic admin reviews "
+            "every one.",
+            field="reason",
+        )
+    now = timezone.now()
+    current = EmergencyAccess.objects.filter(user=actor, patient=patient, ends_at__gt=now).first()
+    if current is not None:
+        return current
+    minutes = settings.MEDASSIST_EMERGENCY_ACCESS_MINUTES
+    access = EmergencyAccess(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        user=actor,
+        reason=reason[:2000],
+        starts_at=now,
+        ends_at=now + timedelta(minutes=minutes),
+    )
+    access.stamp(actor)
+    access.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=access,
+        patient=patient,
+        detail={"emergency_access": "opened", "reason": access.reason, "minutes": minutes},
+    )
+    return access

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from medassist.audit.services import audit_patients_listed
 from medassist.core.clock import clinic_today
@@ -17,10 +18,26 @@ from medassist.core.errors import ApplicationError
 from medassist.core.normalize import phone_display
 from medassist.core.web import StaffRequest, form_errors, is_partial, safe_next, staff_view
 from medassist.patients.errors import DuplicatePatient
-from medassist.patients.forms import CoverageForm, PatientForm, RegistrationForm
+from medassist.patients.forms import (
+    CoverageForm,
+    EmergencyAccessForm,
+    PatientForm,
+    RegistrationForm,
+)
 from medassist.patients.models import Coverage, Patient
-from medassist.patients.selectors import access_patient, coverage_list, patient_search
-from medassist.patients.services import coverage_add, patient_register, patient_update
+from medassist.patients.selectors import (
+    access_patient,
+    coverage_list,
+    emergency_access_in_force,
+    emergency_access_list,
+    patient_search,
+)
+from medassist.patients.services import (
+    coverage_add,
+    emergency_access_open,
+    patient_register,
+    patient_update,
+)
 from medassist.practice.roles import can
 from medassist.practice.selectors import payer_list
 
@@ -115,6 +132,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
         "can_edit": can(user, "patient.edit"),
         "can_add_coverage": can(user, "coverage.edit"),
         "can_book": can(user, "appointment.book"),
+        "can_break_glass": can(user, "emergency_access.open"),
     }
     return render(request, "patients/detail.html", context)
 
@@ -161,4 +179,47 @@ def coverage_new(request: StaffRequest, id) -> HttpResponse:
         request,
         "patients/coverage_form.html",
         {"patient": patient, "form": form, "existing": existing},
+    )
+
+
+# ---------------------------------------------------------------------------- break-the-glass
+
+
+@staff_view("emergency_access.open")
+def emergency_access(request: StaffRequest, id) -> HttpResponse:
+    """Open time-boxed emergency access to the chart, with a reason (audited, reviewed)."""
+    patient = access_patient(user=request.user, id=id)
+    form = EmergencyAccessForm(request.POST or None)
+    in_force = emergency_access_in_force(user=request.user, patient=patient)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            in_force = emergency_access_open(
+                actor=request.user, patient=patient, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            form_errors(form, exc)
+            transaction.set_rollback(True)
+            status = exc.status
+        else:
+            messages.warning(
+                request,
+                f"Emergency access is open until {timezone.localtime(in_force.ends_at):%H:%M}. "
+                "Your clinic admin reviews it.",
+            )
+            return redirect("records:chart", patient.public_id)
+    elif request.method == "POST":
+        status = 422
+    context = {"patient": patient, "form": form, "in_force": in_force}
+    return render(request, "patients/emergency_access.html", context, status=status)
+
+
+@staff_view("emergency_access.review")
+def emergency_access_review(request: StaffRequest) -> HttpResponse:
+    """Every emergency access of the clinic, newest first: who, which patient, why, how long."""
+    accesses = list(emergency_access_list(user=request.user)[:200])
+    return render(
+        request,
+        "patients/emergency_access_list.html",
+        {"accesses": accesses, "now": timezone.now()},
     )

@@ -212,6 +212,30 @@ class UserAdmin(SavedByServiceAdmin, BaseUserAdmin):
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Clinic", {"fields": ("clinic", "role")}))
     form = StaffChangeForm
     add_form = StaffCreationForm
+    actions = ["issue_reset_link", "reset_two_step"]
+
+    @admin.action(description="Issue a one-time password reset link")
+    def issue_reset_link(self, request, queryset):
+        for user in queryset:
+            self._act(request, user, services.password_reset_link_issue, "Reset link for {}: {}")
+
+    @admin.action(description="Reset two-step sign-in (a lost phone)")
+    def reset_two_step(self, request, queryset):
+        for user in queryset:
+            self._act(
+                request, user, services.staff_user_reset_two_step, "Two-step sign-in reset for {}."
+            )
+
+    def _act(self, request, user, service, done: str) -> None:
+        """One audited service per selected account; a refusal is shown, not raised."""
+        try:
+            with transaction.atomic():
+                result = service(actor=request.user, user=user)
+        except ApplicationError as exc:
+            self.message_user(request, f"{user.username}: {exc.message}", level="error")
+            return
+        link = request.build_absolute_uri(result) if isinstance(result, str) else ""
+        self.message_user(request, done.format(user.username, link), level="success")
 
     def get_readonly_fields(self, request, obj=None):
         # A staff member stays in the clinic their account was made in.

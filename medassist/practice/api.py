@@ -128,6 +128,7 @@ def _clinic_data(clinic) -> dict:
         "state": clinic.state,
         "phone": clinic.phone,
         "mrn_prefix": clinic.mrn_prefix,
+        "two_step_for_all": clinic.mfa_for_all_staff,
     }
 
 
@@ -216,7 +217,13 @@ def get_clinic(request):
 def update_clinic(request, payload: ClinicPatch):
     """Name, time zone (e.g. America/New_York), state, phone, MRN prefix (for new patients)."""
     user, clinic = _manager(request)
-    clinic = services.clinic_update(actor=user, clinic=clinic, **payload.model_dump())
+    values = payload.model_dump()
+    two_step_for_all = values.pop("two_step_for_all")
+    clinic = services.clinic_update(actor=user, clinic=clinic, **values)
+    if two_step_for_all is not None:
+        clinic = services.clinic_set_two_step_for_all(
+            actor=user, clinic=clinic, required=two_step_for_all
+        )
     return _clinic_data(clinic)
 
 

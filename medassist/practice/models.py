@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from medassist.core.models import BaseModel
 from medassist.practice import roles
@@ -26,6 +29,12 @@ class Clinic(BaseModel):
     phone = models.CharField(max_length=32, blank=True)
     mrn_prefix = models.CharField(max_length=6, default="MA")
     next_mrn = models.PositiveIntegerField(default=1, editable=False)
+    mfa_for_all_staff = models.BooleanField(
+        "two-step sign-in for every role",
+        default=False,
+        editable=False,
+        help_text="Clinic admins and billers always need it; this asks it of everyone.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -154,13 +163,15 @@ class Payer(BaseModel):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored. It works until it expires
+    (MEDASSIST_API_TOKEN_DAYS after issue, 90 by default) or is revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -172,7 +183,54 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, *, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token and its key (shown once). Audited by the callers' services."""
         key = "ma_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        lifetime = timedelta(days=days if days is not None else settings.MEDASSIST_API_TOKEN_DAYS)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + lifetime,
+        )
         return token, key
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per key: one row for an account (its normalised username), one
+    per client address, one per account's second step. `practice.throttle` updates the
+    counter with single UPDATE statements, so concurrent attempts never pass the limit."""
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    reset_at = models.DateTimeField()
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
+
+
+class TotpDevice(models.Model):
+    """A staff member's authenticator app (TOTP, RFC 6238). Unconfirmed until the first code
+    from it is entered; `last_step` refuses a code used once from being used again."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """One of ten one-time codes for a lost authenticator. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

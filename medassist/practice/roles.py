@@ -67,7 +67,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),
+    # one's own account: password, two-step sign-in
+    "account.own": ALL_STAFF,
+    # break-the-glass: open time-boxed emergency access to a chart; review who did
+    "emergency_access.open": frozenset({DR, MA}),
+    "emergency_access.review": frozenset({AD}),
 }
+
+# Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
+# ask it of every role (`Clinic.mfa_for_all_staff`). Operators (superusers) always need it.
+TWO_STEP_ROLES = frozenset({AD, BI})
+
+
+def two_step_required(user: User) -> bool:
+    """Whether this account must enrol an authenticator and enter its code at every sign-in."""
+    if user.is_superuser or user.role in TWO_STEP_ROLES:
+        return True
+    clinic = user.clinic
+    return clinic is not None and clinic.mfa_for_all_staff
 
 
 def can(user, permission: str) -> bool:

@@ -191,6 +191,9 @@ class ClinicOut(Schema):
     state: str
     phone: str
     mrn_prefix: str
+    two_step_for_all: bool = Field(
+        description="Every role must use two-step sign-in (clinic admins and billers always do)."
+    )
 
 
 class ClinicPatch(In):
@@ -199,6 +202,7 @@ class ClinicPatch(In):
     state: Annotated[str, Text(2, min_length=2)] | None = None
     phone: Annotated[str, Text(32)] | None = None
     mrn_prefix: Annotated[str, Text(6, min_length=1)] | None = None
+    two_step_for_all: StrictBool | None = None
 
 
 class SetupLocationOut(LocationOut):
@@ -349,3 +353,15 @@ class PasswordIn(In):
     password: Annotated[str, Text(128, min_length=1)] | None = Field(
         description="The new password; null turns password login off."
     )
+
+
+class ResetLinkOut(Schema):
+    path: str = Field(description="The one-time link's path on this site; hand it over in person.")
+    valid_hours: float
+
+
+class TokenOut(Schema):
+    token: str = Field(description="The new key, shown this once.")
+    prefix: str
+    name: str
+    expires_at: datetime

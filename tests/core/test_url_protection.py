@@ -5,8 +5,20 @@ from ninja.constants import NOT_SET
 
 from medassist.api import api
 
-# Views that are open by design: logging in/out, the health probe, and the role router.
-OPEN = {"login", "logout", "health", "home"}
+# Views that are open by design: logging in/out (the admin's login is the same page; the second
+# step and two-step enrolment come before the session is logged in; a password reset link is
+# for someone who cannot sign in), the health probe, and the role router.
+OPEN = {
+    "login",
+    "logout",
+    "health",
+    "home",
+    "admin-login",
+    "sign-in-code",
+    "sign-in-enrol",
+    "sign-in-qr",
+    "reset",
+}
 
 
 def _patterns(resolver, prefix=""):
