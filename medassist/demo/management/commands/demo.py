@@ -11,6 +11,7 @@ from django.utils import timezone
 from medassist.core.errors import ApplicationError
 from medassist.core.management.commands.serve import unapplied_migrations
 from medassist.demo import clinic as demodata
+from medassist.demo import two_step
 
 
 class Command(BaseCommand):
@@ -25,8 +26,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the demo clinic and all its data (demo data only), then load it again.",
         )
+        parser.add_argument(
+            "--code",
+            metavar="USERNAME",
+            help="Print the current two-step sign-in code of a demo login (admin, biller).",
+        )
 
-    def handle(self, *args, reset: bool = False, **options):
+    def handle(self, *args, reset: bool = False, code: str | None = None, **options):
+        if code:
+            clinic = demodata.find()
+            if clinic is None:
+                raise CommandError("The demo clinic is not loaded: run `medassist demo` first.")
+            try:
+                self.stdout.write(two_step.current_code(clinic, code))
+            except ApplicationError as exc:
+                raise CommandError(exc.message) from exc
+            return
         pending = unapplied_migrations()
         if pending:
             raise CommandError(
@@ -56,6 +71,7 @@ class Command(BaseCommand):
                 demodata.delete()
             self.stdout.write("Loading the demo clinic…")
             loaded = demodata.load()
+            two_step.enrol_demo_logins(loaded.clinic)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         except DatabaseError as exc:
@@ -79,4 +95,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username'.ljust(width)}  {'password'.ljust(14)}  role")
         for username, role, password in rows:
             self.stdout.write(f"  {username.ljust(width)}  {password.ljust(14)}  {role}")
+        self.stdout.write(
+            "admin and biller also sign in with a second step (their role requires it): "
+            "`medassist demo --code admin` prints the code their authenticator would show."
+        )
         self.stdout.write("See docs/demo.md for what the demo clinic contains.")
