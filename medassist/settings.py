@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "medassist.practice.middleware.SessionAgeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "medassist.core.middleware.HtmxMessagesMiddleware",
     "medassist.core.middleware.RequestContextMiddleware",
 ]
 

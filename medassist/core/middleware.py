@@ -91,3 +91,21 @@ class NoStoreMiddleware:
         if not request.path.startswith("/static/") and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class HtmxMessagesMiddleware:
+    """A message set while answering an htmx fragment belongs to that fragment (which shows its
+    own result): it is used up there, so it does not leak onto the next full page. Redirects
+    keep theirs for the page they lead to. Place after MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        partial = getattr(request, "htmx", False) and not request.headers.get("HX-Boosted")
+        leaving = 300 <= response.status_code < 400 or "HX-Redirect" in response
+        if partial and not leaving and hasattr(request, "_messages"):
+            for _message in request._messages:
+                pass  # iterating marks them used
+        return response
