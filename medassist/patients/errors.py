@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from medassist.core.errors import Conflict, ValidationFailed
+from medassist.core.errors import ApplicationError, Conflict, ValidationFailed
 
 
 class Code(StrEnum):
     POSSIBLE_DUPLICATE = "possible_duplicate"
     IMPORT_REFUSED = "import_refused"
+    SEARCH_BY_POST = "search_by_post"
 
 
 class DuplicatePatient(Conflict):
@@ -22,3 +23,10 @@ class ImportRefused(ValidationFailed):
     """A patient CSV file was refused as a whole; nothing was imported."""
 
     code = Code.IMPORT_REFUSED
+
+
+class SearchByPost(ApplicationError):
+    """A patient search sent in a URL's query string, where proxies and logs keep it."""
+
+    code = Code.SEARCH_BY_POST
+    status = 400
