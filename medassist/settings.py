@@ -229,10 +229,30 @@ EMAIL_BACKEND = os.environ.get(
     "MEDASSIST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
+# No log line holds a query string (a patient's name or birth date can be in one): Django's
+# request logger names the path only, and the development server's request lines lose theirs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"path_only": {"()": "medassist.core.logs.PathOnly"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["path_only"],
+        },
+    },
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDASSIST_LOG_LEVEL", "WARNING")},
 }
 

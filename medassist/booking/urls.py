@@ -7,6 +7,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.day, name="day"),
     path("book/", views.book, name="book"),
+    path("book/patients/", views.book_patients, name="book_patients"),
     path("calendar/", views.calendar, name="calendar"),
     path("appointments/<uuid:id>/move/", views.move, name="move"),
     path("appointments/<uuid:id>/", views.appointment, name="appointment"),

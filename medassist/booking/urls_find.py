@@ -7,5 +7,6 @@ from medassist.booking.views import find
 app_name = "booking"
 urlpatterns = [
     path("", find.find, name="find"),
+    path("patients/", find.find_patients, name="find_patients"),
     path("book/", find.find_book, name="find_book"),
 ]

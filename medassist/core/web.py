@@ -61,7 +61,8 @@ def staff_view(permission: str) -> Callable:
                     response = HttpResponse(status=401)
                     response["HX-Redirect"] = f"/login/?next={request.path}"
                     return response
-                return redirect_to_login(request.get_full_path())
+                # the path only: a query string may name a patient, and ?next= is a URL too
+                return redirect_to_login(request.path)
             user = request.user
             if not (isinstance(user, PermissionHolder) and user.can(permission)):
                 return error_page(request, PermissionDenied("Your role does not allow this."))

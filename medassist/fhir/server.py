@@ -101,7 +101,8 @@ def read(ctx: Ctx, rtype: str, rid: str) -> Result:
 # --- search -----------------------------------------------------------------------------
 
 
-def search(ctx: Ctx, rtype: str, params: list[tuple[str, str]]) -> Result:
+def search(ctx: Ctx, rtype: str, params: list[tuple[str, str]], *, posted: bool = False) -> Result:
+    """GET [type]?params, or (posted) POST [type]/_search with the params in its body."""
     all_sources = sources_for(rtype)
     sources = [src for src in all_sources if src.allowed(ctx.user)]
     if not sources:
@@ -157,18 +158,23 @@ def search(ctx: Ctx, rtype: str, params: list[tuple[str, str]]) -> Result:
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
-        "link": _links(ctx, rtype, params, paging, total),
+        "link": _links(ctx, rtype, params, paging, total, posted=posted),
         "entry": entries,
     }
     return Result(200, _valid_bundle(bundle))
 
 
-def _links(ctx: Ctx, rtype: str, params, paging: s.Paging, total: int) -> list[dict]:
-    kept = [(k, v) for k, v in params if k not in ("_count", "_offset")]
+def _links(
+    ctx: Ctx, rtype: str, params, paging: s.Paging, total: int, *, posted: bool
+) -> list[dict]:
+    # A POSTed search keeps its filters out of URLs: its links name [type]/_search and the
+    # page only (_count, _offset), to be POSTed again with the same body.
+    kept = [] if posted else [(k, v) for k, v in params if k not in ("_count", "_offset")]
+    path = f"{rtype}/_search" if posted else rtype
 
     def url(offset: int) -> str:
         query = urlencode([*kept, ("_count", str(paging.count)), ("_offset", str(offset))])
-        return f"{ctx.base_url}/{rtype}?{query}"
+        return f"{ctx.base_url}/{path}?{query}"
 
     links = [{"relation": "self", "url": url(paging.offset)}]
     if paging.count and paging.offset + paging.count < total:

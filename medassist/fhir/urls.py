@@ -11,5 +11,6 @@ urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     re_path(rf"^Patient/{ID}/\$everything$", views.everything, name="everything"),
     re_path(rf"^{TYPE}/?$", views.type_endpoint, name="type"),
+    re_path(rf"^{TYPE}/_search/?$", views.type_search, name="search"),
     re_path(rf"^{TYPE}/{ID}/?$", views.instance, name="instance"),
 ]

@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -26,6 +26,7 @@ from medassist.practice.tokens import token_user
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
+FORM_TYPE = "application/x-www-form-urlencoded"
 SAFE = ("GET", "HEAD", "OPTIONS")
 logger = logging.getLogger(__name__)
 
@@ -152,11 +153,24 @@ def root(request: HttpRequest, ctx: Ctx) -> server.Result:
 def type_endpoint(request: HttpRequest, ctx: Ctx, rtype: str) -> server.Result:
     if request.method == "POST":
         return server.create(ctx, rtype, _body(request), _resolver(ctx))
-    return server.search(ctx, rtype, _pairs(request))
+    return server.search(ctx, rtype, _pairs(request.GET))
 
 
-def _pairs(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in request.GET.lists() for v in values]
+@fhir_endpoint(("POST",))
+def type_search(request: HttpRequest, ctx: Ctx, rtype: str) -> server.Result:
+    """POST [type]/_search: the parameters in a form-encoded body, so a patient's name or birth
+    date stays out of URLs and access logs. Parameters in the URL count too (FHIR R4)."""
+    if (request.content_type or "").lower() != FORM_TYPE:
+        raise FhirError(415, f"Send the search parameters as {FORM_TYPE}.", code="not-supported")
+    try:
+        body = _pairs(request.POST)
+    except (RequestDataTooBig, TooManyFieldsSent) as exc:
+        raise FhirError(413, "The search is too large.", code="too-costly") from exc
+    return server.search(ctx, rtype, body + _pairs(request.GET), posted=True)
+
+
+def _pairs(params) -> list[tuple[str, str]]:
+    return [(k, v) for k, values in params.lists() for v in values]
 
 
 @fhir_endpoint(("GET", "PUT"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from ninja import Query, Router
+from ninja import Router
 from ninja.responses import codes_4xx
 
 from medassist.core.errors import NotFound
+from medassist.patients.errors import SearchByPost
 from medassist.patients.models import Coverage, Patient
 from medassist.patients.schemas import (
     CoverageIn,
@@ -18,6 +18,7 @@ from medassist.patients.schemas import (
     PatientIn,
     PatientOut,
     PatientPatch,
+    PatientSearchIn,
     PatientSummaryOut,
 )
 from medassist.patients.selectors import (
@@ -70,15 +71,22 @@ def coverage_data(coverage: Coverage, tz) -> dict:
 
 
 @router.get("", response={200: list[PatientSummaryOut], **ERRORS})
-def search_patients(
-    request,
-    q: Annotated[
-        str, Query("", max_length=200, description="Name, MRN, birth date or phone.")
-    ] = "",
-    limit: Annotated[int, Query(25, ge=1, le=100)] = 25,
-):
-    """Find patients of your clinic. Every patient listed is recorded in the audit log."""
-    patients = patient_search(user=request.auth, query=q, limit=limit)
+def list_patients(request):
+    """An empty list: patients are found with `POST /api/patients/search`. A search in the
+    query string (`?q=`) is refused with 400 `search_by_post` (proxies and logs keep URLs)."""
+    if "q" in request.GET:
+        raise SearchByPost(
+            'Search patients with POST /api/patients/search and {"q": ..., "limit": ...} in the '
+            "body: a URL's query string is kept in proxy and access logs."
+        )
+    return patient_search(user=request.auth, query="")
+
+
+@router.post("/search", response={200: list[PatientSummaryOut], **ERRORS})
+def search_patients(request, payload: PatientSearchIn):
+    """Find patients of your clinic by name, MRN, birth date or phone (`q`, in the body).
+    Every patient listed is recorded in the audit log."""
+    patients = patient_search(user=request.auth, query=payload.q, limit=payload.limit)
     return [patient_data(p, _tz(request), full=False) for p in patients]
 
 

@@ -70,6 +70,13 @@ class PatientPatch(_NoNulls):
     emergency_contact_phone: Annotated[str, Text(32)] | None = None
 
 
+class PatientSearchIn(In):
+    """A patient search, sent in the body: a query string would put it in logs."""
+
+    q: Annotated[str, Text(200)] = Field("", description="Name, MRN, birth date or phone.")
+    limit: Annotated[int, Field(strict=True, ge=1, le=100)] = 25
+
+
 class PatientSummaryOut(Schema):
     id: uuid.UUID
     mrn: str

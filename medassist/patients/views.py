@@ -55,7 +55,9 @@ def _row(patient: Patient, today) -> dict:
 
 @staff_view("patient.view")
 def search(request: StaffRequest) -> HttpResponse:
-    query = (request.GET.get("q") or "").strip()[:QUERY_MAX]
+    """Find a patient. The search is POSTed (as you type, or by the form without script): a
+    name or date of birth in a URL would stay in proxy and access logs, so a GET never searches."""
+    query = (request.POST.get("q") or "").strip()[:QUERY_MAX]
     patients = patient_search(user=request.user, query=query, limit=SEARCH_LIMIT) if query else []
     today = clinic_today(request.user.clinic)
     context = {

@@ -24,7 +24,9 @@ SEARCH_LIMIT = 10
 
 
 def _patients(request: HttpRequest) -> tuple[str, list]:
-    q = request.GET.get("q", "").strip()[:100]
+    """The page's patient search. POSTed (a GET never searches): a name or date of birth in
+    a URL would stay in proxy and access logs."""
+    q = request.POST.get("q", "").strip()[:100]
     return q, (patient_search(user=request.user, query=q, limit=SEARCH_LIMIT) if q else [])
 
 
@@ -44,7 +46,7 @@ def _chosen_patient(request: HttpRequest, form):
 
 def _render_waitlist(request, form, status=200):
     q, found = _patients(request)
-    if request.htmx and request.method == "GET" and "q" in request.GET:
+    if request.htmx and "q" in request.POST:
         return render(request, "waitlist/home.html#patients", {"found": found, "q": q})
     entries = selectors.entry_list(user=request.user)
     return render(
@@ -113,7 +115,7 @@ def remove(request: StaffRequest, id) -> HttpResponse:
 
 def _render_recalls(request, form, status=200, contact_errors=None):
     q, found = _patients(request)
-    if request.htmx and request.method == "GET" and "q" in request.GET:
+    if request.htmx and "q" in request.POST:
         return render(request, "waitlist/recalls.html#patients", {"found": found, "q": q})
     today = clinic_today(request.user.clinic)
     recalls = selectors.recall_list(user=request.user, today=today)

@@ -11,6 +11,7 @@ OUR_PATHS = {
     "/api/practice/rooms": {"get"},
     "/api/practice/payers": {"get"},
     "/api/patients": {"get", "post"},
+    "/api/patients/search": {"post"},
     "/api/patients/{patient_id}": {"get", "patch"},
     "/api/patients/{patient_id}/coverages": {"get", "post"},
     "/api/patients/{patient_id}/coverages/{coverage_id}": {"patch"},

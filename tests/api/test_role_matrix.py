@@ -36,7 +36,7 @@ def _path_and_body(case: Case, w: dict):
         case "providers" | "visit-types" | "locations" | "rooms" | "payers":
             return f"/api/practice/{case.name}", None
         case "patient_search":
-            return "/api/patients?q=Reyes", None
+            return "/api/patients/search", {"q": "Reyes"}
         case "patient_register":
             return "/api/patients", {
                 "first_name": "Lena",
@@ -110,7 +110,7 @@ CASES = [
     Case("locations", "GET", **READ_EVERYONE),
     Case("rooms", "GET", **READ_EVERYONE),
     Case("payers", "GET", **READ_EVERYONE),
-    Case("patient_search", "GET", **READ_EVERYONE),
+    Case("patient_search", "POST", **READ_EVERYONE),
     Case(
         "patient_register",
         "POST",

@@ -34,7 +34,9 @@ def test_no_template_has_inline_script_or_event_handlers():
 def test_patient_data_is_never_cached(client, front_desk, patient):
     client.force_login(front_desk)
     chart = client.get(reverse("patients:detail", args=[patient.public_id]))
-    api = client.get("/api/patients", {"q": patient.last_name})
+    api = client.post(
+        "/api/patients/search", {"q": patient.last_name}, content_type="application/json"
+    )
     for response in (chart, api):
         assert "no-store" in response["Cache-Control"]
 

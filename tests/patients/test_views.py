@@ -144,7 +144,7 @@ def test_search_is_open_to_all_staff_and_shows_only_their_clinics_patients(
     role, user_for, client_for, patient
 ):
     # when
-    response = client_for(user_for(role)).get(reverse("patients:search"), {"q": "reyes"})
+    response = client_for(user_for(role)).post(reverse("patients:search"), {"q": "reyes"})
     # then
     expected = 302 if role is None else 200
     assert_status(response, expected)
@@ -270,7 +270,7 @@ def test_search_finds_by_name_mrn_birth_date_and_phone(client_for, front_desk, p
     url = reverse("patients:search")
     # when / then
     for query in ("reyes, jo", "jordan reyes", patient.mrn, "05/17/1980", "518-555-0142"):
-        html = client.get(url, {"q": query}).content.decode()
+        html = client.post(url, {"q": query}).content.decode()
         assert patient.mrn in html, query
         assert reverse("patients:detail", args=[patient.public_id]) in html, query
         assert "(518) 555-0142" in html
@@ -278,7 +278,7 @@ def test_search_finds_by_name_mrn_birth_date_and_phone(client_for, front_desk, p
 
 
 def test_search_row_shows_age(client_for, front_desk, patient):
-    response = client_for(front_desk).get(reverse("patients:search"), {"q": "reyes"})
+    response = client_for(front_desk).post(reverse("patients:search"), {"q": "reyes"})
     age = response.context["rows"][0]["age"]
     assert f"({age} y)" in response.content.decode()
     assert 40 <= age <= 60
@@ -295,7 +295,7 @@ def test_search_page_updates_results_as_you_type_with_htmx(client_for, front_des
 
 def test_search_htmx_request_returns_only_the_results(client_for, front_desk, patient):
     # when
-    response = client_for(front_desk).get(reverse("patients:search"), {"q": "reyes"}, **HTMX)
+    response = client_for(front_desk).post(reverse("patients:search"), {"q": "reyes"}, **HTMX)
     # then
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="results"')
@@ -305,7 +305,7 @@ def test_search_htmx_request_returns_only_the_results(client_for, front_desk, pa
 
 
 def test_search_with_no_match_says_so(client_for, front_desk, patient):
-    html = client_for(front_desk).get(reverse("patients:search"), {"q": "zzzz"}).content.decode()
+    html = client_for(front_desk).post(reverse("patients:search"), {"q": "zzzz"}).content.decode()
     assert "No patient matches “zzzz”." in html
 
 
@@ -324,7 +324,7 @@ def test_search_query_count_does_not_grow_with_results(
     client = client_for(front_desk)
     # when
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("patients:search"), {"q": "smithson"})
+        response = client.post(reverse("patients:search"), {"q": "smithson"})
     # then
     assert len(response.context["rows"]) == rows
 

@@ -559,11 +559,13 @@ def test_patient_typeahead_lists_matches_and_picking_fills_the_hidden_id(
     # given
     client = client_for(front_desk)
     # when
-    found = client.get(reverse("scheduling:book"), {"q": "reyes"}, HTTP_HX_REQUEST="true")
+    found = client.post(reverse("scheduling:book_patients"), {"q": "reyes"}, HTTP_HX_REQUEST="true")
     picked = client.get(
         reverse("scheduling:book"), {"pick": str(patient.public_id)}, HTTP_HX_REQUEST="true"
     )
-    missing = client.get(reverse("scheduling:book"), {"q": "zzzz"}, HTTP_HX_REQUEST="true")
+    missing = client.post(
+        reverse("scheduling:book_patients"), {"q": "zzzz"}, HTTP_HX_REQUEST="true"
+    )
     # then
     assert "<html" not in found.content.decode()
     assert f"pick={patient.public_id}" in found.content.decode()
@@ -576,8 +578,8 @@ def test_typeahead_never_lists_another_clinics_patients(
 ):
     other_desk = factories.make_user(other_clinic, "front_desk", "otherdesk")
     factories.make_patient(other_desk, last_name="Reyesson")
-    found = client_for(front_desk).get(
-        reverse("scheduling:book"), {"q": "reyes"}, HTTP_HX_REQUEST="true"
+    found = client_for(front_desk).post(
+        reverse("scheduling:book_patients"), {"q": "reyes"}, HTTP_HX_REQUEST="true"
     )
     assert "Reyesson" not in found.content.decode()
 

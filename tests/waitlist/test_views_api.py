@@ -111,7 +111,7 @@ def test_waitlist_page_query_count(
 
 
 def test_waitlist_patient_search_finds_the_patient(client_for, front_desk, patient):
-    response = client_for(front_desk).get(
+    response = client_for(front_desk).post(
         reverse("waitlist:home"), {"q": patient.last_name}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from medassist.booking.views.day import (  # noqa: F401 - the views urls.py name
 from medassist.booking.views.visits import (  # noqa: F401 - the views urls.py names
     appointment,
     book,
+    book_patients,
     cancel,
     move,
     no_show,

@@ -76,14 +76,6 @@ def _results_context(request, form: FindForm, slots, error: str) -> dict:
 def find(request: StaffRequest) -> HttpResponse:
     """The search form; with ?visit_type=... it also lists the slots (works without htmx)."""
     user = request.user
-    if request.htmx and "q" in request.GET:
-        query = request.GET.get("q", "")[:100]
-        results = patient_search(user=user, query=query, limit=PATIENT_LIMIT)
-        return render(
-            request,
-            "availability/find.html#patient_results",
-            {"results": results, "query": query, "limit": PATIENT_LIMIT},
-        )
     if request.htmx and "pick" in request.GET:
         picked = picked_patient(user=user, id=request.GET.get("pick"), audit=False)
         return render(request, "availability/find.html#picker", {"picked": picked})
@@ -113,6 +105,20 @@ def find(request: StaffRequest) -> HttpResponse:
         }
     )
     return render(request, "availability/find.html", context, status=status)
+
+
+@staff_view("schedule.view")
+@require_POST
+def find_patients(request: StaffRequest) -> HttpResponse:
+    """The patient search as you type. POSTed, and its box is outside the search form: a name
+    or date of birth in a URL would stay in proxy and access logs."""
+    query = request.POST.get("q", "")[:100]
+    results = patient_search(user=request.user, query=query, limit=PATIENT_LIMIT)
+    return render(
+        request,
+        "availability/find.html#patient_results",
+        {"results": results, "query": query, "limit": PATIENT_LIMIT},
+    )
 
 
 @staff_view("appointment.book")

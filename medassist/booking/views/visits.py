@@ -68,21 +68,26 @@ def _attach_booking_error(form: BookForm, exc: ApplicationError) -> None:
         form_errors(form, exc)
 
 
-def _book_search(request: StaffRequest) -> HttpResponse | None:
-    """The htmx patient search and pick of the Book form (None: not such a request)."""
-    user = request.user
-    if "q" in request.GET:
-        query = request.GET.get("q", "")[:100]
-        results = patient_search(user=user, query=query, limit=SEARCH_LIMIT)
-        return render(
-            request,
-            "scheduling/book.html#patient_results",
-            {"results": results, "query": query, "limit": SEARCH_LIMIT},
-        )
-    if "pick" in request.GET:
-        picked = picked_patient(user=user, id=request.GET.get("pick"))
-        return render(request, "scheduling/book.html#picker", {"picked": picked})
-    return None
+@staff_view("appointment.book")
+@require_POST
+def book_patients(request: StaffRequest) -> HttpResponse:
+    """The Book form's patient search as you type. POSTed: a name or date of birth in a URL
+    would stay in proxy and access logs."""
+    query = request.POST.get("q", "")[:100]
+    results = patient_search(user=request.user, query=query, limit=SEARCH_LIMIT)
+    return render(
+        request,
+        "scheduling/book.html#patient_results",
+        {"results": results, "query": query, "limit": SEARCH_LIMIT},
+    )
+
+
+def _book_pick(request: StaffRequest) -> HttpResponse | None:
+    """The htmx pick of a search result by its public id (None: not such a request)."""
+    if "pick" not in request.GET:
+        return None
+    picked = picked_patient(user=request.user, id=request.GET.get("pick"))
+    return render(request, "scheduling/book.html#picker", {"picked": picked})
 
 
 def _book_initial(request: StaffRequest) -> tuple[BookForm, object]:
@@ -190,7 +195,7 @@ def _book_submit(request: StaffRequest, form: BookForm) -> tuple[HttpResponse | 
 @staff_view("appointment.book")
 def book(request: StaffRequest) -> HttpResponse:
     """The Book form: a patient, provider, visit type, place and time (or a weekly series)."""
-    if request.htmx and request.method == "GET" and (partial := _book_search(request)):
+    if request.htmx and request.method == "GET" and (partial := _book_pick(request)):
         return partial
     status = 200
     if request.method == "POST":
