@@ -41,6 +41,12 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
         patient = patient_from_link(token)
     except NotFound as exc:
         return _page(request, "portal/book.html", {"invalid": exc.message}, status=404)
+    return patient_page(request, patient)
+
+
+def patient_page(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The patient's own page (from a signed link or a patient session): book a visit, see
+    their upcoming visits."""
     clinic = patient.clinic
     clinic_zone(clinic)
     settings = settings_for(clinic)
