@@ -16,6 +16,7 @@ from medassist.booking.services import appointment_book
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.scheduling.models import Appointment
 from tests import factories
+from tests.api.conftest import Api
 from tests.availability.conftest import at, make_provider, weekday_template
 
 ROLES = [*factories.STAFF_ROLES, "other_clinic_physician", None]
@@ -229,3 +230,15 @@ def test_the_rules_screen_shows_and_edits_ages(clinic_admin, client_for, provide
     assert "“Under” must be more than “from”" in bad.content.decode()
     assert "18 and over" in page
     assert not ProviderAgeRule.objects.exists()
+
+
+def test_the_api_puts_and_shows_a_visit_types_ages(clinic_admin, new_visit):
+    # given the clinic admin on the API
+    api = Api(clinic_admin)
+    # when they put a rule with ages
+    path = f"/api/availability/visit-types/{new_visit.public_id}/rule"
+    response = api.call("put", path, {"patients": "any", "min_age": 0, "max_age": 18})
+    # then the rule keeps them and says so
+    assert response.status_code == 200
+    assert (response.json()["min_age"], response.json()["max_age"]) == (0, 18)
+    assert VisitTypeRule.objects.get(visit_type=new_visit).max_age == 18
