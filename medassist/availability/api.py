@@ -393,6 +393,8 @@ def rule_data(row) -> dict:
         "duration_minutes": vt.duration_minutes,
         "providers": [ref_of(p) for p in row.providers],
         "patients": row.rule.patients if row.rule else "any",
+        "min_age": row.rule.min_age if row.rule else None,
+        "max_age": row.rule.max_age if row.rule else None,
         "required_kinds": [ref_of(k, k.name) for k in row.kinds],
         "warnings": row.warnings,
     }
@@ -429,6 +431,8 @@ def save_visit_type_rule(request, visit_type_id: uuid.UUID, payload: VisitTypeRu
             what="resource kind",
             field="required_kinds",
         ),
+        min_age=payload.min_age,
+        max_age=payload.max_age,
     )
     row = next(r for r in visit_type_rule_rows(user=user) if r.visit_type.pk == vt.pk)
     return rule_data(row)

@@ -12,6 +12,7 @@ class Code(StrEnum):
     RESOURCE_TAKEN = "resource_taken"
     NOT_OPEN = "not_open"
     NOT_OFFERED = "not_offered"
+    OUTSIDE_AGE = "outside_age"
 
 
 class ResourceTaken(SlotTaken):
@@ -30,3 +31,9 @@ class NotOffered(ValidationFailed):
     """The visit type's rule does not list this provider."""
 
     code: str = Code.NOT_OFFERED
+
+
+class OutsideAge(ValidationFailed):
+    """The patient's age on the visit's day is outside the visit type's or provider's ages."""
+
+    code: str = Code.OUTSIDE_AGE

@@ -306,6 +306,27 @@ def provider_label(provider) -> str:
     )
 
 
+def age_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=130,
+        error_messages={
+            "invalid": "Give the age as a whole number of years.",
+            "min_value": "Give an age from 0 to 130 years.",
+            "max_value": "Give an age from 0 to 130 years.",
+        },
+    )
+
+
+class ProviderAgeForm(forms.Form):
+    """The ages a provider sees; prefixed with the provider's public id, one form per row."""
+
+    min_age = age_field("Sees patients from age (years)")
+    max_age = age_field("Sees patients under age (years)")
+
+
 class VisitTypeRuleForm(forms.Form):
     """A visit type's rule; prefixed with the visit type's code, one form per row."""
 
@@ -325,6 +346,8 @@ class VisitTypeRuleForm(forms.Form):
     required_kinds = PublicIdMultipleChoiceField(
         label="Needs one of each (rooms, equipment)", what="resource kind"
     )
+    min_age = age_field("Patients from age (years)")
+    max_age = age_field("Patients under age (years)")
 
     def __init__(self, *args, user, keep_providers=(), **kwargs):
         """`keep_providers`: ids of providers already on the rule; they stay choices (marked
@@ -345,6 +368,8 @@ class VisitTypeRuleForm(forms.Form):
             "providers": [str(p.public_id) for p in row.providers],
             "patients": row.rule.patients if row.rule else VisitTypeRule.Patients.ANY,
             "required_kinds": [str(k.public_id) for k in row.kinds],
+            "min_age": row.rule.min_age if row.rule else None,
+            "max_age": row.rule.max_age if row.rule else None,
         }
         form = cls(data, user=user, prefix=row.visit_type.code, initial=initial)
         for name, options in (choices or {}).items():

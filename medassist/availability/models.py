@@ -206,9 +206,40 @@ class VisitTypeRule(BaseModel):
         related_name="+",
         help_text="One free resource of each kind, at the visit's location, is booked with it.",
     )
+    min_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Patients at least this old (years) on the visit's day."
+    )
+    max_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Patients under this age (years) on the visit's day."
+    )
 
     def __str__(self) -> str:
         return f"Rule for {self.visit_type_id}"
+
+
+class ProviderAgeRule(BaseModel):
+    """The ages a provider sees (e.g. a pediatrician: under 18), on the visit's day."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    provider = models.OneToOneField(
+        "practice.Provider", on_delete=models.PROTECT, related_name="age_rule"
+    )
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Ages for {self.provider_id}"
+
+
+def ages_label(min_age: int | None, max_age: int | None) -> str:
+    """ "under 18", "18 and over", "5 to 17", or "" (any age)."""
+    if min_age is not None and max_age is not None:
+        return f"{min_age} to {max_age - 1}"
+    if max_age is not None:
+        return f"under {max_age}"
+    if min_age is not None:
+        return f"{min_age} and over"
+    return ""
 
 
 class ResourceBooking(BaseModel):

@@ -171,6 +171,8 @@ class VisitTypeRuleIn(In):
     providers: list[Id] = []
     patients: Literal["any", "new", "established"] = "any"
     required_kinds: list[Id] = []
+    min_age: int | None = None  # years, on the visit's day
+    max_age: int | None = None  # patients under this age
 
 
 class VisitTypeRuleOut(Schema):
@@ -179,4 +181,6 @@ class VisitTypeRuleOut(Schema):
     providers: list[Ref]
     patients: str
     required_kinds: list[Ref]
+    min_age: int | None
+    max_age: int | None
     warnings: list[str]

@@ -32,4 +32,9 @@ urlpatterns = [
     ),
     path("visit-types/", views.visit_types, name="visit_types"),
     path("visit-types/<uuid:id>/", views.visit_type_rule_edit, name="visit_type_rule_edit"),
+    path(
+        "visit-types/providers/<uuid:id>/ages/",
+        views.provider_ages_edit,
+        name="provider_ages_edit",
+    ),
 ]

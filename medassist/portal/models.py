@@ -42,3 +42,26 @@ class PortalSettings(BaseModel):
 
     def __str__(self) -> str:
         return f"Online booking for {self.clinic}: {'on' if self.enabled else 'off'}"
+
+
+class SignInCode(BaseModel):
+    """One request for a sign-in code on the portal's start page. Every request is a row (for
+    the rate limits), matched or not; only a match has a patient, a code hash and a message.
+    The contact is kept as a keyed hash, the code as a keyed hash of itself and the row."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact_key = models.CharField(max_length=64, db_index=True)
+    client_address = models.CharField(max_length=64, blank=True, db_index=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "contact_key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Sign-in code {self.public_id}"

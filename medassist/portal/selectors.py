@@ -109,13 +109,19 @@ def upcoming_visits(patient: Patient) -> list[Appointment]:
 
 
 def online_bookings(*, user, limit: int = 100) -> list[Appointment]:
-    """Visits patients booked online, newest first (for the front desk)."""
+    """Visits patients booked, moved or cancelled online, latest change first (for the
+    front desk): those booked online, and those the portal account changed last."""
     require(user, "schedule.view")
+    from django.db.models import Q
+
     from medassist.scheduling.selectors import appointments_listed
 
+    portal = portal_user(user.clinic)
     qs = (
-        Appointment.objects.filter(clinic_id=user.clinic_id, booked_online=True)
+        Appointment.objects.filter(
+            Q(booked_online=True) | Q(updated_by=portal), clinic_id=user.clinic_id
+        )
         .select_related("patient", "provider", "visit_type", "location", "room")
-        .order_by("-created_at")[:limit]
+        .order_by("-updated_at", "-created_at")[:limit]
     )
     return appointments_listed(user, list(qs), "online_bookings")

@@ -8,17 +8,19 @@ from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.booking.services import appointment_book
-from medassist.core.errors import ValidationFailed
+from medassist.booking.services import appointment_book, appointment_cancel, appointment_reschedule
+from medassist.core.errors import NotFound, ValidationFailed
 from medassist.patients.models import Patient
 from medassist.portal.selectors import (
     LINK_SALT,
     booking_window,
     portal_user,
     settings_for,
+    upcoming_visits,
 )
 from medassist.practice.models import Location, Provider, VisitType
 from medassist.practice.roles import require
@@ -109,5 +111,84 @@ def portal_book(*, patient: Patient, visit_type: VisitType, slot_key: str) -> Ap
         obj=appt,
         patient=patient,
         detail={"booked_online": True, "channel": "portal", "start": start.isoformat()},
+    )
+    return appt
+
+
+CANCEL_REASONS = {
+    "better": "Feeling better",
+    "conflict": "Cannot make that time",
+    "elsewhere": "Seeing someone else",
+    "other": "Other reason",
+}
+
+
+def _own_visit(patient: Patient, appointment_id) -> Appointment:
+    """One of the patient's own booked, upcoming visits; any other id is not found."""
+    wanted, now = str(appointment_id), timezone.now()
+    found = next(
+        (a for a in upcoming_visits(patient) if str(a.public_id) == wanted and a.start > now),
+        None,
+    )
+    if found is None:
+        raise NotFound("That visit is not one of your upcoming visits.")
+    return found
+
+
+@transaction.atomic
+def portal_cancel(*, patient: Patient, appointment_id, reason: str) -> Appointment:
+    """The patient cancels one of their upcoming visits (a reason from CANCEL_REASONS),
+    through the booking service as the clinic's portal account; the desk sees it online."""
+    if reason not in CANCEL_REASONS:
+        raise ValidationFailed("Choose a reason from the list.", field="reason")
+    appt = _own_visit(patient, appointment_id)
+    actor = portal_user(patient.clinic)
+    appt = appointment_cancel(
+        actor=actor, appointment=appt, reason=f"Cancelled online: {CANCEL_REASONS[reason]}"
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=appt,
+        patient=patient,
+        detail={"cancelled_online": True, "channel": "portal", "reason": reason},
+    )
+    return appt
+
+
+@transaction.atomic
+def portal_reschedule(*, patient: Patient, appointment_id, slot_key: str) -> Appointment:
+    """The patient moves one of their upcoming visits to an open time within the clinic's
+    online rules (the visit type must be bookable online), through the booking service."""
+    clinic = patient.clinic
+    settings = settings_for(clinic)
+    appt = _own_visit(patient, appointment_id)
+    if not settings.enabled or appt.visit_type not in settings.visit_types.all():
+        raise ValidationFailed(
+            "This visit cannot be moved online. Please call the clinic.", field="slot"
+        )
+    provider, location, start = parse_slot_key(slot_key, clinic)
+    first, last = booking_window(clinic, settings)
+    if not first <= start.astimezone(clinic.tz).date() <= last:
+        raise ValidationFailed(
+            f"Online booking is open from {first:%b %d} to {last:%b %d}; choose a time shown.",
+            field="slot",
+        )
+    actor = portal_user(clinic)
+    before = appt.start
+    appt = appointment_reschedule(
+        actor=actor,
+        appointment=appt,
+        start=start,
+        provider=provider,
+        location=location,
+        reason="Moved online by the patient",
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=appt,
+        patient=patient,
+        detail={"moved_online": True, "channel": "portal", "from": before.isoformat()},
     )
     return appt

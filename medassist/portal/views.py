@@ -16,10 +16,17 @@ from medassist.portal.selectors import (
     online_bookings,
     open_slots,
     patient_from_link,
+    portal_user,
     settings_for,
     upcoming_visits,
 )
-from medassist.portal.services import portal_book, portal_link_make
+from medassist.portal.services import (
+    CANCEL_REASONS,
+    portal_book,
+    portal_cancel,
+    portal_link_make,
+    portal_reschedule,
+)
 from medassist.practice.roles import can
 
 FOOTER = "For medical questions call the clinic. In an emergency call 911."
@@ -41,6 +48,12 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
         patient = patient_from_link(token)
     except NotFound as exc:
         return _page(request, "portal/book.html", {"invalid": exc.message}, status=404)
+    return patient_page(request, patient)
+
+
+def patient_page(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The patient's own page (from a signed link or a patient session): book a visit, see
+    their upcoming visits."""
     clinic = patient.clinic
     clinic_zone(clinic)
     settings = settings_for(clinic)
@@ -56,7 +69,38 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
     if raw and chosen is None:
         context["error"] = "Choose one of the visit types listed."
     status = 200
-    if request.method == "POST" and chosen is not None:
+    context["cancel_reasons"] = CANCEL_REASONS
+    action = request.POST.get("action", "")
+    visit_id = request.POST.get("visit") or request.GET.get("move") or ""
+    if request.method == "POST" and action in ("cancel", "move"):
+        try:
+            if action == "cancel":
+                done = portal_cancel(
+                    patient=patient, appointment_id=visit_id, reason=request.POST.get("reason", "")
+                )
+                context["done"] = (
+                    f"Your visit on {_when(done)} is cancelled. The clinic has been told."
+                )
+            else:
+                done = portal_reschedule(
+                    patient=patient, appointment_id=visit_id, slot_key=request.POST.get("slot", "")
+                )
+                context["done"] = f"Your visit is moved to {_when(done)}. The clinic has been told."
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            status = exc.status
+        visit_id = "" if status == 200 else visit_id
+    moving = next((a for a in upcoming_visits(patient) if str(a.public_id) == visit_id), None)
+    if moving is not None:
+        context["moving"] = moving
+        try:
+            context["move_slots"] = open_slots(
+                patient=patient, visit_type=moving.visit_type, settings=settings
+            )
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            context["move_slots"] = []
+    if request.method == "POST" and chosen is not None and not action:
         try:
             appt = portal_book(
                 patient=patient, visit_type=chosen, slot_key=request.POST.get("slot", "")
@@ -78,6 +122,11 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
             context["slots"] = []
     context["upcoming"] = upcoming_visits(patient)
     return _page(request, "portal/book.html", context, status=status)
+
+
+def _when(appt) -> str:
+    local = appt.start.astimezone(appt.clinic.tz)
+    return f"{local:%a %b} {local.day} at {local:%H:%M}"
 
 
 @staff_view("schedule.view")
@@ -110,6 +159,7 @@ def desk(request: StaffRequest) -> HttpResponse:
                 messages.success(request, f"Booking link made for {patient.display_name}.")
     context = {
         "bookings": online_bookings(user=user),
+        "portal_id": portal_user(user.clinic).pk,
         "clinic_tz": user.clinic.tz,
         "can_link": can(user, "appointment.book"),
         "link": link,

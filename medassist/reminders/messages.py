@@ -17,6 +17,7 @@ SUBJECTS = {
     "offer_gone": "The visit time we offered was taken",
     "booked": "Your visit at {clinic} is booked",
     "reply": "Your reply to {clinic}",
+    "sign_in_code": "Your sign-in code for {clinic}",
 }
 
 

@@ -43,6 +43,7 @@ class Message(BaseModel):
         OFFER_GONE = "offer_gone", "Offer taken"
         BOOKED = "booked", "Booking confirmation"
         REPLY = "reply", "Reply to patient"
+        SIGN_IN_CODE = "sign_in_code", "Portal sign-in code"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

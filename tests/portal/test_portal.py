@@ -3,13 +3,14 @@ the availability search, the same booking services, and the desk's "Booked onlin
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import signing
 from django.urls import reverse
 
 from medassist.audit.models import AuditEvent
+from medassist.availability.services import provider_age_rule_save
 from medassist.portal.models import PortalSettings
 from medassist.portal.selectors import LINK_SALT, portal_user
 from medassist.portal.services import portal_link_make
@@ -242,3 +243,21 @@ def test_portal_api_role_matrix(role, list_status, link_status, actor, portal, p
     assert made == (1 if link_status == 201 else 0)
     if link_status == 201:
         assert "/portal/b/" in response.json()["url"]
+
+
+def test_the_portal_offers_an_adult_no_time_with_the_pediatrician(
+    client, link, clinic, clinic_admin, provider, patient
+):
+    # given the clinic's provider who sees only patients under 18, and an adult patient
+    provider_age_rule_save(actor=clinic_admin, provider=provider, max_age=18)
+    # when the adult opens their link and asks for follow-up times
+    response = client.get(link, {"visit_type": follow_up(clinic).public_id})
+    # then no time is offered, and posting a time with that provider is refused with why
+    assert response.context["slots"] == []
+    start = clinic_today(clinic) + timedelta(days=2)
+    key = f"{provider.public_id}|{clinic.locations.get().public_id}|"
+    key += datetime.combine(start, time(9, 0), tzinfo=clinic.tz).isoformat()
+    refused = client.post(link, {"visit_type": follow_up(clinic).public_id, "slot": key})
+    assert refused.status_code == 422
+    assert "sees patients under 18" in refused.content.decode()
+    assert not Appointment.objects.filter(patient=patient).exists()

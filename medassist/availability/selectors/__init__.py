@@ -22,6 +22,7 @@ the clinic's time zone date by date, so sessions keep their local hours across D
 
 from medassist.availability.selectors.engine import Slot
 from medassist.availability.selectors.setup import (
+    ProviderAgeRow,
     VisitTypeRow,
     access_exception,
     access_holiday,
@@ -31,6 +32,7 @@ from medassist.availability.selectors.setup import (
     exception_list,
     holiday_list,
     kinds_required_by,
+    provider_age_rows,
     resource_bookings_for,
     resource_kind_list,
     session_list,
@@ -40,7 +42,9 @@ from medassist.availability.selectors.slots import (
     MAX_RANGE_DAYS,
     TIMES_OF_DAY,
     check_patient_rule,
+    check_provider_age,
     check_range,
+    check_visit_type_age,
     first_available,
     open_hours,
     patient_history,
@@ -59,6 +63,8 @@ __all__ = [
     "patient_history",
     "rule_for",
     "check_patient_rule",
+    "check_visit_type_age",
+    "check_provider_age",
     "first_available",
     "provider_open_slots",
     "access_session",
@@ -74,4 +80,6 @@ __all__ = [
     "kinds_required_by",
     "VisitTypeRow",
     "visit_type_rule_rows",
+    "ProviderAgeRow",
+    "provider_age_rows",
 ]

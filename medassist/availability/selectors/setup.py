@@ -9,10 +9,12 @@ from datetime import date
 from medassist.availability.models import (
     AvailabilityException,
     ClinicHoliday,
+    ProviderAgeRule,
     Resource,
     ResourceBooking,
     VisitTypeRule,
     WeeklySession,
+    ages_label,
 )
 from medassist.core.access import get_scoped
 from medassist.practice.models import Location, Provider, VisitType
@@ -153,6 +155,39 @@ class VisitTypeRow:
     def patients_label(self) -> str:
         patients = self.rule.patients if self.rule else VisitTypeRule.Patients.ANY
         return VisitTypeRule.Patients(patients).label
+
+    @property
+    def ages_label(self) -> str:
+        label = ages_label(self.rule.min_age, self.rule.max_age) if self.rule else ""
+        return label.capitalize() or "Any age"
+
+
+@dataclass
+class ProviderAgeRow:
+    """One active provider on the rules screen and the ages they see (None: every age)."""
+
+    provider: Provider
+    rule: ProviderAgeRule | None
+
+    @property
+    def ages_label(self) -> str:
+        label = ages_label(self.rule.min_age, self.rule.max_age) if self.rule else ""
+        return label.capitalize() or "Any age"
+
+
+def provider_age_rows(*, user) -> list[ProviderAgeRow]:
+    """Every active provider of the clinic with the ages they see, in two queries."""
+    require(user, "schedule.manage")
+    providers = list(
+        Provider.objects.filter(clinic_id=user.clinic_id, active=True).order_by(
+            "last_name", "first_name"
+        )
+    )
+    rules = {
+        r.provider_id: r
+        for r in ProviderAgeRule.objects.filter(provider_id__in=[p.pk for p in providers])
+    }
+    return [ProviderAgeRow(p, rules.get(p.pk)) for p in providers]
 
 
 def visit_type_rule_rows(*, user) -> list[VisitTypeRow]:

@@ -8,9 +8,8 @@ from datetime import date, datetime, time
 from django.db.models import Count
 from django.utils import timezone
 
-from medassist.availability.models import (
-    VisitTypeRule,
-)
+from medassist.availability.errors import OutsideAge
+from medassist.availability.models import ProviderAgeRule, VisitTypeRule, ages_label
 from medassist.availability.selectors.engine import (
     PROVIDER_FIELDS,
     STEP_MINUTES,
@@ -126,6 +125,57 @@ def check_patient_rule(rule: VisitTypeRule | None, visit_type, patient, establis
         )
 
 
+def _outside(age: int, min_age: int | None, max_age: int | None) -> bool:
+    return (min_age is not None and age < min_age) or (max_age is not None and age >= max_age)
+
+
+def check_visit_type_age(rule: VisitTypeRule | None, visit_type, patient, day: date) -> None:
+    """OutsideAge when the patient's age on `day` is outside the visit type's ages."""
+    if rule is None or patient is None:
+        return
+    if _outside(patient.age_on(day), rule.min_age, rule.max_age):
+        raise OutsideAge(
+            f"{visit_type.name} visits are for patients "
+            f"{ages_label(rule.min_age, rule.max_age)}; {patient.display_name} is "
+            f"{patient.age_on(day)} on {day:%b %d}. Choose another visit type.",
+            field="visit_type",
+        )
+
+
+def check_provider_age(provider: Provider, patient, day: date, age_rule=None) -> None:
+    """OutsideAge when the provider does not see patients of the patient's age on `day`.
+    `age_rule`: the provider's ProviderAgeRule when already read (else it is read here)."""
+    if patient is None:
+        return
+    rule = age_rule or ProviderAgeRule.objects.filter(provider_id=provider.pk).first()
+    if rule is not None and _outside(patient.age_on(day), rule.min_age, rule.max_age):
+        raise OutsideAge(
+            f"{provider.display_name} sees patients {ages_label(rule.min_age, rule.max_age)}. "
+            "Choose another provider.",
+            field="provider",
+        )
+
+
+def _providers_for_age(providers: list[Provider], patient, day: date, asked) -> list[Provider]:
+    """The providers who see the patient's age on `day` (one query); the one asked for by
+    name who does not: OutsideAge."""
+    if patient is None or not providers:
+        return providers
+    rules = {
+        r.provider_id: r
+        for r in ProviderAgeRule.objects.filter(provider_id__in=[p.pk for p in providers])
+    }
+    age = patient.age_on(day)
+    if asked is not None:
+        check_provider_age(asked, patient, day, rules.get(asked.pk))
+        return providers
+    return [
+        p
+        for p in providers
+        if p.pk not in rules or not _outside(age, rules[p.pk].min_age, rules[p.pk].max_age)
+    ]
+
+
 # ---------------------------------------------------------------------------- public reads
 
 
@@ -167,7 +217,9 @@ def first_available(
 
     Ranking: earliest start; at the same time the patient's usual provider first, then the
     provider with the fewest visits booked that day. Raises ValidationFailed for a bad range,
-    an unknown or inactive choice, or a patient the visit type's rule does not allow."""
+    an unknown or inactive choice, or a patient the visit type's rule does not allow. With a
+    patient, only providers who see the patient's age (on `date_from`) are searched; the
+    booking checks the age again on the visit's own day."""
     require(user, "schedule.view")
     clinic = user.clinic
     if visit_type.clinic_id != clinic.pk:
@@ -185,8 +237,12 @@ def first_available(
     rule = rule_for(visit_type)
     established, usual = patient_history(clinic=clinic, patient=patient)
     check_patient_rule(rule, visit_type, patient, established)
-    providers = _allowed_providers(
-        clinic=clinic, rule=rule, provider=provider, visit_type=visit_type
+    check_visit_type_age(rule, visit_type, patient, date_from)
+    providers = _providers_for_age(
+        _allowed_providers(clinic=clinic, rule=rule, provider=provider, visit_type=visit_type),
+        patient,
+        date_from,
+        provider,
     )
     search = Search.load(
         clinic=clinic,

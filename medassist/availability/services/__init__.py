@@ -1,7 +1,7 @@
 """Writes of availability: booking an open slot with its resources, releasing resources, and the
 set-up of weekly sessions, exceptions, holidays, resources and visit-type rules."""
 
-from medassist.availability.errors import NotOffered, NotOpen, ResourceTaken
+from medassist.availability.errors import NotOffered, NotOpen, OutsideAge, ResourceTaken
 from medassist.availability.services.booking import (
     Placement,
     Reassigned,
@@ -14,6 +14,7 @@ from medassist.availability.services.booking import (
     visit_placement,
 )
 from medassist.availability.services.resources import (
+    provider_age_rule_save,
     resource_create,
     resource_kind_create,
     resource_kind_remove,
@@ -39,6 +40,7 @@ __all__ = [
     "ResourceTaken",
     "NotOpen",
     "NotOffered",
+    "OutsideAge",
     "Placement",
     "visit_placement",
     "resources_hold",
@@ -61,4 +63,5 @@ __all__ = [
     "resource_update",
     "resource_set_active",
     "visit_type_rule_save",
+    "provider_age_rule_save",
 ]

@@ -17,7 +17,13 @@ from medassist.availability.models import (
     Resource,
     ResourceBooking,
 )
-from medassist.availability.selectors import check_patient_rule, patient_history, rule_for
+from medassist.availability.selectors import (
+    check_patient_rule,
+    check_provider_age,
+    check_visit_type_age,
+    patient_history,
+    rule_for,
+)
 from medassist.availability.selectors.engine import Search, _merge, _overlaps
 from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
@@ -51,14 +57,15 @@ def visit_placement(
     prefer: Location | None = None,
 ) -> Placement:
     """Check a visit against the provider's hours (template, exceptions, holidays) and the visit
-    type's rule (which providers, new or established patients, required resource kinds), and
-    pick free resources, under locks, inside the caller's transaction.
+    type's rule (which providers, new or established patients, ages, required resource kinds),
+    the provider's ages, and pick free resources, under locks, inside the caller's transaction.
 
     NotOpen: outside the hours, unless `outside_hours` (the caller checked the permission).
-    NotOffered: the provider does not do this visit type. ResourceTaken (409): no free room or
-    equipment of a needed kind. Without a location, the one the provider works at then is
-    taken (`prefer` first, e.g. where a visit being moved already is). The caller holds the
-    provider's lock."""
+    NotOffered: the provider does not do this visit type. OutsideAge: the patient's age on
+    the visit's day is outside the visit type's or the provider's. ResourceTaken (409): no
+    free room or equipment of a needed kind. Without a location, the one the provider works
+    at then is taken (`prefer` first, e.g. where a visit being moved already is). The caller
+    holds the provider's lock."""
     clinic = staff_clinic(actor)
     rule = rule_for(visit_type)
     allowed = {p.pk for p in rule.providers.all()} if rule is not None else set()
@@ -71,6 +78,8 @@ def visit_placement(
         check_patient_rule(rule, visit_type, patient, established)
     local = start.astimezone(clinic.tz)
     day = local.date()
+    check_visit_type_age(rule, visit_type, patient, day)
+    check_provider_age(provider, patient, day)
     kinds = [k.pk for k in rule.required_kinds.all()] if rule is not None else []
     search = Search.load(
         clinic=clinic,

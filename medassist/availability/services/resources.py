@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from medassist.audit.models import AuditEvent
 from medassist.availability.models import (
+    ProviderAgeRule,
     Resource,
     ResourceKind,
     VisitTypeRule,
@@ -14,7 +15,7 @@ from medassist.availability.models import (
 from medassist.availability.services.booking import Reassigned, resource_visits_reassign
 from medassist.availability.services.setup import _deactivate, _setup_audit
 from medassist.core.errors import Conflict, ValidationFailed
-from medassist.practice.models import Location, Room, VisitType
+from medassist.practice.models import Location, Provider, Room, User, VisitType
 from medassist.practice.roles import require
 
 # ---------------------------------------------------------------------------- resources
@@ -232,18 +233,32 @@ def resource_set_active(*, actor, resource: Resource, active: bool) -> Resource:
 # ---------------------------------------------------------------------------- visit-type rules
 
 
+def _check_ages(min_age: int | None, max_age: int | None) -> None:
+    for value, field in ((min_age, "min_age"), (max_age, "max_age")):
+        if value is not None and not 0 <= value <= 130:
+            raise ValidationFailed("Give an age from 0 to 130 years.", field=field)
+    if min_age is not None and max_age is not None and max_age <= min_age:
+        raise ValidationFailed(
+            f"“Under” must be more than “from” ({min_age}); e.g. from 0, under 18.",
+            field="max_age",
+        )
+
+
 @transaction.atomic
 def visit_type_rule_save(
     *,
-    actor,
+    actor: User,
     visit_type: VisitType,
     providers=(),
     patients: str = VisitTypeRule.Patients.ANY,
     required_kinds=(),
+    min_age: int | None = None,
+    max_age: int | None = None,
 ) -> VisitTypeRule:
-    """Set who offers a visit type (none: every provider), for which patients, and the
-    resource kinds it needs; creates the rule when the visit type has none yet."""
+    """Set who offers a visit type (none: every provider), for which patients and ages, and
+    the resource kinds it needs; creates the rule when the visit type has none yet."""
     require(actor, "schedule.manage")
+    _check_ages(min_age, max_age)
     if visit_type is None or visit_type.clinic_id != actor.clinic_id:
         raise ValidationFailed("Unknown visit type.", field="visit_type")
     providers, required_kinds = list(providers or ()), list(required_kinds or ())
@@ -269,8 +284,11 @@ def visit_type_rule_save(
             "required_kinds": sorted(
                 str(k) for k in rule.required_kinds.values_list("public_id", flat=True)
             ),
+            "min_age": rule.min_age,
+            "max_age": rule.max_age,
         }
     rule.patients = patients
+    rule.min_age, rule.max_age = min_age, max_age
     rule.stamp(actor)
     try:
         with transaction.atomic():
@@ -286,10 +304,42 @@ def visit_type_rule_save(
         "providers": sorted(str(p.public_id) for p in providers),
         "patients": patients,
         "required_kinds": sorted(str(k.public_id) for k in required_kinds),
+        "min_age": min_age,
+        "max_age": max_age,
     }
     if after != before:
         action = AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE
         _setup_audit(
             actor, rule, action, visit_type=str(visit_type.public_id), before=before, **after
         )
+    return rule
+
+
+@transaction.atomic
+def provider_age_rule_save(
+    *, actor: User, provider: Provider, min_age: int | None = None, max_age: int | None = None
+) -> ProviderAgeRule:
+    """Set the ages a provider sees (both empty: every age), e.g. a pediatrician under 18."""
+    require(actor, "schedule.manage")
+    if provider is None or provider.clinic_id != actor.clinic_id:
+        raise ValidationFailed("There is no such provider in this clinic.", field="provider")
+    _check_ages(min_age, max_age)
+    found = ProviderAgeRule.objects.select_for_update().filter(provider=provider).first()
+    rule = found or ProviderAgeRule(clinic_id=actor.clinic_id, provider=provider)
+    before = None if found is None else {"min_age": found.min_age, "max_age": found.max_age}
+    after = {"min_age": min_age, "max_age": max_age}
+    if before == after:
+        return rule
+    rule.min_age, rule.max_age = min_age, max_age
+    rule.stamp(actor)
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as exc:  # another admin created it a moment ago
+        raise Conflict(
+            f"Someone else just saved the ages for {provider.display_name}. Reload and try again.",
+            field="provider",
+        ) from exc
+    action = AuditEvent.Action.CREATE if found is None else AuditEvent.Action.UPDATE
+    _setup_audit(actor, rule, action, provider=str(provider.public_id), before=before, **after)
     return rule

@@ -17,6 +17,7 @@ from medassist.availability.views.resources import (  # noqa: F401 - the views u
     kind_add,
     kind_remove,
     kind_rename,
+    provider_ages_edit,
     resource_add,
     resource_back_in_service,
     resource_edit,

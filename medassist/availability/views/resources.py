@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medassist.availability.forms import (
+    ProviderAgeForm,
     ResourceEditForm,
     ResourceForm,
     ResourceKindForm,
@@ -19,10 +20,12 @@ from medassist.availability.selectors import (
     access_resource,
     access_resource_kind,
     kinds_required_by,
+    provider_age_rows,
     resource_kind_list,
     visit_type_rule_rows,
 )
 from medassist.availability.services import (
+    provider_age_rule_save,
     resource_create,
     resource_kind_create,
     resource_kind_remove,
@@ -35,6 +38,7 @@ from medassist.availability.services import (
 from medassist.core.errors import ApplicationError, NotFound
 from medassist.core.web import StaffRequest, first_error, form_errors, staff_view
 from medassist.practice.selectors import (
+    access_provider,
     access_visit_type,
     room_list,
 )
@@ -215,8 +219,9 @@ def resource_back_in_service(request: StaffRequest, id) -> HttpResponse:
 # ---------------------------------------------------------------------------- visit-type rules
 
 
-def _visit_types_page(request, *, bound=None, status: int = 200) -> HttpResponse:
-    """`bound`: (visit type id, the posted form with its errors) to show in place."""
+def _visit_types_page(request, *, bound=None, bound_ages=None, status: int = 200) -> HttpResponse:
+    """`bound`: (visit type id, the posted form with its errors) to show in place;
+    `bound_ages`: (provider id, the posted ages form) likewise."""
     user = request.user
     choices = VisitTypeRuleForm.choices(user)
     rows = []
@@ -227,10 +232,22 @@ def _visit_types_page(request, *, bound=None, status: int = 200) -> HttpResponse
         else:
             form = VisitTypeRuleForm.for_row(row, user=user, choices=choices)
         rows.append((row, form))
+    ages = []
+    for age_row in provider_age_rows(user=user):
+        p = age_row.provider
+        if bound_ages and bound_ages[0] == p.pk:
+            ages.append((age_row, bound_ages[1]))
+            continue
+        rule = age_row.rule
+        initial: dict[str, int | None] = {
+            "min_age": rule.min_age if rule else None,
+            "max_age": rule.max_age if rule else None,
+        }
+        ages.append((age_row, ProviderAgeForm(prefix=p.public_id.hex, initial=initial)))
     return render(
         request,
         "availability/visit_types.html",
-        {"rows": rows, "has_kinds": bool(choices["required_kinds"])},
+        {"rows": rows, "ages": ages, "has_kinds": bool(choices["required_kinds"])},
         status=status,
     )
 
@@ -260,3 +277,23 @@ def visit_type_rule_edit(request: StaffRequest, id) -> HttpResponse:
             messages.success(request, f"Saved the rule for {vt.name} visits.")
             return redirect(f"{reverse('availability:visit_types')}#vt-{vt.code}")
     return _visit_types_page(request, bound=(vt.pk, form), status=422)
+
+
+@staff_view("schedule.manage")
+@require_POST
+def provider_ages_edit(request: StaffRequest, id) -> HttpResponse:
+    """The ages one provider sees (e.g. a pediatrician: under 18)."""
+    user = request.user
+    provider = access_provider(user=user, id=id)
+    if not provider.active:
+        raise NotFound("No such provider.")
+    form = ProviderAgeForm(request.POST, prefix=provider.public_id.hex)
+    if form.is_valid():
+        try:
+            provider_age_rule_save(actor=user, provider=provider, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the ages {provider.display_name} sees.")
+            return redirect(f"{reverse('availability:visit_types')}#ages-{provider.public_id}")
+    return _visit_types_page(request, bound_ages=(provider.pk, form), status=422)
