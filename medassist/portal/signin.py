@@ -127,8 +127,8 @@ def signin_code_request(
             kind=Message.Kind.SIGN_IN_CODE,
             context={"code": code, "minutes": CODE_MINUTES, "greeting": f"Hi {patient.first_name}"},
             scheduled_for=now,
+            asked_now=True,  # the patient is waiting for it, even in quiet hours
         )
-        # A code asked for in quiet hours goes out when they end: it lasts from then.
         row.patient = patient
         row.code_hash = _hash(str(row.public_id), code)
         row.expires_at = max(msg.scheduled_for, now) + timedelta(minutes=CODE_MINUTES)

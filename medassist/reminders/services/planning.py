@@ -60,13 +60,15 @@ def message_queue(
     scheduled_for: datetime,
     appointment: Appointment | None = None,
     rule: ReminderRule | None = None,
+    asked_now: bool = False,
 ) -> Message:
     """Queue one message rendered from its reviewed template, never inside the clinic's quiet
     hours (it waits for their end). A patient without an address for
     the channel gets a cancelled row saying so, or a failed one (for the desk) when there is no
     way at all to reach them."""
     sms = channel == Channel.SMS
-    scheduled_for = after_quiet_hours(scheduled_for, clinic.tz)
+    if not asked_now:  # a message the patient just asked for (a sign-in code) goes at once
+        scheduled_for = after_quiet_hours(scheduled_for, clinic.tz)
     subject, body = messages.render(kind, sms=sms, clinic=clinic, **context)
     to = _address(patient, channel)
     msg = Message(
