@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "medassist.core.middleware.RequestContextMiddleware",
+    "medassist.audit.middleware.RefusedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "medassist.urls"
