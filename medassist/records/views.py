@@ -631,7 +631,7 @@ def document_download(request: StaffRequest, item_id) -> FileResponse:
 def item_history(request: StaffRequest, item_type: str, item_id) -> HttpResponse:
     item = selectors.access_item(user=request.user, item_type=item_type, id=item_id)
     patient = item.patient
-    rows = selectors.item_history(item)
+    rows = selectors.item_history(item, user=request.user)
     ctx = _context(request, patient, sections=False, item=item, rows=rows, item_type=item_type)
     template = "records/history.html#item" if _htmx(request) else "records/history.html"
     return render(request, template, ctx)
