@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", practice_views.LoginView.as_view(), name="login"),
     path("logout/", practice_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", include("medassist.audit.urls")),
     path("api/", api.urls),
     path("patients/", include("medassist.patients.urls")),
     path("schedule/", include("medassist.booking.urls")),
