@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "medassist.portal",
     "medassist.worker",
     "medassist.demo",
+    "medassist.backup",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,8 @@ MEDASSIST_AUDIT_CHECKPOINT_SECONDS = int(
     os.environ.get("MEDASSIST_AUDIT_CHECKPOINT_SECONDS", "300")
 )
 MEDASSIST_AUDIT_KEY = os.environ.get("MEDASSIST_AUDIT_KEY", "")
+# Where `medassist backup` writes when no --output is given (docs/operations.md).
+MEDASSIST_BACKUP_DIR = Path(os.environ.get("MEDASSIST_BACKUP_DIR", DATA_DIR / "backups"))
 # Automatic logoff: an idle session ends after this many seconds (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("MEDASSIST_SESSION_SECONDS", "900"))
 # Only the user's own requests extend it; self-refreshing screens don't (core.middleware).
