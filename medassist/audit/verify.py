@@ -78,22 +78,15 @@ class Report:
         return not self.problems and all(c.problem is None for c in self.chains)
 
 
-def _clinics():
-    return AuditEvent._meta.get_field("clinic").related_model._default_manager
-
-
-def chain_ids() -> list[int | None]:
-    """Every chain: the chain of no clinic, then each clinic's."""
-    return [None, *_clinics().order_by("pk").values_list("pk", flat=True)]
-
-
 def clinic_ids_named(name: str) -> list[int | None]:
-    return list(_clinics().filter(name__iexact=name).values_list("pk", flat=True))
+    return list(chains.clinics().filter(name__iexact=name).values_list("pk", flat=True))
 
 
 def verify(*, clinic_ids: list[int | None], now: datetime | None = None) -> Report:
     now = now or timezone.now()
-    names = dict(_clinics().filter(pk__in=[i for i in clinic_ids if i]).values_list("pk", "name"))
+    names = dict(
+        chains.clinics().filter(pk__in=[i for i in clinic_ids if i]).values_list("pk", "name")
+    )
     report = Report()
     left = guard_left_open()
     if left:
@@ -184,10 +177,12 @@ def _check(clinic_id, seal: AuditSeal, previous: chains.Head, row) -> Problem | 
         at = row["at"] if row else None
         return Problem(code, message, seal.event_id, str(seal.event_public_id), at)
 
-    in_chain = AuditSeal.objects.filter(chains.in_chain(clinic_id))
+    def in_chain():
+        return AuditSeal.objects.filter(chains.in_chain(clinic_id))
+
     if seal.position != previous.position + 1 or seal.previous_event_id != previous.event_id:
         missing = seal.previous_event_id
-        if missing is not None and in_chain.filter(event_id=missing).exists():
+        if missing is not None and in_chain().filter(event_id=missing).exists():
             return problem(
                 Code.ORDER_CHANGED,
                 f"Event {seal.event_id} is sealed after event {missing}, which now comes "
@@ -212,7 +207,8 @@ def _check(clinic_id, seal: AuditSeal, previous: chains.Head, row) -> Problem | 
         )
     if row["public_id"] != seal.event_public_id:
         elsewhere = (
-            in_chain.filter(event_public_id=row["public_id"])
+            in_chain()
+            .filter(event_public_id=row["public_id"])
             .values_list("event_id", flat=True)
             .first()
         )

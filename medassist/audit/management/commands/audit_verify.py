@@ -7,8 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from medassist.audit.chain import audit_seal
-from medassist.audit.verify import Report, chain_ids, clinic_ids_named, verify
+from medassist.audit.chain import audit_seal, chain_ids
+from medassist.audit.verify import Report, clinic_ids_named, verify
 
 
 class Command(BaseCommand):
