@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "medassist.portal",
     "medassist.worker",
     "medassist.demo",
+    "medassist.backup",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "medassist.core.middleware.HtmxMessagesMiddleware",
     "medassist.core.middleware.RequestContextMiddleware",
+    "medassist.audit.middleware.RefusedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "medassist.urls"
@@ -165,6 +167,16 @@ LOGOUT_REDIRECT_URL = "login"
 MEDASSIST_AUDIT_LIST_REPEAT_MINUTES = int(
     os.environ.get("MEDASSIST_AUDIT_LIST_REPEAT_MINUTES", "10")
 )
+# The audit trail's hash chain (docs/audit.md): events are sealed once this many seconds old,
+# a chain that grew is signed at most every MEDASSIST_AUDIT_CHECKPOINT_SECONDS, with
+# MEDASSIST_AUDIT_KEY (keep it apart from the database and its backups) or else SECRET_KEY.
+MEDASSIST_AUDIT_SEAL_AFTER_SECONDS = int(os.environ.get("MEDASSIST_AUDIT_SEAL_AFTER_SECONDS", "60"))
+MEDASSIST_AUDIT_CHECKPOINT_SECONDS = int(
+    os.environ.get("MEDASSIST_AUDIT_CHECKPOINT_SECONDS", "300")
+)
+MEDASSIST_AUDIT_KEY = os.environ.get("MEDASSIST_AUDIT_KEY", "")
+# Where `medassist backup` writes when no --output is given (docs/operations.md).
+MEDASSIST_BACKUP_DIR = Path(os.environ.get("MEDASSIST_BACKUP_DIR", DATA_DIR / "backups"))
 # Automatic logoff: an idle session ends after this many seconds (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("MEDASSIST_SESSION_SECONDS", "900"))
 # Only the user's own requests extend it; self-refreshing screens don't (core.middleware).

@@ -14,6 +14,7 @@ urlpatterns = [
     # The admin signs in through the same throttled, two-step login (before admin.site.urls).
     path("admin/login/", practice_views.AdminLoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
+    path("audit/", include("medassist.audit.urls")),
     path("api/", api.urls),
     path("patients/", include("medassist.patients.urls")),
     path("schedule/", include("medassist.booking.urls")),

@@ -104,3 +104,21 @@ def audit_patients_listed(*, actor, patients: Iterable, object_type: str, detail
     ]
     AuditEvent.objects.bulk_create(events)
     return len(events)
+
+
+@transaction.atomic
+def audit_refused(*, user, method: str, path: str, status: int) -> AuditEvent:
+    """One event for a refused request (401, 403, 404): who if known, which path (never its
+    query string), the status. Written outside the refused request's own transaction, which
+    is rolled back."""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    event = _event(
+        actor=actor,
+        action=AuditEvent.Action.REFUSED,
+        object_type="http.request",
+        detail={"method": method, "path": path[:500], "status": status},
+    )
+    if actor is None:
+        event.actor_username = "anonymous"
+    event.save()
+    return event

@@ -15,6 +15,9 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
+CHANNELS = (("/api/", "api"), ("/fhir/", "fhir"))
+
+
 class RequestContextMiddleware:
     """Makes the client address available to services for audit events."""
 
@@ -22,7 +25,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        channel = "api" if request.path.startswith("/api/") else "web"
+        channel = next((c for p, c in CHANNELS if request.path.startswith(p)), "web")
         token = context.set_current(
             context.RequestFacts(client_address=client_address(request), channel=channel)
         )

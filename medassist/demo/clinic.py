@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
+from medassist.audit.purge import clinic_purge
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict
 from medassist.demo import people, setup, visits
@@ -175,9 +176,11 @@ def delete() -> bool:
 
     Demo data only. Clinical data is never deleted by the app, and audit events and chart
     history refuse deletion through it; this is the one place that removes them, with raw SQL
-    DELETEs scoped to the demo clinic. Every row to delete is found first, while all links are
-    intact; foreign keys are checked when the transaction commits, so the order does not matter
-    and a row of another clinic that points at demo data makes the whole delete fail unchanged.
+    DELETEs scoped to the demo clinic, inside the audit trail's purge guard (the database
+    refuses to delete audit rows otherwise; the purge itself is recorded as an audit event).
+    Every row to delete is found first, while all links are intact; foreign keys are checked
+    when the transaction commits, so the order does not matter and a row of another clinic
+    that points at demo data makes the whole delete fail unchanged.
     """
     clinic = find()
     if clinic is None:
@@ -197,7 +200,7 @@ def delete() -> bool:
             doomed.append((model, pks))
     _remove_files_after_commit(doomed)
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with clinic_purge(clinic=clinic, reason="demo reset"), connection.cursor() as cursor:
         for model, pks in doomed:
             table, pk = qn(model._meta.db_table), qn(model._meta.pk.column or "id")
             for start in range(0, len(pks), CHUNK):

@@ -335,5 +335,5 @@ def item_history(request, item_type: str, item_id: uuid.UUID):
             "reason": r.reason,
             "changes": r.changes,
         }
-        for r in selectors.item_history(item)
+        for r in selectors.item_history(item, user=user)
     ]

@@ -284,8 +284,15 @@ def procedure_list(patient) -> QuerySet[Procedure]:
     )
 
 
-def item_history(item) -> list[ChartHistory]:
-    """Every version of one item, oldest first."""
+def item_history(item, *, user) -> list[ChartHistory]:
+    """Every version of one item, oldest first (reading it is audited)."""
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.READ,
+        obj=item,
+        patient=item.patient,
+        detail={"history": True},
+    )
     return list(
         ChartHistory.objects.filter(item_type=item.ITEM_TYPE, item_id=item.public_id).order_by(
             "version", "id"

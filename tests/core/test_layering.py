@@ -30,6 +30,7 @@ ORDER = [
     "fhir",
     "worker",
     "demo",
+    "backup",
 ]
 TOP = "(project)"
 RANK = {app: n for n, app in enumerate(ORDER)} | {TOP: len(ORDER)}

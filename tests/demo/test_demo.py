@@ -420,6 +420,14 @@ def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, de
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert Appointment.objects.filter(pk=appointment.pk).exists()
     assert AuditEvent.objects.filter(clinic=harbor).count() == other_audit
+    # and the purge of the old demo clinic's audit trail is itself on record
+    purge = AuditEvent.objects.get(action=AuditEvent.Action.PURGE)
+    assert (purge.clinic_id, purge.detail["clinic"], purge.detail["reason"]) == (
+        None,
+        "Riverside Family Medicine",
+        "demo reset",
+    )
+    assert purge.detail["removed"]["events"] > 0
     assert User.objects.filter(pk=desk.pk).exists()
 
 

@@ -48,7 +48,7 @@ def observations(request: StaffRequest, id) -> HttpResponse:
 @staff_view("patient.view")
 def item_history(request: StaffRequest, item_type: str, item_id) -> HttpResponse:
     item = selectors.access_item(user=request.user, item_type=item_type, id=item_id)
-    rows = selectors.item_history(item)
+    rows = selectors.item_history(item, user=request.user)
     ctx = chart_context(
         request, item.patient, sections=False, item=item, rows=rows, item_type=item_type
     )
