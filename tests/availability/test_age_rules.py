@@ -49,7 +49,9 @@ def ages_snapshot() -> dict:
     return {
         "visit_type": sorted(VisitTypeRule.objects.values_list("min_age", "max_age")),
         "provider": sorted(ProviderAgeRule.objects.values_list("min_age", "max_age")),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
+        ).count(),
     }
 
 

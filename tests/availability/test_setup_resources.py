@@ -37,7 +37,9 @@ def snapshot() -> dict:
             )
         ),
         "rules": sorted(VisitTypeRule.objects.values_list("public_id", "updated_at")),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
+        ).count(),
     }
 
 

@@ -33,7 +33,9 @@ def snapshot() -> dict:
         "exceptions": sorted(AvailabilityException.objects.values_list("public_id", "active")),
         "holidays": sorted(ClinicHoliday.objects.values_list("public_id", "active")),
         "resource_bookings": ResourceBooking.objects.count(),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
+        ).count(),
     }
 
 

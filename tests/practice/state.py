@@ -22,5 +22,5 @@ def setup_state() -> dict:
                 "public_id", "username", "role", "is_active", "is_staff", "password", "email"
             )
         ),
-        "audit_events": AuditEvent.objects.count(),
+        "audit_events": AuditEvent.objects.exclude(action=AuditEvent.Action.REFUSED).count(),
     }

@@ -29,7 +29,7 @@ CHART = (Encounter, Problem, Allergy, Observation, ChartHistory, NoKnownAllergie
 
 def chart_rows() -> dict[str, int]:
     found = {m.__name__: m.objects.count() for m in CHART}
-    found["AuditEvent"] = AuditEvent.objects.count()
+    found["AuditEvent"] = AuditEvent.objects.exclude(action=AuditEvent.Action.REFUSED).count()
     return found
 
 
