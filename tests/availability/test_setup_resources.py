@@ -37,7 +37,10 @@ def snapshot() -> dict:
             )
         ),
         "rules": sorted(VisitTypeRule.objects.values_list("public_id", "updated_at")),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
+        # lists, and a refusal's own record (tests/audit/test_refused.py), are not changes
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
+        ).count(),
     }
 
 

@@ -30,7 +30,10 @@ def snapshot() -> dict:
             for r in VisitTypeRule.objects.all()
         ),
         "kinds": ResourceKind.objects.count(),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
+        # lists, and a refusal's own record (tests/audit/test_refused.py), are not changes
+        "audit": AuditEvent.objects.exclude(
+            action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
+        ).count(),
     }
 
 
