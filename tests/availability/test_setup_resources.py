@@ -37,7 +37,6 @@ def snapshot() -> dict:
             )
         ),
         "rules": sorted(VisitTypeRule.objects.values_list("public_id", "updated_at")),
-        # lists, and a refusal's own record (tests/audit/test_refused.py), are not changes
         "audit": AuditEvent.objects.exclude(
             action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
         ).count(),

@@ -30,7 +30,6 @@ def snapshot() -> dict:
             for r in VisitTypeRule.objects.all()
         ),
         "kinds": ResourceKind.objects.count(),
-        # lists, and a refusal's own record (tests/audit/test_refused.py), are not changes
         "audit": AuditEvent.objects.exclude(
             action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
         ).count(),

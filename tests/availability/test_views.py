@@ -33,7 +33,6 @@ def snapshot() -> dict:
         "exceptions": sorted(AvailabilityException.objects.values_list("public_id", "active")),
         "holidays": sorted(ClinicHoliday.objects.values_list("public_id", "active")),
         "resource_bookings": ResourceBooking.objects.count(),
-        # lists, and a refusal's own record (tests/audit/test_refused.py), are not changes
         "audit": AuditEvent.objects.exclude(
             action__in=[AuditEvent.Action.LIST, AuditEvent.Action.REFUSED]
         ).count(),
