@@ -51,6 +51,7 @@ from medassist.records.services.notes import (
     note_sign,
     note_update,
 )
+from medassist.records.services.visits import visit_start
 
 
 def item_enter_in_error(*, actor: User, item, reason: str):
@@ -106,4 +107,5 @@ __all__ = [
     "read_upload",
     "social_history_enter_in_error",
     "social_history_save",
+    "visit_start",
 ]
