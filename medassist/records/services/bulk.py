@@ -1,9 +1,13 @@
-"""Bulk writes to the chart, for importers (a practice's records moving in from another system).
+"""Bulk writes to the chart, for importers (a practice's records moving in from another system,
+the demo clinic's charts).
 
 Each item passes the checks of its one-at-a-time service (the coded triple, dates and ranges,
 field limits, no second active allergy of one substance or active ICD-10-CM problem of one
-code), but the rows are written with bulk inserts: one ChartHistory "create" row per item, as
-`save_new` writes it, and one audit event for the patient's import instead of one per row.
+code, one current social history and "no known allergies" only without active allergies, an
+encounter's appointment is this patient's and has no encounter yet, a note's author and signer
+may write and sign), but the rows are written with bulk inserts: one ChartHistory "create" row
+per item, as `save_new` writes it, and one audit event for the patient's import instead of one
+per row.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import User
-from medassist.practice.roles import require
+from medassist.practice.roles import can, require
 from medassist.records.models import (
     Allergy,
     ChartHistory,
     CodeSystem,
     Encounter,
+    HistoryEntry,
     Immunization,
     MedicationStatement,
+    NoKnownAllergies,
+    Note,
     Observation,
     Problem,
     Procedure,
@@ -49,16 +56,22 @@ from medassist.records.services.clinical.encounters import (
     validate_observation,
     validate_procedure,
 )
-from medassist.records.services.clinical.histories import current_social_history
+from medassist.records.services.clinical.histories import (
+    current_social_history,
+    validate_history,
+    validate_social,
+)
 from medassist.records.services.clinical.medications import (
     validate_immunization,
     validate_medication,
 )
 from medassist.records.services.clinical.problems import (
+    current_nka,
     end_nka,
     validate_allergy,
     validate_problem,
 )
+from medassist.records.services.notes import validate_note
 
 IMPORT_PERMISSION = "practice.manage"  # loading charts from another system is practice set-up
 SMOKING_STATUS_LOINC = "72166-2"
@@ -71,6 +84,7 @@ CODE_LABELS: dict[type[Model], str] = {
     Immunization: "Vaccine",
     Allergy: "Substance",
     Procedure: "Procedure",
+    HistoryEntry: "Condition",
 }
 
 
@@ -83,7 +97,8 @@ class ChartImport:
         batch.finish()    # history rows, "no known allergies", smoking status, the audit event
 
     Items are unsaved chart model instances (encounters, problems, results, medications,
-    immunizations, allergies, procedures) with their `source_identifier` set."""
+    immunizations, allergies, procedures, history entries, the social history, "no known
+    allergies", notes on encounters saved earlier) with their `source_identifier` set."""
 
     def __init__(self, *, actor: User, patient: Patient, source: str) -> None:
         require(actor, IMPORT_PERMISSION)
@@ -103,6 +118,10 @@ class ChartImport:
             Immunization: validate_immunization(actor, today),
             Procedure: validate_procedure(now),
             Observation: validate_observation(now),
+            HistoryEntry: validate_history(today),
+            SocialHistory: validate_social,
+            NoKnownAllergies: self._validate_nka(now),
+            Note: validate_note(actor, now),
         }
         self._queued: dict[type[Model], list] = {}
         # read from the chart when first needed
@@ -110,6 +129,8 @@ class ChartImport:
         self._active_problems: set[str] | None = None
         self._encounter_ids: set[int] = set()  # saved by this import, then the patient's
         self._chart_encounters_read = False
+        self._has_social: bool | None = None
+        self._has_nka: bool | None = None
 
     @property
     def reason(self) -> str:
@@ -139,6 +160,8 @@ class ChartImport:
                 if obj.code in self._problems_on_chart() or obj.code in problems:
                     raise Conflict(f"{obj.code} is already an active problem", field="code")
                 problems.add(obj.code)
+        self._check_one_of_a_kind(items, allergies)
+        self._check_appointments([o for o in items if isinstance(o, Encounter)])
         if allergies:
             self._allergies_on_chart().update(allergies)
         if problems:
@@ -147,6 +170,49 @@ class ChartImport:
             obj.version = 1
             obj.stamp(self.actor)
             self._queued.setdefault(type(obj), []).append(obj)
+
+    def _check_one_of_a_kind(self, items: list, allergies: set[str]) -> None:
+        """One current social history and one current "no known allergies" per chart, and the
+        latter only while no allergy is active."""
+        socials = [o for o in items if isinstance(o, SocialHistory)]
+        if socials:
+            if self._has_social is None:
+                self._has_social = current_social_history(self.patient) is not None
+            if self._has_social or len(socials) > 1:
+                raise Conflict("The chart has a social history already; update it instead.")
+            self._has_social = True
+        nkas = [o for o in items if isinstance(o, NoKnownAllergies)]
+        if nkas:
+            if self._has_nka is None:
+                self._has_nka = current_nka(self.patient) is not None
+            if self._has_nka or len(nkas) > 1:
+                raise Conflict("No known allergies is already recorded.")
+            if allergies or self._allergies_on_chart():
+                raise Conflict("The patient has active allergies: no known allergies is refused.")
+            self._has_nka = True
+
+    def _validate_nka(self, now):
+        def check(n: NoKnownAllergies) -> None:
+            if n.status != NoKnownAllergies.Status.CURRENT:
+                raise ValidationFailed("No known allergies is imported as current.", field="status")
+            if n.recorded_at is None or n.recorded_at > now:
+                raise ValidationFailed("Give when it was recorded (not later than now).")
+            who = n.recorded_by
+            if who is None or who.clinic_id != self.actor.clinic_id or not can(who, "chart.edit"):
+                raise ValidationFailed("Give who recorded it (staff who may edit the chart).")
+
+        return check
+
+    def _check_appointments(self, encounters: list[Encounter]) -> None:
+        """An encounter's appointment is this patient's, and has no other encounter."""
+        linked = [e.appointment for e in encounters if e.appointment_id is not None]
+        if not linked:
+            return
+        ids = [a.pk for a in linked]
+        if any(a.patient_id != self.patient.pk for a in linked):
+            raise ValidationFailed("That appointment is another patient's.", field="appointment")
+        if len(set(ids)) < len(ids) or Encounter.objects.filter(appointment_id__in=ids).exists():
+            raise Conflict("This appointment already has an encounter.", field="appointment")
 
     def _allergies_on_chart(self) -> set[str]:
         """The substances of the patient's active allergies (casefolded), with those added."""
