@@ -444,3 +444,54 @@ def test_note_rules_refuse_and_keep_nothing(
         batch.add([Note(**fields)])
     assert message in refused.value.message
     assert not Note.objects.exists()
+
+
+# ---------------------------------------------------------------------------- many patients
+
+
+def test_many_patients_charts_are_read_in_five_queries_and_checked_by_the_same_rules(
+    clinic_admin, medical_assistant, front_desk, django_assert_num_queries
+):
+    # given three patients, one allergic to penicillin, one with "no known allergies"
+    patients = [factories.make_patient(front_desk) for _ in range(3)]
+    allergic, stated, plain = patients
+    services.allergy_create(actor=medical_assistant, patient=allergic, substance="Penicillin")
+    services.nka_record(actor=medical_assistant, patient=stated)
+    # when the imports are opened, the charts of all are read at once
+    with django_assert_num_queries(5):
+        imports = services.ChartImports(actor=clinic_admin, patients=patients, source="test")
+    # then each patient's items meet their own chart's rules
+    with pytest.raises(Conflict):
+        imports.of(allergic).add([Allergy(display="penicillin", source_identifier="A/1")])
+    with pytest.raises(Conflict):
+        imports.of(stated).add(
+            [
+                NoKnownAllergies(
+                    recorded_at=timezone.now() - dt.timedelta(minutes=1),
+                    recorded_by=medical_assistant,
+                )
+            ]
+        )
+    for p in patients:
+        imports.of(p).add([problem(), HistoryEntry(kind="surgical", display="Appendectomy")])
+    imports.of(plain).add([Allergy(display="Latex", source_identifier="A/2")])
+    imports.finish()
+    # and the rows, history and audit are those ChartImport writes for each
+    assert Problem.objects.filter(patient__in=patients).count() == 3
+    assert ChartHistory.objects.filter(reason="Imported from test").count() == 7
+    assert AuditEvent.objects.filter(detail__chart="import").count() == 3
+    assert NoKnownAllergies.objects.get(patient=stated).status == "current"
+
+
+def test_many_patients_rows_go_in_one_insert_per_table(
+    clinic_admin, front_desk, django_assert_max_num_queries
+):
+    # given ten patients with two problems each
+    patients = [factories.make_patient(front_desk) for _ in range(10)]
+    imports = services.ChartImports(actor=clinic_admin, patients=patients, source="test")
+    for p in patients:
+        imports.of(p).add([problem(), problem("E78.5")])
+    # when / then: one insert of problems (the history and audit come with finish)
+    with django_assert_max_num_queries(1):
+        imports.save()
+    assert Problem.objects.filter(patient__in=patients).count() == 20

@@ -3,7 +3,7 @@ validates, saves, writes a ChartHistory row and an audit event in the same trans
 
 from medassist.practice.models import User
 from medassist.records.services._common import chart_item_enter_in_error
-from medassist.records.services.bulk import ChartImport
+from medassist.records.services.bulk import ChartImport, ChartImports
 from medassist.records.services.clinical import (
     allergy_create,
     allergy_enter_in_error,
@@ -64,6 +64,7 @@ def item_enter_in_error(*, actor: User, item, reason: str):
 
 __all__ = [
     "ChartImport",
+    "ChartImports",
     "item_enter_in_error",
     "allergy_create",
     "allergy_enter_in_error",
