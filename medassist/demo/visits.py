@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from medassist.demo import readings, words
+from medassist.demo import readings, rooms, words
 from medassist.demo.people import Person
 from medassist.demo.setup import (
     MAIN,
@@ -30,7 +30,7 @@ from medassist.demo.setup import (
 from medassist.frontdesk.models import CheckIn, Checkout, PaymentMethod
 from medassist.intake import vitals as vitals_rules
 from medassist.intake.models import Rooming, Vitals
-from medassist.practice.models import Provider, Room, User
+from medassist.practice.models import Provider, User
 from medassist.scheduling.models import Appointment, Status, StatusChange
 
 DAYS_BACK = DAYS_AHEAD = 14
@@ -187,9 +187,9 @@ class Schedule:
                 if offset == 0:
                     self._today_in_progress(day_visits.get(provider.pk, []))
             if offset == 0:
-                self._rooms_now(day_visits)
+                rooms.now(self.p, day_visits)
             else:
-                self._rooms_past(day_visits, day)
+                rooms.past(self.p, day_visits)
         return self.visits
 
     def _book_day(self, provider, spec, location, day, offset) -> list[Visit]:
@@ -400,63 +400,6 @@ class Schedule:
             checked_out_at=at,
             created_by=desk,
         )
-
-    # -- rooms --------------------------------------------------------------------------------
-    def _usual_rooms(self, day_visits: dict[int, list[Visit]]) -> dict[int, Room]:
-        """Each provider's usual exam room for the day at their location."""
-        usual: dict[int, Room] = {}
-        counts: dict[str, int] = {}
-        for provider in self.p.providers:
-            if provider.pk not in day_visits or not day_visits[provider.pk]:
-                continue
-            location = day_visits[provider.pk][0].appt.location.name
-            exams = [r for r in self.p.rooms[location] if r.kind == Room.Kind.EXAM]
-            n = counts.get(location, 0)
-            counts[location] = n + 1
-            usual[provider.pk] = exams[n % len(exams)]
-        return usual
-
-    def _preferred(self, visit: Visit, usual: Room) -> list[Room]:
-        rooms = self.p.rooms[visit.appt.location.name]
-        by_kind = {kind: [r for r in rooms if r.kind == kind] for kind in Room.Kind.values}
-        first = {"procedure": Room.Kind.PROCEDURE, "nurse-visit": Room.Kind.LAB}.get(visit.code, "")
-        order = by_kind.get(first, []) + [usual] + by_kind[Room.Kind.EXAM]
-        order += by_kind[Room.Kind.PROCEDURE]
-        return list(dict.fromkeys(order))
-
-    def _rooms_past(self, day_visits, day) -> None:
-        usual = self._usual_rooms(day_visits)
-        for provider_pk, visits in day_visits.items():
-            for visit in visits:
-                if visit.rooming is not None:
-                    room = self._preferred(visit, usual[provider_pk])[0]
-                    visit.rooming.room = visit.appt.room = room
-
-    def _rooms_now(self, day_visits) -> None:
-        """Rooms in use right now must be distinct; whoever finds none waits (arrived)."""
-        usual = self._usual_rooms(day_visits)
-        taken: set[int] = set()
-        live = []
-        for provider_pk, visits in day_visits.items():
-            for visit in visits:
-                if visit.rooming is None:
-                    continue
-                if visit.changes[-1][0] == Status.CHECKED_OUT:
-                    visit.rooming.room = visit.appt.room = self._preferred(
-                        visit, usual[provider_pk]
-                    )[0]
-                else:
-                    live.append((provider_pk, visit))
-        live.sort(key=lambda pv: (pv[1].changes[-1][0] != Status.WITH_PROVIDER, pv[1].appt.start))
-        for provider_pk, visit in live:
-            free = [r for r in self._preferred(visit, usual[provider_pk]) if r.pk not in taken]
-            if free:
-                taken.add(free[0].pk)
-                visit.rooming.room = visit.appt.room = free[0]
-                continue
-            # No room free: the patient is still in the waiting room.
-            visit.changes = [c for c in visit.changes if c[0] in (Status.BOOKED, Status.ARRIVED)]
-            visit.rooming = visit.vitals = None
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> dict[str, int]:
