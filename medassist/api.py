@@ -207,6 +207,7 @@ def _register_routers() -> None:
     from medassist.practice.api import router as practice_router
     from medassist.practice.api_account import router as account_router
     from medassist.records.api import router as records_router
+    from medassist.records.api_visits import router as visit_start_router
     from medassist.reminders.api import router as reminders_router
     from medassist.waitlist.api import router as waitlist_router
 
@@ -214,6 +215,7 @@ def _register_routers() -> None:
     api.add_router("/practice", account_router, tags=["sign-in security"])
     api.add_router("/patients", patients_router, tags=["patients"])
     api.add_router("/appointments", scheduling_router, tags=["appointments"])
+    api.add_router("/appointments", visit_start_router, tags=["appointments"])
     api.add_router("/visits", frontdesk_router, tags=["check-in and checkout"])
     api.add_router("/intake", intake_router, tags=["rooming and vitals"])
     api.add_router("/coding", coding_router, tags=["coding"])

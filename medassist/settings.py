@@ -237,9 +237,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("MEDASSIST_MEDIA_ROOT", DATA_DIR / "media"))
 # Largest document a user may upload to a chart (bytes).
 MEDASSIST_MAX_DOCUMENT_BYTES = int(os.environ.get("MEDASSIST_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024))
+# E-mail is written to files in <data dir>/mail/ (MEDASSIST_EMAIL_DIR; one .log file per
+# sending connection) unless MEDASSIST_EMAIL_BACKEND names another Django e-mail backend, as
+# texts go to <data dir>/sms/. Nothing is printed to the console.
 EMAIL_BACKEND = os.environ.get(
-    "MEDASSIST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "MEDASSIST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = os.environ.get("MEDASSIST_EMAIL_DIR", str(DATA_DIR / "mail"))
 
 # No log line holds a query string (a patient's name or birth date can be in one): Django's
 # request logger names the path only, and the development server's request lines lose theirs.

@@ -1,4 +1,5 @@
-"""Appointments for API clients: the day's schedule, booking and the visit lifecycle."""
+"""Appointments for API clients: the day's schedule, booking and the visit lifecycle (starting
+a visit opens its encounter in the chart, so that endpoint is records/api_visits.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from medassist.practice.schemas import ErrorOut, as_local
 from medassist.practice.selectors import access_location, access_provider, access_visit_type
 from medassist.scheduling.models import Appointment, Status
 from medassist.scheduling.selectors import access_appointment, clinic_today, day_schedule
-from medassist.scheduling.services import TRANSITION_PERMISSION, appointment_start_visit
+from medassist.scheduling.services import TRANSITION_PERMISSION
 
 router = Router()
 
@@ -207,16 +208,6 @@ def mark_no_show(request, appointment_id: uuid.UUID):
     appt = access_appointment(user=user, id=appointment_id, audit=False)
     require(user, TRANSITION_PERMISSION[Status.NO_SHOW])
     appt = appointment_no_show(actor=user, appointment=appt)
-    return appointment_detail(appt, user.clinic.tz)
-
-
-@router.post("/{appointment_id}/start-visit", response={200: AppointmentDetailOut, **ERRORS})
-def start_visit(request, appointment_id: uuid.UUID):
-    """The provider starts seeing a roomed patient."""
-    user = request.auth
-    appt = access_appointment(user=user, id=appointment_id, audit=False)
-    require(user, TRANSITION_PERMISSION[Status.WITH_PROVIDER])
-    appt = appointment_start_visit(actor=user, appointment=appt)
     return appointment_detail(appt, user.clinic.tz)
 
 

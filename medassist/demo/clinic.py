@@ -1,8 +1,9 @@
 """The demo clinic: a believable, deterministic practice to try medassist with.
 
 `load()` builds "Riverside Family Medicine" from a constant seed, with dates relative to the
-clinic-local today: set-up data and staff logins, 500 patients with insurance, and four weeks of
-appointments carried through the visit lifecycle. The same date gives the same clinic.
+clinic-local today: set-up data and staff logins, 500 patients with insurance and charts, and
+four weeks of appointments carried through the visit lifecycle (the visits seen have their
+encounter and note). The same date gives the same clinic.
 `delete()` removes the demo clinic and every row that belongs to it (demo data only)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict
 from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
+from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
@@ -82,6 +84,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     schedule = visits.Schedule(practice, persons, rng, uuids, now)
     schedule.build()
     done = schedule.save()
+    done |= Charts(practice, persons, schedule.visits, SEED, schedule.today).save()
     availability_demo(
         practice.clinic,
         weeks={

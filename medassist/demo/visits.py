@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from medassist.demo import readings, words
+from medassist.demo import readings, rooms, words
 from medassist.demo.people import Person
 from medassist.demo.setup import (
     MAIN,
@@ -30,7 +30,7 @@ from medassist.demo.setup import (
 from medassist.frontdesk.models import CheckIn, Checkout, PaymentMethod
 from medassist.intake import vitals as vitals_rules
 from medassist.intake.models import Rooming, Vitals
-from medassist.practice.models import Provider, Room, User
+from medassist.practice.models import Provider, User
 from medassist.scheduling.models import Appointment, Status, StatusChange
 
 DAYS_BACK = DAYS_AHEAD = 14
@@ -93,6 +93,7 @@ class Visit:
     rooming: Rooming | None = None
     vitals: Vitals | None = None
     checkout: Checkout | None = None
+    reason_key: str = ""  # the reason's template in demo/words.py (the notes are keyed by it)
 
     @property
     def code(self) -> str:
@@ -107,6 +108,10 @@ class Schedule:
         self.tz = practice.clinic.tz
         self.pivot = pivot_for(now, self.tz)
         self.today = self.pivot.date()
+        # The real clock, when it is earlier than the pivot (loaded before 10:30): the steps of
+        # the visits in progress happen just before it, so the board's waits read as they
+        # would at the pivot instead of "0 min".
+        self.clock = min(self.pivot, now.astimezone(self.tz).replace(second=0, microsecond=0))
         self.people = people
         self.visits: list[Visit] = []
         self.seen: dict[int, list[date]] = {}  # person index -> visit days
@@ -182,9 +187,9 @@ class Schedule:
                 if offset == 0:
                     self._today_in_progress(day_visits.get(provider.pk, []))
             if offset == 0:
-                self._rooms_now(day_visits)
+                rooms.now(self.p, day_visits)
             else:
-                self._rooms_past(day_visits, day)
+                rooms.past(self.p, day_visits)
         return self.visits
 
     def _book_day(self, provider, spec, location, day, offset) -> list[Visit]:
@@ -211,7 +216,7 @@ class Schedule:
         person = self.people[i]
         vt = self.p.visit_types[code]
         vr = random.Random(self.rng.getrandbits(64))
-        ceiling = min(start - timedelta(hours=2), self.pivot - 10 * MIN)
+        ceiling = min(start - timedelta(hours=2), self.clock - 90 * MIN)
         floor = max(person.registered_at + MIN, start - timedelta(days=30))
         booked_at = floor + (ceiling - floor) * vr.random()
         booked_at = booked_at.replace(second=0, microsecond=0)
@@ -258,7 +263,7 @@ class Schedule:
     def _maybe_cancel(self, visit: Visit, share: float = 0.07) -> None:
         if visit.rng.random() >= share:
             return
-        latest = min(visit.appt.start - 30 * MIN, self.pivot - 5 * MIN)
+        latest = min(visit.appt.start - 30 * MIN, self.clock - 5 * MIN)
         at = visit.booked_at + MIN + (latest - visit.booked_at - MIN) * visit.rng.random()
         reason = visit.rng.choice(words.CANCEL_REASONS)
         visit.changes.append(
@@ -289,7 +294,8 @@ class Schedule:
         self._check_out(visit, times[3])
 
     def _today_in_progress(self, visits: list[Visit]) -> None:
-        """The provider's day at the pivot: who is with them, roomed and waiting."""
+        """The provider's day at the pivot: who is with them, roomed and waiting. Their steps
+        are dated before the real clock when it is earlier than the pivot (`shift`)."""
         queue = [
             v
             for v in visits
@@ -298,6 +304,7 @@ class Schedule:
             and v.appt.start <= self.pivot + 30 * MIN
         ]
         p = self.pivot
+        shift = self.clock - p
         for n, visit in enumerate(queue):
             r, start = visit.rng, visit.appt.start
             if n == 0 and start <= p:
@@ -305,16 +312,17 @@ class Schedule:
                 roomed = arrive + r.randint(3, 12) * MIN
                 seen = max(roomed + r.randint(3, 10) * MIN, start)
                 arrive, roomed, seen = _before(p, [arrive, roomed, seen])
-                self._arrive(visit, arrive)
-                self._room(visit, roomed, seen)
-                self._start(visit, seen)
+                self._arrive(visit, arrive + shift)
+                self._room(visit, roomed + shift, seen + shift)
+                self._start(visit, seen + shift)
             elif n <= 1 and start <= p + 30 * MIN:
                 arrive = min(start - r.randint(10, 25) * MIN, p - r.randint(8, 20) * MIN)
-                self._arrive(visit, arrive)
+                self._arrive(visit, arrive + shift)
                 roomed = p - r.randint(2, 7) * MIN
-                self._room(visit, roomed, p)
+                self._room(visit, roomed + shift, p + shift)
             else:
-                self._arrive(visit, min(start - r.randint(5, 25) * MIN, p - r.randint(1, 15) * MIN))
+                arrive = min(start - r.randint(5, 25) * MIN, p - r.randint(1, 15) * MIN)
+                self._arrive(visit, arrive + shift)
 
     def _arrive(self, visit: Visit, at: datetime) -> None:
         r, desk = visit.rng, self._desk(visit)
@@ -343,7 +351,8 @@ class Schedule:
         child = person.age < 13
         reasons = (words.REASONS_CHILD if child else words.REASONS_ADULT)[visit.code]
         he = person.patient.sex == "M"
-        reason = r.choice(reasons).format(
+        visit.reason_key = r.choice(reasons)
+        reason = visit.reason_key.format(
             he="he" if he else "she",
             He="He" if he else "She",
             his="his" if he else "her",
@@ -391,63 +400,6 @@ class Schedule:
             checked_out_at=at,
             created_by=desk,
         )
-
-    # -- rooms --------------------------------------------------------------------------------
-    def _usual_rooms(self, day_visits: dict[int, list[Visit]]) -> dict[int, Room]:
-        """Each provider's usual exam room for the day at their location."""
-        usual: dict[int, Room] = {}
-        counts: dict[str, int] = {}
-        for provider in self.p.providers:
-            if provider.pk not in day_visits or not day_visits[provider.pk]:
-                continue
-            location = day_visits[provider.pk][0].appt.location.name
-            exams = [r for r in self.p.rooms[location] if r.kind == Room.Kind.EXAM]
-            n = counts.get(location, 0)
-            counts[location] = n + 1
-            usual[provider.pk] = exams[n % len(exams)]
-        return usual
-
-    def _preferred(self, visit: Visit, usual: Room) -> list[Room]:
-        rooms = self.p.rooms[visit.appt.location.name]
-        by_kind = {kind: [r for r in rooms if r.kind == kind] for kind in Room.Kind.values}
-        first = {"procedure": Room.Kind.PROCEDURE, "nurse-visit": Room.Kind.LAB}.get(visit.code, "")
-        order = by_kind.get(first, []) + [usual] + by_kind[Room.Kind.EXAM]
-        order += by_kind[Room.Kind.PROCEDURE]
-        return list(dict.fromkeys(order))
-
-    def _rooms_past(self, day_visits, day) -> None:
-        usual = self._usual_rooms(day_visits)
-        for provider_pk, visits in day_visits.items():
-            for visit in visits:
-                if visit.rooming is not None:
-                    room = self._preferred(visit, usual[provider_pk])[0]
-                    visit.rooming.room = visit.appt.room = room
-
-    def _rooms_now(self, day_visits) -> None:
-        """Rooms in use right now must be distinct; whoever finds none waits (arrived)."""
-        usual = self._usual_rooms(day_visits)
-        taken: set[int] = set()
-        live = []
-        for provider_pk, visits in day_visits.items():
-            for visit in visits:
-                if visit.rooming is None:
-                    continue
-                if visit.changes[-1][0] == Status.CHECKED_OUT:
-                    visit.rooming.room = visit.appt.room = self._preferred(
-                        visit, usual[provider_pk]
-                    )[0]
-                else:
-                    live.append((provider_pk, visit))
-        live.sort(key=lambda pv: (pv[1].changes[-1][0] != Status.WITH_PROVIDER, pv[1].appt.start))
-        for provider_pk, visit in live:
-            free = [r for r in self._preferred(visit, usual[provider_pk]) if r.pk not in taken]
-            if free:
-                taken.add(free[0].pk)
-                visit.rooming.room = visit.appt.room = free[0]
-                continue
-            # No room free: the patient is still in the waiting room.
-            visit.changes = [c for c in visit.changes if c[0] in (Status.BOOKED, Status.ARRIVED)]
-            visit.rooming = visit.vitals = None
 
     # -- saving -------------------------------------------------------------------------------
     def save(self) -> dict[str, int]:

@@ -7,5 +7,4 @@ urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
     path("visits/<uuid:id>/room/", views.room, name="room"),
     path("visits/<uuid:id>/vitals/", views.vitals, name="vitals"),
-    path("visits/<uuid:id>/start/", views.start_visit, name="start_visit"),
 ]

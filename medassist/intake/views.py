@@ -1,4 +1,5 @@
-"""Intake screens: the MA's rooming with vitals, another set of vitals, the physician's worklist."""
+"""Intake screens: the MA's rooming with vitals, another set of vitals, the physician's worklist.
+Starting the visit opens the chart's encounter, so it lives in records (records/views/visits.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
-from medassist.core.web import StaffRequest, error_page, safe_next, staff_view
+from medassist.core.web import StaffRequest, error_page, staff_view
 from medassist.intake.forms import RoomingForm, VitalsForm
 from medassist.intake.models import Vitals
 from medassist.intake.selectors import (
@@ -30,7 +30,6 @@ from medassist.scheduling.selectors import (
     minutes_in_status,
     physician_worklist,
 )
-from medassist.scheduling.services import appointment_start_visit
 
 # Roomed visits are ready for the physician: they come first, then the rest of the day.
 WORKLIST_ORDER = {
@@ -260,17 +259,3 @@ def worklist(request: StaffRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "intake/worklist.html#list", context)
     return render(request, "intake/worklist.html", context)
-
-
-@staff_view("appointment.start_visit")
-@require_POST
-def start_visit(request: StaffRequest, id) -> HttpResponse:
-    appt = access_appointment(user=request.user, id=id)
-    target = safe_next(request) or reverse("intake:worklist")
-    try:
-        appointment_start_visit(actor=request.user, appointment=appt)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect(target)
-    messages.success(request, f"Visit with {appt.patient.display_name} started.")
-    return redirect(target)

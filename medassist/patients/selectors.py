@@ -78,19 +78,22 @@ def _as_date(text: str) -> date | None:
 
 
 def patient_search(*, user, query: str, limit: int = 25) -> list[Patient]:
-    """Find patients by name ("smith", "smith, jo", "jo smith"), MRN, date of birth or phone.
-    The patients shown are audited as listed."""
+    """Find active patients by name ("smith", "smith, jo", "jo smith"), MRN, date of birth or
+    phone. A patient's exact MRN finds them even when inactive (e.g. deceased): the caller
+    shows `active`. The patients shown are audited as listed."""
     require(user, "patient.view")
     query = (query or "").strip()
     if not query:
         return []
-    qs = Patient.objects.filter(clinic_id=user.clinic_id, active=True)
+    clinic_patients = Patient.objects.filter(clinic_id=user.clinic_id)
+    qs = clinic_patients.filter(active=True)
     dob = _as_date(query)
     digits = re.sub(r"\D", "", query)
     if dob:
         qs = qs.filter(date_of_birth=dob)
     elif query.upper().startswith(user.clinic.mrn_prefix.upper()) and digits:
-        qs = qs.filter(mrn__istartswith=query.upper())
+        exact = clinic_patients.filter(mrn__iexact=query)
+        qs = qs.filter(mrn__istartswith=query.upper()) | exact
     elif len(digits) >= 7 and len(digits) == len(re.sub(r"[\s()+.-]", "", query)):
         qs = qs.filter(
             Q(phone_mobile__endswith=digits[-10:]) | Q(phone_home__endswith=digits[-10:])

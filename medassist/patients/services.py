@@ -176,6 +176,38 @@ def patient_confirm_demographics(*, actor: User, patient: Patient) -> Patient:
     return patient
 
 
+@transaction.atomic
+def patient_mark_deceased(
+    *, actor: User, patient: Patient, deceased_on: date | None = None
+) -> Patient:
+    """Record that the patient has died: they become inactive, so no reminder, recall or
+    waitlist offer reaches them and name searches leave them out (their MRN still finds
+    them). The chart is kept as it is. Already inactive: nothing changes."""
+    require(actor, "patient.edit")
+    if patient.clinic_id != actor.clinic_id:
+        raise ValidationFailed("Unknown patient.")
+    if deceased_on is not None and deceased_on > timezone.localdate(
+        timezone=staff_clinic(actor).tz
+    ):
+        raise ValidationFailed("The date of death cannot be in the future.", field="deceased_on")
+    if not patient.active:
+        return patient
+    patient.active = False
+    patient.stamp(actor)
+    patient.save(update_fields=["active", "updated_at", "updated_by"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=patient,
+        patient=patient,
+        detail={
+            "changed": ["active"],
+            "deceased": deceased_on.isoformat() if deceased_on else True,
+        },
+    )
+    return patient
+
+
 COVERAGE_FIELDS = (
     "member_id",
     "group_number",

@@ -164,7 +164,7 @@ class EncounterForm(forms.Form):
     start = forms.DateTimeField(widget=DATETIME, label="Date and time")
     class_code = forms.ChoiceField(choices=Encounter.Class.choices, initial="AMB", label="Class")
     type_display = forms.CharField(max_length=200, required=False, label="Visit type")
-    reason_text = forms.CharField(max_length=1000, required=False, label="Reason")
+    reason_text = forms.CharField(max_length=2000, required=False, label="Reason")
 
 
 class NoteForm(forms.Form):

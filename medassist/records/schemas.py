@@ -152,7 +152,7 @@ class EncounterIn(Schema):
     start: dt.datetime | None = None
     class_code: str = "AMB"
     type_display: str = Field("", max_length=200)
-    reason_text: str = Field("", max_length=1000)
+    reason_text: str = Field("", max_length=2000)
 
 
 class NoteOut(Schema):

@@ -25,4 +25,5 @@ urlpatterns = [
     path("notes/<uuid:item_id>/error/", views.note_error, name="note_error"),
     path("documents/<uuid:item_id>/", views.document_download, name="document_download"),
     path("documents/<uuid:item_id>/error/", views.document_error, name="document_error"),
+    path("visits/<uuid:id>/start/", views.start_visit, name="start_visit"),
 ]

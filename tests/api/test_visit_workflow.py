@@ -181,7 +181,11 @@ def test_a_whole_visit_runs_through_the_api_and_every_step_is_audited(
     # then
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "with_provider"
-    assert _events_since(mark) == [("transition", "scheduling.Appointment", "doctor")]
+    # (starting the visit opens its encounter in the chart: records.services.visit_start)
+    assert _events_since(mark) == [
+        ("create", "records.Encounter", "doctor"),
+        ("transition", "scheduling.Appointment", "doctor"),
+    ]
 
     # when: the front desk checks the patient out
     mark = _last_event_id()

@@ -31,8 +31,18 @@ from medassist.patients.models import Patient
 from medassist.practice.models import Clinic, Location, Provider, Room, User, VisitType
 from medassist.practice.roles import Role, can
 from medassist.practice.validators import npi_is_valid
-from medassist.records.models import ChartHistory
-from medassist.records.services.clinical import encounter_for_appointment
+from medassist.records.models import (
+    Allergy,
+    ChartHistory,
+    HistoryEntry,
+    Immunization,
+    MedicationStatement,
+    NoKnownAllergies,
+    Note,
+    Problem,
+    SocialHistory,
+)
+from medassist.records.services import encounter_for_appointment, note_create
 from medassist.scheduling.models import (
     ACTIVE_STATUSES,
     TRANSITIONS,
@@ -48,24 +58,6 @@ REACHED = {
     Status.ROOMED: {Status.ROOMED, Status.WITH_PROVIDER, Status.CHECKED_OUT},
     Status.CHECKED_OUT: {Status.CHECKED_OUT},
 }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        loaded = demodata.load()
-        try:
-            yield loaded
-        finally:
-            demodata.delete()
-            _forget_the_purge()
-
-
-def _forget_the_purge() -> None:
-    """The module's demo was committed, so its delete's purge record would outlive the module
-    and show in later tests: remove it (the tests' own cleanup, through the purge guard)."""
-    with purge_guard_open(EVERYTHING), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditevent WHERE action = %s", [AuditEvent.Action.PURGE])
 
 
 def _fingerprint(clinic: Clinic) -> str:
@@ -88,6 +80,34 @@ def _fingerprint(clinic: Clinic) -> str:
         if start.astimezone(clinic.tz).date() == today:
             status = ""
         digest.update(repr((npi, start, mrn, code, status)).encode())
+    return digest.hexdigest()
+
+
+def _chart_fingerprint(clinic: Clinic) -> str:
+    """Every chart item of the demo's patients, and the encounters and notes of the days
+    before today (today's depend on the time of loading)."""
+    digest = hashlib.sha256()
+    of_clinic = {"patient__clinic": clinic}
+    tables = [
+        (Problem, ("patient__mrn", "code", "onset_date", "clinical_status")),
+        (MedicationStatement, ("patient__mrn", "display", "strength", "start_date", "status")),
+        (Allergy, ("patient__mrn", "display", "reaction")),
+        (NoKnownAllergies, ("patient__mrn", "recorded_at")),
+        (Immunization, ("patient__mrn", "code", "occurrence_date", "lot_number")),
+        (HistoryEntry, ("patient__mrn", "kind", "display", "relation", "onset_age")),
+        (SocialHistory, ("patient__mrn", "smoking_status", "occupation", "living_situation")),
+    ]
+    for model, fields in tables:
+        for row in model.objects.filter(**of_clinic).order_by(*fields).values_list(*fields):
+            digest.update(repr(row).encode())
+    start_of_today = datetime.combine(
+        timezone.localdate(timezone=clinic.tz), datetime.min.time(), tzinfo=clinic.tz
+    )
+    notes = Note.objects.filter(**of_clinic, encounter__start__lt=start_of_today)
+    for row in notes.order_by("encounter__start", "patient__mrn").values_list(
+        "patient__mrn", "encounter__start", "encounter__reason_text", "title", "body", "signed_at"
+    ):
+        digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
@@ -396,12 +416,14 @@ def test_running_demo_on_a_later_day_says_how_to_move_it_to_today(db, demo):
 
 
 def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, demo):
-    # given the demo's fingerprint, and a chart encounter (with its append-only history and
-    # audit events) a doctor started while trying the demo
+    # given the demo's fingerprint, and a note on the encounter of the visit a doctor is in
+    # (with its append-only history and audit events), written while trying the demo
     before = _fingerprint(demo.clinic)
+    charts_before = _chart_fingerprint(demo.clinic)
     doctor = User.objects.get(username="doctor")
     visit = Appointment.objects.filter(provider__user=doctor, status=Status.WITH_PROVIDER).first()
-    encounter_for_appointment(actor=doctor, appointment=visit)
+    encounter = encounter_for_appointment(actor=doctor, appointment=visit)
+    note_create(actor=doctor, encounter=encounter, title="Progress note", body="Seen today.")
     assert ChartHistory.objects.filter(actor=doctor).exists()
     # and another clinic with its own staff, patient, appointment and audit trail
     harbor = factories.make_clinic(name="Harbor Pediatrics")
@@ -423,6 +445,7 @@ def test_reset_loads_the_same_clinic_again_and_leaves_other_clinics_alone(db, de
     reloaded = Clinic.objects.get(name="Riverside Family Medicine")
     assert reloaded.pk != demo.clinic.pk
     assert _fingerprint(reloaded) == before
+    assert _chart_fingerprint(reloaded) == charts_before
     assert not ChartHistory.objects.filter(patient__clinic=demo.clinic).exists()
     assert not AuditEvent.objects.filter(clinic=demo.clinic).exists()
     # and the other clinic lost nothing

@@ -355,6 +355,18 @@ def test_a_deceased_patient_is_imported_inactive(clinic_admin):
     assert result.notes == ["deceased on 2018-04-27 at the source: patient marked inactive"]
 
 
+def test_a_deceased_patient_is_marked_through_the_patients_service_and_audited(clinic_admin):
+    # given
+    data = bundle(patient_resource(deceasedDateTime="2018-04-27T10:00:00+00:00"))
+    # when
+    result = import_bundle(actor=clinic_admin, source="a.json", raw=raw(data))
+    # then the change is patients.services.patient_mark_deceased's audited update
+    patient = Patient.objects.get(public_id=result.patient_public_id)
+    event = AuditEvent.objects.filter(object_type="patients.Patient", action="update").get()
+    assert event.patient_id == patient.pk
+    assert event.detail == {"changed": ["active"], "deceased": "2018-04-27"}
+
+
 @pytest.mark.parametrize("role", ["front_desk", "medical_assistant", "physician", "biller"])
 def test_only_a_clinic_admin_may_import(request, role):
     # given

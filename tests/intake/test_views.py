@@ -89,15 +89,6 @@ WORKLIST_GET = {
     "clinic_admin": 403,
     "other_clinic_physician": 200,
 }
-START_POST = {
-    "anonymous": 302,
-    "front_desk": 403,
-    "medical_assistant": 302,
-    "physician": 302,
-    "biller": 403,
-    "clinic_admin": 403,
-    "other_clinic_physician": 404,
-}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -167,33 +158,6 @@ def test_worklist_role_matrix(role, actor, client_for, roomed):
         assert_sent_to_login(response)
     if role == "other_clinic_physician":
         assert roomed.patient.last_name not in response.content.decode()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_start_visit_role_matrix_and_refusals_change_nothing(
-    role, actor, client_for, roomed, snapshot
-):
-    # given
-    before = snapshot()
-    # when
-    response = client_for(actor(role)).post(reverse("intake:start_visit", args=[roomed.public_id]))
-    # then
-    assert response.status_code == START_POST[role]
-    roomed.refresh_from_db()
-    if START_POST[role] == 302 and role != "anonymous":
-        assert roomed.status == "with_provider"
-        assert response["Location"] == reverse("intake:worklist")
-    else:
-        assert snapshot() == before
-        assert roomed.status == "roomed"
-    if role == "anonymous":
-        assert_sent_to_login(response)
-
-
-def test_start_visit_refuses_get(physician, client_for, roomed):
-    response = client_for(physician).get(reverse("intake:start_visit", args=[roomed.public_id]))
-    assert response.status_code == 405
-    assert Appointment.objects.get(pk=roomed.pk).status == "roomed"
 
 
 # ---------------------------------------------------------------------------- rooming
@@ -508,45 +472,3 @@ def test_worklist_query_count_does_not_grow_with_visits(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("intake:worklist"))
     assert response.content.decode().count("data-appointment=") == count
-
-
-def test_start_visit_moves_a_roomed_visit_to_the_provider(physician, client_for, roomed):
-    response = client_for(physician).post(reverse("intake:start_visit", args=[roomed.public_id]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:worklist")
-    roomed.refresh_from_db()
-    assert roomed.status == "with_provider"
-    assert roomed.changes.last().by == physician
-
-
-def test_start_visit_returns_to_a_safe_next_and_ignores_an_off_site_one(
-    physician, client_for, roomed, today_visit, medical_assistant, front_desk, rooms
-):
-    # given
-    here = reverse("scheduling:appointment", args=[roomed.public_id])
-    other = today_visit(9)
-    appointment_transition(actor=front_desk, appointment=other, to_status="arrived")
-    rooming_complete(
-        actor=medical_assistant, appointment=other, room=rooms[1], reason_for_visit="Cough"
-    )
-    client = client_for(physician)
-    # when
-    local = client.post(reverse("intake:start_visit", args=[roomed.public_id]), {"next": here})
-    offsite = client.post(
-        reverse("intake:start_visit", args=[other.public_id]),
-        {"next": "https://evil.example/steal"},
-    )
-    # then
-    assert local["Location"] == here
-    assert offsite["Location"] == reverse("intake:worklist")
-
-
-def test_starting_a_visit_that_is_not_roomed_is_refused_with_a_message(
-    physician, client_for, arrived, snapshot
-):
-    before = snapshot()
-    response = client_for(physician).post(
-        reverse("intake:start_visit", args=[arrived.public_id]), follow=True
-    )
-    assert "cannot be marked with provider" in response.content.decode()
-    assert snapshot() == before

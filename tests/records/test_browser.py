@@ -1,12 +1,21 @@
 """The chart in a real browser: htmx forms swap in place, the banner follows the allergies,
-a note is written, signed and amended."""
+a note is written, signed and amended, and every time shown is the clinic's (not the
+server's UTC), in fragments too."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
+from django.utils import timezone
+
+from medassist.intake.services import rooming_complete
+from medassist.practice.models import Room
 from medassist.records import services
-from medassist.records.models import Note
+from medassist.records.models import Encounter, NoKnownAllergies, Note
+from medassist.scheduling.services import appointment_transition
+from tests import factories
 from tests.browser_support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,3 +77,82 @@ def test_write_sign_and_amend_a_note(page, physician, patient):
     assert original.status == "amended" and original.body == "Cough for three days."
     assert amendment.amends == original and amendment.amendment_reason == "Duration corrected"
     assert "Duration corrected" in card.inner_text()
+
+
+def test_times_after_htmx_saves_and_the_encounter_default_are_the_clinics(
+    page, settings, clinic, physician, patient
+):
+    # given a clinic in Los Angeles, while the server runs in UTC
+    assert settings.TIME_ZONE == "UTC"
+    west = ZoneInfo("America/Los_Angeles")
+    clinic.timezone = "America/Los_Angeles"
+    clinic.save(update_fields=["timezone"])
+    login(page, "doctor")
+    page.goto(f"/records/patients/{patient.public_id}/")
+
+    # when the physician opens "Start encounter"
+    before = timezone.now()
+    page.get_by_role("button", name="Start encounter").click()
+    when = page.get_by_label("Date and time")
+    # then the form's default is the clinic's now
+    local_minutes = {(before + timedelta(minutes=m)).astimezone(west) for m in (0, 1)}
+    assert when.input_value() in {t.strftime("%Y-%m-%dT%H:%M") for t in local_minutes}
+
+    # when an encounter at 09:15 clinic time is saved (htmx swaps the section in)
+    when.fill("2026-03-02T09:15")
+    page.get_by_role("button", name="Save").click()
+    page.locator(".encounter").first.wait_for()
+    # then it was read as the clinic's 09:15 (17:15 UTC) and is shown as 09:15
+    encounter = Encounter.objects.get()
+    assert encounter.start == datetime(2026, 3, 2, 9, 15, tzinfo=west)
+    card = page.locator(f"#enc-{encounter.public_id}")
+    assert "03/02/2026 09:15" in card.inner_text()
+    assert "17:15" not in card.inner_text()
+
+    # when a note is written and signed (htmx swaps the encounter in)
+    card.get_by_role("button", name="Write note").click()
+    page.locator("#chart-form textarea[name=body]").fill("Knee pain on stairs.")
+    page.get_by_role("button", name="Save").click()
+    card.get_by_role("button", name="Sign").click()
+    card.locator(".badge.st-signed").wait_for()
+    # then the signature time shown is the clinic's
+    signed_at = Note.objects.get().signed_at
+    assert f"signed {signed_at.astimezone(west):%m/%d/%Y %H:%M}" in card.inner_text()
+    assert f"{signed_at.astimezone(ZoneInfo('UTC')):%m/%d/%Y %H:%M}" not in card.inner_text()
+
+    # when "no known allergies" is recorded (htmx swaps the allergies in)
+    page.get_by_role("button", name="No known allergies").click()
+    page.locator(".nka-line").wait_for()
+    # then its time is the clinic's too
+    recorded_at = NoKnownAllergies.objects.get().recorded_at
+    nka_line = page.locator(".nka-line").inner_text()
+    assert f"recorded {recorded_at.astimezone(west):%m/%d/%Y %H:%M}" in nka_line
+
+
+def test_the_doctor_goes_from_the_worklist_to_the_chart_and_starts_the_visit(
+    page, physician, medical_assistant, front_desk, patient, provider, clinic
+):
+    # given a patient roomed today with her reason for the visit
+    visit = factories.book(front_desk, patient, provider, start=timezone.now())
+    appointment_transition(actor=front_desk, appointment=visit, to_status="arrived")
+    room = Room.objects.filter(location__clinic=clinic).order_by("name").first()
+    rooming_complete(
+        actor=medical_assistant, appointment=visit, room=room, reason_for_visit="Dizzy spells"
+    )
+    login(page, "doctor")
+    page.goto("/intake/worklist/")
+    # when the physician clicks the patient's name on the worklist
+    page.locator(f"[data-appointment='{visit.public_id}']").get_by_role(
+        "link", name=patient.display_name
+    ).click()
+    # then the chart opens for this visit, with the reason in the patient's words
+    this_visit = page.locator("#this-visit")
+    assert "Dizzy spells" in this_visit.inner_text()
+    # when the visit is started from the chart
+    this_visit.get_by_role("button", name="Start visit").click()
+    page.get_by_role("link", name="Go to this visit's encounter").wait_for()
+    # then the encounter is there, with the reason, ready for a note
+    encounter = Encounter.objects.get(appointment=visit)
+    card = page.locator(f"#enc-{encounter.public_id}")
+    assert "Reason: Dizzy spells" in card.inner_text()
+    assert card.get_by_role("button", name="Write note").is_visible()

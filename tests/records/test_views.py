@@ -283,6 +283,7 @@ def test_every_records_url_is_in_the_matrix():
         "note_error", "document_upload", "document_error",
     }  # fmt: skip
     covered |= {"summary_pdf"}  # its role matrix: tests/records/test_export_pdf.py
+    covered |= {"start_visit"}  # its role matrix: tests/records/test_visit_start.py
     assert names == covered
 
 

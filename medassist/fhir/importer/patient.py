@@ -12,7 +12,7 @@ from medassist.core.errors import ValidationFailed
 from medassist.core.normalize import phone_e164
 from medassist.fhir.models import SourceIdentifier
 from medassist.patients.models import Patient
-from medassist.patients.services import patient_register
+from medassist.patients.services import patient_mark_deceased, patient_register
 
 from .report import BadBundle, BundleResult
 from .values import parse_day, state_code
@@ -133,8 +133,8 @@ def get_or_register_patient(
         deceased = res.get("deceasedDateTime") or res.get("deceasedBoolean")
         if deceased:
             # Not a registration field: a deceased patient must not get reminders or recalls.
-            Patient.objects.filter(pk=patient.pk).update(active=False)
-            patient.active = False
+            day = parse_day(deceased) if isinstance(deceased, str) else None
+            patient = patient_mark_deceased(actor=actor, patient=patient, deceased_on=day)
             when = f" on {deceased[:10]}" if isinstance(deceased, str) else ""
             result.notes.append(f"deceased{when} at the source: patient marked inactive")
         result.loaded["Patient"] += 1

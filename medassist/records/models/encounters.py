@@ -47,7 +47,7 @@ class Encounter(ChartItem):
     type_code = models.CharField(max_length=40, blank=True)
     type_display = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
-    reason_text = models.CharField(max_length=1000, blank=True)
+    reason_text = models.CharField(max_length=2000, blank=True)
     reason_code_system = models.CharField(
         max_length=12, choices=CodeSystem.choices, default=CodeSystem.TEXT
     )

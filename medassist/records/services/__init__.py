@@ -3,7 +3,7 @@ validates, saves, writes a ChartHistory row and an audit event in the same trans
 
 from medassist.practice.models import User
 from medassist.records.services._common import chart_item_enter_in_error
-from medassist.records.services.bulk import ChartImport
+from medassist.records.services.bulk import ChartImport, ChartImports
 from medassist.records.services.clinical import (
     allergy_create,
     allergy_enter_in_error,
@@ -51,6 +51,7 @@ from medassist.records.services.notes import (
     note_sign,
     note_update,
 )
+from medassist.records.services.visits import visit_start
 
 
 def item_enter_in_error(*, actor: User, item, reason: str):
@@ -63,6 +64,7 @@ def item_enter_in_error(*, actor: User, item, reason: str):
 
 __all__ = [
     "ChartImport",
+    "ChartImports",
     "item_enter_in_error",
     "allergy_create",
     "allergy_enter_in_error",
@@ -106,4 +108,5 @@ __all__ = [
     "read_upload",
     "social_history_enter_in_error",
     "social_history_save",
+    "visit_start",
 ]

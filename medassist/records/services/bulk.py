@@ -1,9 +1,13 @@
-"""Bulk writes to the chart, for importers (a practice's records moving in from another system).
+"""Bulk writes to the chart, for importers (a practice's records moving in from another system,
+the demo clinic's charts).
 
 Each item passes the checks of its one-at-a-time service (the coded triple, dates and ranges,
 field limits, no second active allergy of one substance or active ICD-10-CM problem of one
-code), but the rows are written with bulk inserts: one ChartHistory "create" row per item, as
-`save_new` writes it, and one audit event for the patient's import instead of one per row.
+code, one current social history and "no known allergies" only without active allergies, an
+encounter's appointment is this patient's and has no encounter yet, a note's author and signer
+may write and sign), but the rows are written with bulk inserts: one ChartHistory "create" row
+per item, as `save_new` writes it, and one audit event for the patient's import instead of one
+per row.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import User
-from medassist.practice.roles import require
+from medassist.practice.roles import can, require
 from medassist.records.models import (
     Allergy,
     ChartHistory,
     CodeSystem,
     Encounter,
+    HistoryEntry,
     Immunization,
     MedicationStatement,
+    NoKnownAllergies,
+    Note,
     Observation,
     Problem,
     Procedure,
@@ -49,7 +56,11 @@ from medassist.records.services.clinical.encounters import (
     validate_observation,
     validate_procedure,
 )
-from medassist.records.services.clinical.histories import current_social_history
+from medassist.records.services.clinical.histories import (
+    current_social_history,
+    validate_history,
+    validate_social,
+)
 from medassist.records.services.clinical.medications import (
     validate_immunization,
     validate_medication,
@@ -59,6 +70,7 @@ from medassist.records.services.clinical.problems import (
     validate_allergy,
     validate_problem,
 )
+from medassist.records.services.notes import validate_note
 
 IMPORT_PERMISSION = "practice.manage"  # loading charts from another system is practice set-up
 SMOKING_STATUS_LOINC = "72166-2"
@@ -71,6 +83,7 @@ CODE_LABELS: dict[type[Model], str] = {
     Immunization: "Vaccine",
     Allergy: "Substance",
     Procedure: "Procedure",
+    HistoryEntry: "Condition",
 }
 
 
@@ -83,7 +96,8 @@ class ChartImport:
         batch.finish()    # history rows, "no known allergies", smoking status, the audit event
 
     Items are unsaved chart model instances (encounters, problems, results, medications,
-    immunizations, allergies, procedures) with their `source_identifier` set."""
+    immunizations, allergies, procedures, history entries, the social history, "no known
+    allergies", notes on encounters saved earlier) with their `source_identifier` set."""
 
     def __init__(self, *, actor: User, patient: Patient, source: str) -> None:
         require(actor, IMPORT_PERMISSION)
@@ -103,6 +117,10 @@ class ChartImport:
             Immunization: validate_immunization(actor, today),
             Procedure: validate_procedure(now),
             Observation: validate_observation(now),
+            HistoryEntry: validate_history(today),
+            SocialHistory: validate_social,
+            NoKnownAllergies: self._validate_nka(now),
+            Note: validate_note(actor, now),
         }
         self._queued: dict[type[Model], list] = {}
         # read from the chart when first needed
@@ -110,6 +128,9 @@ class ChartImport:
         self._active_problems: set[str] | None = None
         self._encounter_ids: set[int] = set()  # saved by this import, then the patient's
         self._chart_encounters_read = False
+        self._has_social: bool | None = None
+        self._has_nka: bool | None = None
+        self._linked_appointments: set[int] | None = None  # appointments with an encounter
 
     @property
     def reason(self) -> str:
@@ -139,6 +160,8 @@ class ChartImport:
                 if obj.code in self._problems_on_chart() or obj.code in problems:
                     raise Conflict(f"{obj.code} is already an active problem", field="code")
                 problems.add(obj.code)
+        self._check_one_of_a_kind(items, allergies)
+        self._check_appointments([o for o in items if isinstance(o, Encounter)])
         if allergies:
             self._allergies_on_chart().update(allergies)
         if problems:
@@ -147,6 +170,59 @@ class ChartImport:
             obj.version = 1
             obj.stamp(self.actor)
             self._queued.setdefault(type(obj), []).append(obj)
+
+    def _check_one_of_a_kind(self, items: list, allergies: set[str]) -> None:
+        """One current social history and one current "no known allergies" per chart, and the
+        latter only while no allergy is active."""
+        socials = [o for o in items if isinstance(o, SocialHistory)]
+        if socials:
+            if self._has_social is None:
+                self._has_social = SocialHistory.objects.filter(
+                    patient=self.patient, status=SocialHistory.Status.CURRENT
+                ).exists()
+            if self._has_social or len(socials) > 1:
+                raise Conflict("The chart has a social history already; update it instead.")
+            self._has_social = True
+        nkas = [o for o in items if isinstance(o, NoKnownAllergies)]
+        if nkas:
+            if self._has_nka is None:
+                self._has_nka = NoKnownAllergies.objects.filter(
+                    patient=self.patient, status=NoKnownAllergies.Status.CURRENT
+                ).exists()
+            if self._has_nka or len(nkas) > 1:
+                raise Conflict("No known allergies is already recorded.")
+            if allergies or self._allergies_on_chart():
+                raise Conflict("The patient has active allergies: no known allergies is refused.")
+            self._has_nka = True
+
+    def _validate_nka(self, now):
+        def check(n: NoKnownAllergies) -> None:
+            if n.status != NoKnownAllergies.Status.CURRENT:
+                raise ValidationFailed("No known allergies is imported as current.", field="status")
+            if n.recorded_at is None or n.recorded_at > now:
+                raise ValidationFailed("Give when it was recorded (not later than now).")
+            who = n.recorded_by
+            if who is None or who.clinic_id != self.actor.clinic_id or not can(who, "chart.edit"):
+                raise ValidationFailed("Give who recorded it (staff who may edit the chart).")
+
+        return check
+
+    def _check_appointments(self, encounters: list[Encounter]) -> None:
+        """An encounter's appointment is this patient's, and has no other encounter."""
+        linked = [e.appointment for e in encounters if e.appointment is not None]
+        if not linked:
+            return
+        ids = [a.pk for a in linked]
+        if any(a.patient_id != self.patient.pk for a in linked):
+            raise ValidationFailed("That appointment is another patient's.", field="appointment")
+        if self._linked_appointments is None:
+            taken = Encounter.objects.filter(appointment_id__in=ids).exists()
+        else:
+            taken = not self._linked_appointments.isdisjoint(ids)
+        if len(set(ids)) < len(ids) or taken:
+            raise Conflict("This appointment already has an encounter.", field="appointment")
+        if self._linked_appointments is not None:
+            self._linked_appointments.update(ids)
 
     def _allergies_on_chart(self) -> set[str]:
         """The substances of the patient's active allergies (casefolded), with those added."""
@@ -211,23 +287,29 @@ class ChartImport:
         self.save()
         if not self.created:
             return
-        at = timezone.now()
-        ChartHistory.objects.bulk_create(
-            [
-                history_row(
-                    actor=self.actor,
-                    obj=obj,
-                    action=ChartHistory.Action.CREATE,
-                    changes=diff({}, snapshot(obj)),
-                    reason=self.reason,
-                    at=at,
-                )
-                for obj in self.created
-            ],
-            batch_size=BATCH_SIZE,
-        )
+        ChartHistory.objects.bulk_create(self._history_rows(), batch_size=BATCH_SIZE)
+        self._after_insert()
+
+    def _history_rows(self, at=None) -> list[ChartHistory]:
+        at = at or timezone.now()
+        return [
+            history_row(
+                actor=self.actor,
+                obj=obj,
+                action=ChartHistory.Action.CREATE,
+                changes=diff({}, snapshot(obj)),
+                reason=self.reason,
+                at=at,
+            )
+            for obj in self.created
+        ]
+
+    def _after_insert(self) -> None:
         self._fill_smoking_status()
-        if any(isinstance(o, Allergy) and o.status == Allergy.Status.ACTIVE for o in self.created):
+        active_allergy = any(
+            isinstance(o, Allergy) and o.status == Allergy.Status.ACTIVE for o in self.created
+        )
+        if active_allergy and self._has_nka is not False:  # False: read, and there is none
             end_nka(
                 actor=self.actor, patient=self.patient, why=f"Allergy imported from {self.source}"
             )
@@ -275,3 +357,81 @@ class ChartImport:
         else:
             return
         self.smoking_status_from = latest
+
+
+class ChartImports:
+    """Many patients' imports in one go (the demo clinic's 500 charts). Each patient's items
+    are checked exactly as ChartImport checks them, but the charts are read for all patients
+    in a few queries and the rows of all are inserted together, table by table:
+
+        imports = ChartImports(actor=admin, patients=patients, source="...")
+        imports.of(patient).add(items)  # ChartImport.add, for that patient
+        imports.save()                  # insert what was added, for every patient
+        imports.finish()                # history rows, NKA, smoking status, an audit event each
+    """
+
+    def __init__(self, *, actor: User, patients: Iterable[Patient], source: str) -> None:
+        self.batches = {p.pk: ChartImport(actor=actor, patient=p, source=source) for p in patients}
+        self._read_charts()
+
+    def of(self, patient: Patient) -> ChartImport:
+        return self.batches[patient.pk]
+
+    def _read_charts(self) -> None:
+        ids = list(self.batches)
+        for batch in self.batches.values():
+            batch._active_allergies, batch._active_problems = set(), set()
+            batch._has_social = batch._has_nka = False
+            batch._chart_encounters_read = True
+            batch._linked_appointments = set()
+        allergies = Allergy.objects.filter(patient_id__in=ids, status=Allergy.Status.ACTIVE)
+        for pid, display in allergies.values_list("patient_id", "display"):
+            self.batches[pid]._allergies_on_chart().add(display.casefold())
+        problems = Problem.objects.filter(
+            patient_id__in=ids,
+            code_system=CodeSystem.ICD10CM,
+            clinical_status__in=Problem.ACTIVE_STATUSES,
+        ).exclude(verification_status=Problem.Verification.ENTERED_IN_ERROR)
+        for pid, code in problems.values_list("patient_id", "code"):
+            self.batches[pid]._problems_on_chart().add(code)
+        current = SocialHistory.objects.filter(
+            patient_id__in=ids, status=SocialHistory.Status.CURRENT
+        )
+        for pid in current.values_list("patient_id", flat=True):
+            self.batches[pid]._has_social = True
+        nka = NoKnownAllergies.objects.filter(
+            patient_id__in=ids, status=NoKnownAllergies.Status.CURRENT
+        )
+        for pid in nka.values_list("patient_id", flat=True):
+            self.batches[pid]._has_nka = True
+        encounters = Encounter.objects.filter(patient_id__in=ids)
+        for pid, pk, appointment_id in encounters.values_list("patient_id", "pk", "appointment_id"):
+            batch = self.batches[pid]
+            batch._encounter_ids.add(pk)
+            if appointment_id is not None:
+                batch._linked_appointments.add(appointment_id)  # type: ignore[union-attr]
+
+    def save(self) -> None:
+        """Insert what every patient's import added since the last save, table by table."""
+        queued: dict[type[Model], list] = {}
+        for batch in self.batches.values():
+            for model, objs in batch._queued.items():
+                queued.setdefault(model, []).extend(objs)
+                batch.created.extend(objs)
+            batch._queued.clear()
+        for model, objs in queued.items():
+            model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+            if model is Encounter:
+                for obj in objs:
+                    self.batches[obj.patient_id]._encounter_ids.add(obj.pk)
+
+    def finish(self) -> None:
+        """Save what is left, then every patient's history rows (in bulk), NKA and smoking
+        status, and audit event, as ChartImport.finish does for one."""
+        self.save()
+        at = timezone.now()
+        rows = [row for batch in self.batches.values() for row in batch._history_rows(at)]
+        ChartHistory.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        for batch in self.batches.values():
+            if batch.created:
+                batch._after_insert()

@@ -34,6 +34,44 @@ def _body(value) -> str:
     return clean_text(value, field="body", label="The note", max_length=BODY_MAX, required=True)
 
 
+def validate_note(actor: User, now):
+    """The rules of a note written elsewhere and brought in whole (ChartImport): a draft or a
+    signed note, by an author of this clinic who may write notes, signed (when signed) by one
+    who may sign, no later than now and not before its encounter began."""
+
+    def check(n: Note) -> None:
+        _title(n.title)
+        _body(n.body)
+        if n.status not in (Note.Status.DRAFT, Note.Status.SIGNED):
+            raise ValidationFailed("A note is imported as a draft or signed.", field="status")
+        if n.amends_id is not None:
+            raise ValidationFailed("Amendments are not imported.", field="amends")
+        if n.encounter.is_entered_in_error:
+            raise Conflict("That encounter was entered in error; notes cannot be added to it.")
+        author = n.author
+        if author.clinic_id != actor.clinic_id or not can(author, "note.write"):
+            raise ValidationFailed(f"{author} may not write notes here.", field="author")
+        if n.status == Note.Status.DRAFT:
+            if n.signed_at is not None or n.signed_by_id is not None:
+                raise ValidationFailed("A draft has no signature.", field="signed_at")
+            return
+        signer = n.signed_by
+        if signer is None or signer.clinic_id != actor.clinic_id or not can(signer, "note.sign"):
+            raise ValidationFailed(
+                "A signed note needs a physician who signed it.", field="signed_by"
+            )
+        if n.signed_at is None or n.signed_at > now:
+            raise ValidationFailed(
+                "Give when the note was signed (not later than now).", field="signed_at"
+            )
+        if n.signed_at < n.encounter.start:
+            raise ValidationFailed(
+                "The note is signed before its encounter began.", field="signed_at"
+            )
+
+    return check
+
+
 @transaction.atomic
 def note_create(
     *,

@@ -1,6 +1,7 @@
 """The chart screens: one page (records/chart.html) with htmx partials for each section.
 `pages` (the chart, paged sections, history), `sections` (the lists: add, edit, NKA, social
-history), `notes` (encounters and notes), `uploads` (documents), `withdraw` (entered in error)."""
+history), `notes` (encounters and notes), `uploads` (documents), `withdraw` (entered in error),
+`visits` (the chart opened for a visit, and starting the visit)."""
 
 from medassist.records.views.notes import (
     encounter_new,
@@ -19,6 +20,7 @@ from medassist.records.views.pages import (
 )
 from medassist.records.views.sections import item_edit, nka_record, section_add, social_edit
 from medassist.records.views.uploads import document_download, document_upload
+from medassist.records.views.visits import start_visit
 from medassist.records.views.withdraw import document_error, item_error, note_error
 
 __all__ = [
@@ -42,4 +44,5 @@ __all__ = [
     "patient_history",
     "section_add",
     "social_edit",
+    "start_visit",
 ]

@@ -1,4 +1,5 @@
-"""The chart page, its paged sections (encounters, documents, results) and the history views."""
+"""The chart page (opened for one visit with `?visit=`), its paged sections (encounters,
+documents, results) and the history views."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from medassist.core.web import StaffRequest, staff_view
 from medassist.records import selectors
 from medassist.records.views._common import CHART, chart_context, is_htmx, page_number
+from medassist.records.views.visits import chart_visit
 
 
 @staff_view("patient.view")
@@ -19,6 +21,7 @@ def chart(request: StaffRequest, id) -> HttpResponse:
         encounters=selectors.encounter_page(patient, page_number(request, "enc")),
         documents=selectors.document_page(patient, page_number(request, "doc")),
         observations=selectors.observation_page(patient, page_number(request, "obs")),
+        visit=chart_visit(request, patient),
     )
     return render(request, CHART, ctx)
 

@@ -16,8 +16,9 @@ from medassist.demo import two_step
 
 class Command(BaseCommand):
     help = (
-        "Load the demo clinic: 2 locations, 6 providers, staff logins, 500 patients and four "
-        "weeks of appointments around today. Does nothing if it is already loaded."
+        "Load the demo clinic: 2 locations, 6 providers, staff logins, 500 patients with their "
+        "charts and four weeks of appointments around today. Does nothing if it is already "
+        "loaded."
     )
 
     def add_arguments(self, parser):
@@ -82,7 +83,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded “{loaded.clinic.name}” in {time.monotonic() - started:.1f} s: "
                 f"{c['locations']} locations, {c['rooms']} rooms, {c['providers']} providers, "
-                f"{c['patients']} patients, {c['appointments']} appointments "
+                f"{c['patients']} patients with charts, {c['appointments']} appointments, "
+                f"{c['encounters']} encounters with notes "
                 f"(today's clinic is shown as of {local:%H:%M} {local.tzname()})."
             )
         )

@@ -80,7 +80,7 @@ def encounter_create(
         type_display=clean_text(
             type_display, field="type_display", label="Visit type", max_length=200
         ),
-        reason_text=clean_text(reason_text, field="reason_text", label="Reason", max_length=1000),
+        reason_text=clean_text(reason_text, field="reason_text", label="Reason", max_length=2000),
         status=status,
         source_identifier=source_identifier,
     )
