@@ -20,7 +20,6 @@ from django.db import connection
 from django.utils import timezone
 
 from medassist.audit.models import AuditEvent
-from medassist.audit.purge import EVERYTHING, purge_guard_open
 from medassist.core.normalize import name_key, phone_e164
 from medassist.demo import clinic as demodata
 from medassist.demo import visits as demo_visits
