@@ -346,8 +346,8 @@ class VisitTypeRuleForm(forms.Form):
     required_kinds = PublicIdMultipleChoiceField(
         label="Needs one of each (rooms, equipment)", what="resource kind"
     )
-    min_age = age_field("Patients from age (years)")
-    max_age = age_field("Patients under age (years)")
+    min_age = age_field("Ages from (years)")
+    max_age = age_field("Ages under (years)")
 
     def __init__(self, *args, user, keep_providers=(), **kwargs):
         """`keep_providers`: ids of providers already on the rule; they stay choices (marked
