@@ -302,7 +302,7 @@ class PatientChart:
                     HistoryEntry.Kind.SURGICAL, "", words, date_text=self._year_since(youngest)
                 )
         used: set[tuple[str, str]] = set()
-        for _ in range(r.choice([0, 1, 1, 2, 2, 3])):
+        for _ in range(r.choice([0, 1, 1, 2, 2])):
             code, words, (low, high), sex = r.choice(clinical.FAMILY)
             parent, *others = clinical.RELATIVES[sex or r.choice("FM")]
             # A child's or young adult's relatives with a disease of later life: grandparents.

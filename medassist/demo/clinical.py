@@ -326,7 +326,7 @@ RELATIVES = {
 CHILD_VACCINES = (
     ("08", (0,), "IM", "thigh"),
     ("146", (2, 4, 6), "IM", "thigh"),
-    ("116", (2, 4, 6), "oral", ""),
+    ("119", (2, 4), "oral", ""),
     ("133", (2, 4, 6, 12), "IM", "thigh"),
     ("48", (12,), "IM", "thigh"),
     ("20", (15,), "IM", "thigh"),
@@ -346,7 +346,7 @@ SITES = {
     "arm": ("left deltoid", "right deltoid"),
     "": ("",),
 }
-DOSES = {"116": "2 mL"}
+DOSES = {"119": "1 mL"}
 MAKERS = ("Merck", "GSK", "Sanofi Pasteur", "Pfizer", "Seqirus")
 
 SMOKING = (  # SNOMED CT smoking status, share of adults

@@ -375,3 +375,19 @@ def test_the_api_start_visit_opens_the_encounter(physician, client_for, roomed):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "with_provider"
     assert Encounter.objects.get(appointment=roomed).reason_text == REASON
+
+
+def test_the_flow_board_starts_the_visit_and_comes_back_to_the_board(
+    medical_assistant, client_for, roomed
+):
+    # given the board as the medical assistant sees it
+    client = client_for(medical_assistant)
+    board = reverse("frontdesk:board")
+    html = client.get(board).content.decode()
+    start = reverse("records:start_visit", args=[roomed.public_id])
+    assert f'action="{start}"' in html and f'name="next" value="{board}"' in html
+    # when the visit is started from there
+    response = client.post(start, {"next": board})
+    # then the visit has its encounter and the board comes back
+    assert response["Location"] == board
+    assert Encounter.objects.get(appointment=roomed).reason_text == REASON

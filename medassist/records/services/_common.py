@@ -41,27 +41,35 @@ def _json_value(value):
     return str(value)
 
 
+_TRACKED: dict[type[models.Model], tuple[tuple[str, str, bool], ...]] = {}
+_FOREIGN_KEYS: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def _tracked(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """(name, attribute, is a foreign key) of each field a model's history records."""
+    if model not in _TRACKED:
+        fields = []
+        for f in model._meta.concrete_fields:
+            if f.name in _SKIP:
+                continue
+            foreign = isinstance(f, models.ForeignKey)
+            if foreign and f.name == "patient":
+                continue
+            fields.append((f.name, f.attname, foreign))
+        _TRACKED[model] = tuple(fields)
+    return _TRACKED[model]
+
+
 def tracked_fields(obj) -> list[str]:
-    names = []
-    for f in obj._meta.concrete_fields:
-        if f.name in _SKIP:
-            continue
-        if isinstance(f, models.ForeignKey) and f.name == "patient":
-            continue
-        names.append(f.name)
-    return names
+    return [name for name, _attname, _foreign in _tracked(type(obj))]
 
 
 def snapshot(obj) -> dict:
     """The item's tracked values, JSON-ready. Foreign keys are recorded by their raw id."""
-    data = {}
-    for name in tracked_fields(obj):
-        f = obj._meta.get_field(name)
-        if isinstance(f, models.ForeignKey):
-            data[name] = getattr(obj, f.attname)
-        else:
-            data[name] = _json_value(getattr(obj, name))
-    return data
+    return {
+        name: getattr(obj, attname) if foreign else _json_value(getattr(obj, name))
+        for name, attname, foreign in _tracked(type(obj))
+    }
 
 
 def diff(before: dict, after: dict) -> dict:
@@ -163,11 +171,17 @@ def clinic_today(actor: User) -> dt.date:
     return timezone.localdate(timezone=tz) if tz else timezone.localdate()
 
 
+def _foreign_keys(model: type[models.Model]) -> tuple[str, ...]:
+    if model not in _FOREIGN_KEYS:
+        fields = model._meta.concrete_fields
+        _FOREIGN_KEYS[model] = tuple(f.name for f in fields if isinstance(f, models.ForeignKey))
+    return _FOREIGN_KEYS[model]
+
+
 def full_clean(obj, *, exclude: tuple[str, ...] = ()) -> None:
     try:
-        fks = [f.name for f in obj._meta.concrete_fields if isinstance(f, models.ForeignKey)]
         obj.full_clean(
-            exclude=[*fks, *exclude],
+            exclude=[*_foreign_keys(type(obj)), *exclude],
             validate_unique=False,
             validate_constraints=False,
         )
