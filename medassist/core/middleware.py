@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ class HtmxMessagesMiddleware:
         response = self.get_response(request)
         partial = getattr(request, "htmx", False) and not request.headers.get("HX-Boosted")
         leaving = 300 <= response.status_code < 400 or "HX-Redirect" in response
-        if partial and not leaving and hasattr(request, "_messages"):
-            for _message in request._messages:
+        if partial and not leaving:
+            for _message in messages.get_messages(request):
                 pass  # iterating marks them used
         return response
