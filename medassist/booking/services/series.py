@@ -179,8 +179,10 @@ def _refusal(actor: User, *, patient, provider, visit_type, start, location, pic
             )
     except NotOpen:
         return f"outside {provider.display_name}'s hours"
-    except (NotOffered, ResourceTaken) as exc:
-        return exc.message.split(" at ")[0].rstrip(".")
+    except NotOffered:
+        return f"{provider.display_name} does not offer {visit_type.name}"
+    except ResourceTaken:
+        return "no room or equipment it needs is free"
     return ""
 
 
