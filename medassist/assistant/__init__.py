@@ -1,0 +1,1 @@
+"""The patient-facing assistant (portal chat, SMS, voice, terminal) and the staff inbox."""

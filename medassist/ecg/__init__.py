@@ -1,0 +1,1 @@
+"""ECG import and measurement (never interpretation), tracing PDFs, other in-office tests."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EcgConfig(AppConfig):
+    name = "medassist.ecg"
+    label = "ecg"

@@ -1,0 +1,1 @@
+"""Refills, in-office stock, dispensing and administration, relayed medication and diet changes."""
