@@ -204,9 +204,18 @@ def _plural(n: Decimal | int, word: str) -> str:
     return f"{text} {word}{'' if n == 1 else 's'}"
 
 
-def qualification(user: User, task: str, *, today: date | None = None) -> Qualification:
+def qualification(
+    user: User,
+    task: str,
+    *,
+    today: date | None = None,
+    state: str | None = None,
+    credentials: list[StaffCredential] | None = None,
+    trainings: list[TrainingRecord] | None = None,
+) -> Qualification:
     """Whether `user` qualifies for `task` by role, credentials and training (not by the
-    moment's supervision), and why not."""
+    moment's supervision), and why not. A list screen passes the clinic's state and each
+    user's credentials and training records, read once."""
     _check_task(task)
     what = task_label(task)
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.clinic_id:
@@ -225,13 +234,15 @@ def qualification(user: User, task: str, *, today: date | None = None) -> Qualif
     clinic = user.clinic
     assert clinic is not None  # noqa: S101 (checked above)
     today = today or clinic_today(clinic)
-    rule = rule_for(clinic_state(clinic), task)
+    rule = rule_for(clinic_state(clinic) if state is None else state, task)
     where = _where(rule)
     if not rule.allowed:
         reason = f"In {where} a medical assistant may not {what} ({rule.citation})."
         return Qualification(user, task, False, reason, rule)
     if rule.credentials_any:
-        held = StaffCredential.objects.filter(user=user, active=True, kind__in=rule.credentials_any)
+        if credentials is None:
+            credentials = list(StaffCredential.objects.filter(user=user))
+        held = [c for c in credentials if c.active and c.kind in rule.credentials_any]
         current = [c for c in held if c.expires_on is None or c.expires_on >= today]
         if not current:
             names = " or ".join(rule.credentials_any)
@@ -243,12 +254,15 @@ def qualification(user: User, task: str, *, today: date | None = None) -> Qualif
                 why = "none is on file"
             reason = f"In {where} a medical assistant needs a current {names} to {what}; {why}."
             return Qualification(user, task, False, reason, rule)
+    if trainings is None:
+        trainings = list(TrainingRecord.objects.filter(user=user, task__in=rule.training_tasks))
     records = [
         r
-        for r in TrainingRecord.objects.filter(
-            user=user, active=True, task__in=rule.training_tasks, completed_on__lte=today
-        )
-        if r.expires_on is None or r.expires_on >= today
+        for r in trainings
+        if r.active
+        and r.task in rule.training_tasks
+        and r.completed_on <= today
+        and (r.expires_on is None or r.expires_on >= today)
     ]
     hours = sum((r.hours for r in records), Decimal(0))
     procedures = sum(r.supervised_procedures for r in records)
@@ -345,10 +359,24 @@ def scope_matrix(clinic: Clinic, *, today: date | None = None) -> list[dict[str,
     """Who may do what: one row per active medical assistant and physician of the clinic,
     with each task's Qualification."""
     today = today or clinic_today(clinic)
-    staff = User.objects.filter(
-        clinic=clinic, is_active=True, role__in=[Role.MEDICAL_ASSISTANT, Role.PHYSICIAN]
-    ).order_by("role", "last_name", "first_name", "username")
-    return [
-        {"user": user, "tasks": [qualification(user, task, today=today) for task in TASKS]}
-        for user in staff
-    ]
+    state = clinic_state(clinic)
+    staff = (
+        User.objects.filter(
+            clinic=clinic, is_active=True, role__in=[Role.MEDICAL_ASSISTANT, Role.PHYSICIAN]
+        )
+        .select_related("clinic")
+        .prefetch_related("staff_credentials", "training_records")
+        .order_by("role", "last_name", "first_name", "username")
+    )
+    rows = []
+    for user in staff:
+        credentials = list(user.staff_credentials.all())
+        trainings = list(user.training_records.all())
+        tasks = [
+            qualification(
+                user, t, today=today, state=state, credentials=credentials, trainings=trainings
+            )
+            for t in TASKS
+        ]
+        rows.append({"user": user, "tasks": tasks})
+    return rows
