@@ -17,6 +17,7 @@ NAV = [
     ("Online", "portal:desk", "appointment.book"),
     ("Hours", "availability:setup", "schedule.manage"),
     ("Set-up", "admin:index", "practice.manage"),
+    ("Scope of practice", "practice:scope", "practice.manage"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 

@@ -6,7 +6,7 @@ account pages are any staff member's own (`account.own`)."""
 from django.urls import path
 
 from medassist.core.web import staff_view
-from medassist.practice.views import account, signin
+from medassist.practice.views import account, scope, signin
 
 app_name = "practice"
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("account/two-step/recovery-codes/", account.renew_recovery_codes, name="recovery-codes"),
     path("account/two-step/off/", account.turn_off_two_step, name="two-step-off"),
     path("account/password/", account.change_password, name="password-change"),
+    path("scope/", scope.scope_home, name="scope"),
     path("account/reset/<str:user_id>/<str:token>/", account.reset_password, name="reset"),
 ]
