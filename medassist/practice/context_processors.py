@@ -16,8 +16,7 @@ NAV = [
     ("Reminders", "reminders:home", "reminder.view"),
     ("Online", "portal:desk", "appointment.book"),
     ("Hours", "availability:setup", "schedule.manage"),
-    ("Set-up", "admin:index", "practice.manage"),
-    ("Scope of practice", "practice:scope", "practice.manage"),
+    ("Set-up", "practice:setup", "practice.manage"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 
