@@ -288,7 +288,8 @@ def _match_patient(clinic, pid: dict) -> tuple[Patient | None, str]:
     if pid["dob"] is None or pid["dob"] != p.date_of_birth:
         problems.append("date of birth")
     if problems:
-        return None, f"MRN {p.mrn} is on file but the {' and '.join(problems)} do not agree."
+        verb = "does" if len(problems) == 1 else "do"
+        return None, f"MRN {p.mrn} is on file but the {' and '.join(problems)} {verb} not agree."
     return p, ""
 
 

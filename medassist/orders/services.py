@@ -397,8 +397,17 @@ def order_referral_create(
 
 
 def _own(actor: User, order: Order) -> None:
+    """The order is the actor's clinic's; it is re-read, locked, so the step is decided on
+    its current status (another request may have moved it)."""
     if order.clinic_id != actor.clinic_id:
         raise NotFound("No such order.")
+    lock(order)
+
+
+def lock(order: Order) -> None:
+    fresh = Order.objects.select_for_update().get(pk=order.pk)
+    for f in Order._meta.concrete_fields:
+        setattr(order, f.attname, getattr(fresh, f.attname))
 
 
 @transaction.atomic
@@ -509,6 +518,8 @@ def order_mark_sent(*, actor: User | None, order: Order, note: str = "") -> Orde
     if actor is not None:
         require(actor, "order.manage")
         _own(actor, order)
+    else:
+        lock(order)
     transition(order=order, to=S.SENT, actor=actor, note=note)
     order.sent_at = timezone.now()
     order.stamp(actor)
