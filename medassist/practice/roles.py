@@ -64,6 +64,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "note.sign": frozenset({DR}),  # sign, amend or mark a signed note in error
     "document.upload": frozenset({FD, MA, DR, AD}),
     "record.export": frozenset({FD, DR, AD}),  # patient right of access: Bundle and PDF
+    # orders
+    "order.view": frozenset({MA, DR, AD}),
+    "order.sign": frozenset({DR}),  # sign lab/imaging/referral orders, cancel them
+    "order.manage": frozenset({MA, DR}),  # send, record the outside appointment
+    "specimen.collect": frozenset({MA, DR}),
+    "result.receive": frozenset({MA, DR}),  # file HL7 results, work the unmatched queue
+    "result.review": frozenset({DR}),  # review a result, tell the patient
+    "poc.run": frozenset({MA, DR}),
+    "poc.manage": frozenset({MA, AD}),  # kits, devices, daily QC
+    "compendium.manage": frozenset({AD}),
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),
