@@ -14,6 +14,7 @@ from medassist.audit.services import audit_record
 from medassist.core.access import get_scoped
 from medassist.core.clock import clinic_today
 from medassist.core.inbox import InboxItem, InboxStatus
+from medassist.patients.models import Patient
 from medassist.pharmacy.models import (
     Administration,
     Dispense,
@@ -23,6 +24,7 @@ from medassist.pharmacy.models import (
     StockLot,
     StockMovement,
 )
+from medassist.practice.models import User
 from medassist.practice.roles import Role, can, require
 
 REFILL_SLA_HOURS = 48
@@ -197,3 +199,25 @@ def inbox_items(*, clinic, user) -> list[InboxItem]:
             )
         )
     return items
+
+
+def patient_by_mrn(*, user, mrn: str):
+    """The clinic's patient with this MRN (read audited), or None."""
+    require(user, "patient.view")
+    patient = Patient.objects.filter(clinic_id=user.clinic_id, mrn=mrn.strip().upper()).first()
+    if patient is not None:
+        audit_record(actor=user, action="read", obj=patient, patient=patient)
+    return patient
+
+
+def witnesses(*, user):
+    """Who may witness a controlled-substance act: other active clinical staff and admins."""
+    return (
+        User.objects.filter(
+            clinic_id=user.clinic_id,
+            is_active=True,
+            role__in=[Role.MEDICAL_ASSISTANT, Role.PHYSICIAN, Role.CLINIC_ADMIN],
+        )
+        .exclude(pk=user.pk)
+        .order_by("last_name", "first_name")
+    )

@@ -8,6 +8,13 @@ from medassist.pharmacy.services.orders import (
     medication_order_cancel,
     medication_order_create,
 )
+from medassist.pharmacy.services.refills import (
+    protocol_checks,
+    refill_approve,
+    refill_deny,
+    refill_prepare,
+    refill_request_create,
+)
 from medassist.pharmacy.services.stock import (
     stock_count,
     stock_item_create,
@@ -23,6 +30,11 @@ __all__ = [
     "medication_dispense",
     "medication_order_cancel",
     "medication_order_create",
+    "protocol_checks",
+    "refill_approve",
+    "refill_deny",
+    "refill_prepare",
+    "refill_request_create",
     "stock_count",
     "stock_item_create",
     "stock_receive",
