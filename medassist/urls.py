@@ -29,6 +29,7 @@ urlpatterns = [
     path("waitlist/", include("medassist.waitlist.urls")),
     path("portal/", include("medassist.portal.urls")),
     path("orders/", include("medassist.orders.urls")),
+    path("pharmacy/", include("medassist.pharmacy.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

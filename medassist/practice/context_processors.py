@@ -21,6 +21,9 @@ NAV = [
     ("Online", "portal:desk", "appointment.book"),
     ("Hours", "availability:setup", "schedule.manage"),
     ("Set-up", "practice:setup", "practice.manage"),
+    ("Refills", "pharmacy:refills", "refill.view"),
+    ("Stock", "pharmacy:stock", "stock.view"),
+    ("Med orders", "pharmacy:orders", "medication.give"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 

@@ -82,6 +82,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # break-the-glass: open time-boxed emergency access to a chart; review who did
     "emergency_access.open": frozenset({DR, MA}),
     "emergency_access.review": frozenset({AD}),
+    # pharmacy: in-office stock, medication orders, dispensing/administration, refills
+    # (giving, dispensing and injecting also need the task in scope: `practice.scope`)
+    "stock.view": frozenset({MA, DR, AD}),
+    "stock.manage": frozenset({MA, DR, AD}),  # receive, count, waste, return
+    "medication.order": frozenset({DR}),
+    "medication.give": frozenset({MA, DR}),  # dispense or administer against an order
+    "refill.view": frozenset({FD, MA, DR, AD}),
+    "refill.request": frozenset({FD, MA, DR, AD}),  # enter a request from any source
+    "refill.prepare": frozenset({MA, DR}),  # run the protocol, prepare for the prescriber
+    "refill.decide": frozenset({DR}),  # approve or deny
+    "handout.give": frozenset({MA, DR}),  # relay a clinician's change, record the talk
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
