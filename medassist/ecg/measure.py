@@ -359,17 +359,29 @@ def delineate(beat: np.ndarray, r: int, fs: float, rr_s: float | None) -> Interv
             out.not_measured["pr_ms"] = "no P wave found before the QRS"
         else:
             p_peak = p_lo + pk
-            p_on = p_peak
-            while p_on > p_lo and (lp[p_on] - iso) * np.sign(amp) > 0.15 * abs(amp):
-                p_on -= 1
-            p_end = p_peak
-            while p_end < onset and (lp[p_end] - iso) * np.sign(amp) > 0.15 * abs(amp):
-                p_end += 1
-            if p_on <= p_lo:
+            # P onset by the tangent method: the steepest rise of the P wave continued back
+            # to the isoelectric level; P end likewise on its steepest fall.
+            g = np.gradient(lp) * np.sign(amp)
+            rise_lo = max(p_lo, p_peak - int(0.1 * fs))
+            fall_hi = min(onset, p_peak + int(0.1 * fs))
+            p_on = p_end = -1.0
+            if p_peak - rise_lo >= 2 and float(g[rise_lo:p_peak].max()) > 0:
+                kk = rise_lo + int(np.argmax(g[rise_lo:p_peak]))
+                # The level the P wave rises from: the lowest point before its rise.
+                base_lo = max(0, kk - int(0.08 * fs))
+                before = lp[base_lo : kk + 1] * np.sign(amp)
+                p_base = float(before.min()) * np.sign(amp) if before.size else iso
+                p_on = kk - (float(lp[kk]) - p_base) / float(np.gradient(lp)[kk])
+            if fall_hi - p_peak >= 2 and float(-g[p_peak:fall_hi].min()) > 0:
+                kk = p_peak + int(np.argmin(g[p_peak:fall_hi]))
+                p_end = kk - (float(lp[kk]) - iso) / float(np.gradient(lp)[kk])
+            if not (p_peak - 0.12 * fs < p_on < p_peak):
                 out.not_measured["pr_ms"] = "P wave onset not found"
             else:
+                if not p_peak < p_end <= onset:
+                    p_end = float(onset)
                 out.pr_ms = round((onset - p_on) * ms, 1)
-                out.p_ms = round((p_end - p_on) * ms, 1)
+                out.p_ms = round((min(p_end, onset) - p_on) * ms, 1)
                 out.points_ms.update({"p_on": (p_on - r) * ms, "p_peak": (p_peak - r) * ms})
 
     # T wave and QT.
@@ -396,6 +408,8 @@ def delineate(beat: np.ndarray, r: int, fs: float, rr_s: float | None) -> Interv
     t_end = k + (iso - float(lp[k])) / s
     if not (t_peak < t_end <= min(n - 1, t_hi + int(0.1 * fs))):
         out.not_measured["qt_ms"] = "T wave end not found"
+        out.points_ms["t_peak"] = (t_peak - r) * ms
+        out.points_ms["t_end_rejected"] = (t_end - r) * ms
         return out
     qt = (t_end - onset) * ms
     out.qt_ms = round(qt, 1)
