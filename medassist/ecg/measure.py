@@ -38,6 +38,7 @@ MIN_SECONDS = 2.5
 TH = 0.55  # threshold between the noise and QRS levels
 T_SLOPE = 0.5  # a T wave is less than this share of the QRS's slope
 SEARCH_BACK = 1.5  # × the recent RR without a beat
+SEARCH_BACK_SHARE = 0.4  # of the threshold, for a beat found by searching back
 BAND = (8.0, 20.0)  # QRS energy band, Hz
 CLOSE_S = 0.3
 CLOSE_RATIO = 0.7
@@ -135,7 +136,7 @@ def _detect(clean: np.ndarray, fs: float) -> np.ndarray:
     deriv = np.gradient(bp) * fs
     abs_d = np.abs(deriv)
     win = max(3, int(round(0.12 * fs)))
-    energy = uniform_filter1d(deriv * deriv, win, mode="nearest")
+    energy = np.maximum(uniform_filter1d(deriv * deriv, win, mode="nearest"), 0.0)
     slope = maximum_filter1d(abs_d, win, mode="nearest")
     refractory = int(round(0.2 * fs))
     t_wave_limit = int(round(0.36 * fs))
@@ -188,7 +189,7 @@ def _detect(clean: np.ndarray, fs: float) -> np.ndarray:
         if not beats or not noise_peaks or upto - beats[-1] <= SEARCH_BACK * rr_mean():
             return False
         last = beats[-1]
-        half = 0.5 * threshold()
+        half = SEARCH_BACK_SHARE * threshold()
         options = [
             j for j in noise_peaks
             if cand[j] - last > refractory and heights[j] > half
