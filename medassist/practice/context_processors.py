@@ -11,6 +11,7 @@ NAV = [
     ("Patients", "patients:search", "patient.view"),
     ("Flow board", "frontdesk:board", "board.view"),
     ("Worklist", "intake:worklist", "worklist.view"),
+    ("ECGs to review", "ecg:to_review", "ecg.review"),
     ("Waitlist", "waitlist:home", "waitlist.manage"),
     ("Recalls", "waitlist:recalls", "recall.manage"),
     ("Reminders", "reminders:home", "reminder.view"),

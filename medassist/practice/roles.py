@@ -72,6 +72,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # break-the-glass: open time-boxed emergency access to a chart; review who did
     "emergency_access.open": frozenset({DR, MA}),
     "emergency_access.review": frozenset({AD}),
+    # ecg: the MA records a tracing and sees whether it is technically acceptable; the
+    # physician sees the measurements and flags and signs the tracing as reviewed
+    "ecg.record": frozenset({MA, DR}),
+    "ecg.review": frozenset({DR}),
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from medassist.ecg import views
+
+app_name = "ecg"
+urlpatterns = [
+    path("patients/<uuid:id>/", views.patient_recordings, name="patient"),
+    path("review/", views.to_review, name="to_review"),
+    path("<uuid:id>/", views.recording, name="recording"),
+    path("<uuid:id>/review/", views.review, name="review"),
+    path("<uuid:id>/error/", views.enter_in_error, name="error"),
+    path("<uuid:id>/tracing.pdf", views.tracing, name="tracing"),
+]

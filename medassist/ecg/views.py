@@ -1,0 +1,164 @@
+"""ECG screens: the patient's recordings with the upload form (the MA sees whether the
+recording is technically acceptable), one recording (the physician sees the measurements and
+quality flags and signs it), the physician's list to review, and the tracing PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_record
+from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.web import StaffRequest, staff_view
+from medassist.ecg import selectors, services
+from medassist.ecg.forms import RecordingForm
+from medassist.ecg.measure import BLOCKING_FLAGS, FLAG_LABELS
+from medassist.ecg.models import EcgRecording
+from medassist.ecg.pdf import tracing_pdf
+from medassist.ecg.readers import read_bytes
+from medassist.practice.roles import can
+from medassist.records.selectors import access_chart_patient, access_encounter
+
+
+def _quality_rows(rec: EcgRecording) -> list[dict]:
+    return [
+        {
+            "lead": lead,
+            "labels": [FLAG_LABELS.get(f, f) for f in flags],
+            "blocking": bool(set(flags) & BLOCKING_FLAGS),
+        }
+        for lead, flags in (rec.quality or {}).items()
+    ]
+
+
+@staff_view("patient.view")
+@require_http_methods(["GET", "POST"])
+def patient_recordings(request: StaffRequest, id) -> HttpResponse:
+    patient = access_chart_patient(user=request.user, id=id)
+    may_record = can(request.user, "ecg.record")
+    encounter = None
+    enc_id = request.POST.get("encounter") or request.GET.get("encounter")
+    if enc_id:
+        encounter = access_encounter(user=request.user, id=enc_id)
+        if encounter.patient_id != patient.pk:
+            raise NotFound("No such encounter.")
+    form = RecordingForm() if may_record else None
+    if request.method == "POST":
+        if not may_record:
+            raise NotFound("Your role does not record ECGs.")
+        form = RecordingForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                rec = services.ecg_record(
+                    actor=request.user,
+                    patient=patient,
+                    uploaded_file=form.cleaned_data["file"],
+                    sampling_rate=form.cleaned_data["sampling_rate"],
+                    encounter=encounter,
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as exc:
+                form.add_error("file" if exc.field in (None, "file") else None, exc.message)
+            else:
+                return redirect("ecg:recording", rec.public_id)
+    recordings = selectors.patient_ecg_recordings(user=request.user, patient=patient)
+    return render(
+        request,
+        "ecg/patient.html",
+        {
+            "patient": patient,
+            "recordings": recordings,
+            "form": form,
+            "encounter": encounter,
+            "clinic_tz": request.user.clinic.tz,
+            "can_review": can(request.user, "ecg.review"),
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
+
+
+@staff_view("patient.view")
+def recording(request: StaffRequest, id) -> HttpResponse:
+    rec = selectors.access_ecg_recording(user=request.user, id=id)
+    can_review = can(request.user, "ecg.review")
+    m = rec.measurements or {}
+    return render(
+        request,
+        "ecg/recording.html",
+        {
+            "rec": rec,
+            "patient": rec.patient,
+            "m": m,
+            "leads": m.get("leads", []),
+            "quality": _quality_rows(rec),
+            "can_review": can_review,
+            "can_record": can(request.user, "ecg.record"),
+            "clinic_tz": request.user.clinic.tz,
+        },
+    )
+
+
+@staff_view("ecg.review")
+@require_POST
+def review(request: StaffRequest, id) -> HttpResponse:
+    rec = selectors.access_ecg_recording(user=request.user, id=id, audit=False)
+    services.ecg_review(actor=request.user, recording=rec)
+    messages.success(request, "Tracing signed as reviewed.")
+    return redirect("ecg:recording", rec.public_id)
+
+
+@staff_view("ecg.record")
+@require_POST
+def enter_in_error(request: StaffRequest, id) -> HttpResponse:
+    rec = selectors.access_ecg_recording(user=request.user, id=id, audit=False)
+    try:
+        services.ecg_enter_in_error(
+            actor=request.user, recording=rec, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("ecg:recording", rec.public_id)
+    messages.success(request, "Recording entered in error.")
+    return redirect("ecg:patient", rec.patient.public_id)
+
+
+@staff_view("ecg.review")
+def to_review(request: StaffRequest) -> HttpResponse:
+    recs = (
+        EcgRecording.objects.filter(
+            patient__clinic_id=request.user.clinic_id, status=EcgRecording.Status.RECORDED
+        )
+        .select_related("patient", "recorded_by")
+        .order_by("recorded_at")[:200]
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.LIST,
+        object_type="ecg.EcgRecording",
+        detail={"list": "to_review"},
+    )
+    return render(
+        request, "ecg/to_review.html", {"recordings": recs, "clinic_tz": request.user.clinic.tz}
+    )
+
+
+@staff_view("ecg.record")
+def tracing(request: StaffRequest, id) -> HttpResponse:
+    rec = selectors.access_ecg_recording(user=request.user, id=id)
+    try:
+        with rec.file.open("rb") as fh:
+            data = fh.read()
+    except (FileNotFoundError, OSError) as exc:
+        raise NotFound("The stored file is missing; tell the clinic administrator.") from exc
+    recording_data = read_bytes(rec.original_filename or f"x.{rec.format}", data,
+                                fs=rec.sampling_rate)
+    body = tracing_pdf(recording=rec, leads=recording_data.leads, fs=recording_data.fs,
+                       zone=str(request.user.clinic.tz))
+    audit_record(actor=request.user, action=AuditEvent.Action.EXPORT, obj=rec,
+                 patient=rec.patient, detail={"what": "tracing_pdf"})
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ecg-{rec.public_id}.pdf"'
+    return response
