@@ -31,7 +31,7 @@ def _layout(leads: dict[str, np.ndarray]) -> list[list[str | None]]:
     names = _by_name(leads)
     if all(n.lower() in names for row in LAYOUT for n in row):
         return [[names.get(n.lower()) for n in row] for row in LAYOUT]
-    order: list[str | None] = list(leads)[:12]
+    order: list[str | None] = [name for name in list(leads)[:12]]
     order += [None] * (12 - len(order))
     return [[order[r + 3 * c] for c in range(4)] for r in range(3)]
 
