@@ -6,6 +6,7 @@ app_name = "ecg"
 urlpatterns = [
     path("patients/<uuid:id>/", views.patient_recordings, name="patient"),
     path("review/", views.to_review, name="to_review"),
+    path("patients/<uuid:id>/tests/", views.office_tests, name="office_tests"),
     path("<uuid:id>/", views.recording, name="recording"),
     path("<uuid:id>/review/", views.review, name="review"),
     path("<uuid:id>/error/", views.enter_in_error, name="error"),

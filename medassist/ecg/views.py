@@ -162,3 +162,64 @@ def tracing(request: StaffRequest, id) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ecg-{rec.public_id}.pdf"'
     return response
+
+
+# --------------------------------------------------------------------------- in-office tests
+
+
+@staff_view("patient.view")
+@require_http_methods(["GET", "POST"])
+def office_tests(request: StaffRequest, id) -> HttpResponse:
+    """Vision, hearing and spirometry entered by the MA and filed as Observations."""
+    from medassist.ecg import office_tests as ot
+
+    patient = access_chart_patient(user=request.user, id=id)
+    error, done, audiogram = "", "", ""
+    posted = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        if not can(request.user, "chart.edit"):
+            raise NotFound("Your role does not record tests.")
+        which = request.POST.get("test")
+        try:
+            if which == "vision":
+                obs = ot.vision_record(
+                    actor=request.user, patient=patient, right=posted.get("right", ""),
+                    left=posted.get("left", ""), corrected=posted.get("corrected") == "yes",
+                )
+                done = f"Vision filed ({len(obs)} result(s))."
+            elif which == "hearing":
+                raw = {ear: {f: posted.get(f"{ear}_{f}", "") for f in ot.FREQUENCIES}
+                       for ear in ot.EARS}
+                levels = ot.parse_thresholds(raw)
+                obs = ot.hearing_record(actor=request.user, patient=patient, thresholds=raw)
+                audiogram = ot.audiogram_svg(levels)
+                done = f"Hearing filed ({len(obs)} thresholds)."
+            elif which == "spirometry":
+                obs = ot.spirometry_record(
+                    actor=request.user, patient=patient, fev1_l=posted.get("fev1_l", ""),
+                    fvc_l=posted.get("fvc_l", ""), height_cm=posted.get("height_cm", ""),
+                )
+                done = "Spirometry filed: " + "; ".join(
+                    f"{o.display} {o.value_quantity.normalize():f} {o.value_unit}"
+                    f"{' — ' + o.note if o.note else ''}"
+                    for o in obs if o.value_quantity is not None
+                )
+            else:
+                error = "Choose a test."
+        except ApplicationError as exc:
+            error = f"Nothing was saved. {exc.message}"
+    return render(
+        request,
+        "ecg/office_tests.html",
+        {
+            "patient": patient,
+            "error": error,
+            "done": done,
+            "audiogram": audiogram,
+            "frequencies": [(f, f"{f // 1000}k" if f >= 1000 else str(f)) for f in ot.FREQUENCIES],
+            "posted": posted,
+            "can_edit": can(request.user, "chart.edit"),
+            "clinic_tz": request.user.clinic.tz,
+        },
+        status=422 if error else 200,
+    )
