@@ -76,6 +76,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # physician sees the measurements and flags and signs the tracing as reviewed
     "ecg.record": frozenset({MA, DR}),
     "ecg.review": frozenset({DR}),
+    # the clinician co-signs a procedure the MA performed (records.services.procedures_ma)
+    "procedure.cosign": frozenset({DR}),
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
