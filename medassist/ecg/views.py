@@ -223,3 +223,90 @@ def office_tests(request: StaffRequest, id) -> HttpResponse:
         },
         status=422 if error else 200,
     )
+
+
+# --------------------------------------------------------------------------- MA procedures
+
+
+@staff_view("patient.view")
+@require_http_methods(["GET", "POST"])
+def procedures(request: StaffRequest, id) -> HttpResponse:
+    """Record a procedure the MA performed (checklist, consent, wound, supplies, photos);
+    the physician co-signs it here."""
+    from medassist.records.models import MaKind, Procedure
+    from medassist.records.services.procedures_ma import checklist_for, ma_procedure_record
+
+    patient = access_chart_patient(user=request.user, id=id)
+    kind = request.POST.get("kind") or request.GET.get("kind") or MaKind.SUTURE_REMOVAL
+    if kind not in MaKind.values:
+        kind = MaKind.SUTURE_REMOVAL
+    items, consent_required = checklist_for(request.user.clinic, kind)
+    error = ""
+    if request.method == "POST":
+        if not can(request.user, "chart.edit"):
+            raise NotFound("Your role does not record procedures.")
+        supplies = [
+            {"name": n, "quantity": q}
+            for n, q in zip(request.POST.getlist("supply_name"),
+                            request.POST.getlist("supply_qty"), strict=False)
+        ]
+        try:
+            ma_procedure_record(
+                actor=request.user,
+                patient=patient,
+                kind=kind,
+                checklist_done=request.POST.getlist("checklist"),
+                consent_obtained={"yes": True, "no": False}.get(request.POST.get("consent", "")),
+                wound_length_cm=request.POST.get("wound_length_cm"),
+                wound_width_cm=request.POST.get("wound_width_cm"),
+                wound_depth_cm=request.POST.get("wound_depth_cm"),
+                supplies=supplies,
+                photos=request.FILES.getlist("photos"),
+                body_site=request.POST.get("body_site", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as exc:
+            error = f"Nothing was saved. {exc.message}"
+        else:
+            messages.success(request, f"{MaKind(kind).label} recorded.")
+            return redirect("ecg:procedures", patient.public_id)
+    done = (
+        Procedure.objects.filter(patient=patient)
+        .exclude(ma_kind="")
+        .exclude(status=Procedure.Status.ENTERED_IN_ERROR)
+        .select_related("performed_by", "cosigned_by")
+        .prefetch_related("photos")[:50]
+    )
+    return render(
+        request,
+        "ecg/procedures.html",
+        {
+            "patient": patient,
+            "kinds": MaKind.choices,
+            "kind": kind,
+            "items": items,
+            "consent_required": consent_required,
+            "error": error,
+            "procedures": done,
+            "can_edit": can(request.user, "chart.edit"),
+            "can_cosign": can(request.user, "procedure.cosign"),
+            "clinic_tz": request.user.clinic.tz,
+        },
+        status=422 if error else 200,
+    )
+
+
+@staff_view("procedure.cosign")
+@require_POST
+def procedure_cosign(request: StaffRequest, item_id) -> HttpResponse:
+    from medassist.records.selectors import access_procedure
+    from medassist.records.services.procedures_ma import procedure_cosign as cosign
+
+    proc = access_procedure(user=request.user, id=item_id)
+    try:
+        cosign(actor=request.user, procedure=proc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Procedure co-signed.")
+    return redirect("ecg:procedures", proc.patient.public_id)

@@ -5,7 +5,7 @@ documents) and the clinician's co-signature. All or nothing: a refusal writes no
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +111,7 @@ def _cm(value, field: str, label: str) -> Decimal | None:
         raise ValidationFailed(f"{label} must be a number of cm.", field=field) from exc
     if not d.is_finite() or d < 0 or d > 100:
         raise ValidationFailed(f"{label} must be 0–100 cm.", field=field)
-    return d.quantize(Decimal("0.1"))
+    return d.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _supplies(rows) -> list[dict]:
