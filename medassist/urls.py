@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/", include("medassist.intake.urls")),
     path("coding/", include("medassist.coding.urls")),
     path("records/", include("medassist.records.urls")),
+    path("ecg/", include("medassist.ecg.urls")),
     path("fhir/r4/", include("medassist.fhir.urls")),
     path("availability/find/", include("medassist.booking.urls_find")),
     path("availability/", include("medassist.availability.urls")),

@@ -405,7 +405,12 @@ TYPES: dict[str, list[Source]] = {
             render=lambda obj, ctx: procedure_to_fhir(obj),
             permission="patient.view",
             clinic_field="patient__clinic_id",
-            related=("patient", "encounter"),
+            related=(
+                "patient",
+                "encounter",
+                "performed_by__provider",
+                "cosigned_by__provider",
+            ),
             order=("-performed_start", "-id"),
             item_type="procedure",
             params={

@@ -15,6 +15,7 @@ NAV = [
     ("Draws", "orders:phlebotomy", "specimen.collect"),
     ("Results queue", "orders:queue", "result.receive"),
     ("Point of care", "orders:poc", "poc.run"),
+    ("ECGs to review", "ecg:to_review", "ecg.review"),
     ("Waitlist", "waitlist:home", "waitlist.manage"),
     ("Recalls", "waitlist:recalls", "recall.manage"),
     ("Reminders", "reminders:home", "reminder.view"),

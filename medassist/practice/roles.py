@@ -93,6 +93,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "refill.prepare": frozenset({MA, DR}),  # run the protocol, prepare for the prescriber
     "refill.decide": frozenset({DR}),  # approve or deny
     "handout.give": frozenset({MA, DR}),  # relay a clinician's change, record the talk
+    # ecg: the MA records a tracing and sees whether it is technically acceptable; the
+    # physician sees the measurements and flags and signs the tracing as reviewed
+    "ecg.record": frozenset({MA, DR}),
+    "ecg.review": frozenset({DR}),
+    # the clinician co-signs a procedure the MA performed (records.services.procedures_ma)
+    "procedure.cosign": frozenset({DR}),
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
