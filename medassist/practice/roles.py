@@ -72,6 +72,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # break-the-glass: open time-boxed emergency access to a chart; review who did
     "emergency_access.open": frozenset({DR, MA}),
     "emergency_access.review": frozenset({AD}),
+    # billing
+    "billing.view": frozenset({FD, BI, AD}),  # ledger, claims, statements, A/R, daily close
+    "billing.setup": frozenset({BI, AD}),  # payer billing details, fee schedule, provider
+    "billing.code": frozenset({DR, BI}),  # superbill: diagnoses and procedure lines
+    "billing.claims": frozenset({BI, AD}),  # scrub, 837P batches, acknowledgements, remittance
+    "billing.payments": frozenset({FD, BI, AD}),  # patient payments, copays, refunds
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
