@@ -20,10 +20,10 @@ from medassist.practice.validators import npi_is_valid
 
 MAX_DIAGNOSES = 12
 MAX_LINES = 50
-_PROCEDURE = re.compile(r"^(\d{4}[0-9A-Z]|[A-V]\d{4})$")
+_PROCEDURE = re.compile(r"^([0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
-_ZIP9 = re.compile(r"^\d{9}$")
-_ZIP = re.compile(r"^\d{5}(\d{4})?$")
+_ZIP9 = re.compile(r"^[0-9]{9}$")
+_ZIP = re.compile(r"^[0-9]{5}([0-9]{4})?$")
 
 _MALE = (
     "N4",
@@ -176,7 +176,12 @@ def scrub_claim(facts: ClaimFacts) -> list[Problem]:
         if facts.electronic and not facts.payer_id.strip():
             add("payer", f"Payer {facts.payer_name} has no electronic payer id.")
     line1, city, state, zip_code = facts.patient_address
-    if not (line1.strip() and city.strip() and len(state.strip()) == 2 and _ZIP.match(zip_code)):
+    if not (
+        line1.strip()
+        and len(city.strip()) >= 2
+        and len(state.strip()) == 2
+        and _ZIP.match(zip_code)
+    ):
         add(
             "patient",
             "The patient's address is incomplete (street, city, two-letter state "
@@ -199,7 +204,7 @@ def scrub_claim(facts: ClaimFacts) -> list[Problem]:
                 "provider",
                 f"The billing provider's NPI {facts.provider_npi} fails its check digit.",
             )
-        if not re.fullmatch(r"\d{9}", facts.provider_tin):
+        if not re.fullmatch(r"[0-9]{9}", facts.provider_tin):
             add("provider", "The billing provider's TIN must be nine digits.")
         if not re.fullmatch(r"[0-9]{3}[0-9A-Z]{6}X", facts.provider_taxonomy):
             add(

@@ -106,7 +106,7 @@ def payer_billing_save(
         )
     if state and not re.fullmatch(r"[A-Z]{2}", state):
         raise ValidationFailed("State is two capital letters.", field="state")
-    if postal_code and not re.fullmatch(r"\d{5}(\d{4})?", postal_code):
+    if postal_code and not re.fullmatch(r"[0-9]{5}([0-9]{4})?", postal_code):
         raise ValidationFailed("ZIP is 5 or 9 digits.", field="postal_code")
     details, _ = PayerBilling.objects.get_or_create(
         payer=payer, defaults={"clinic_id": payer.clinic_id}
@@ -124,13 +124,13 @@ def payer_billing_save(
 _PROVIDER_RULES = {
     "name": (r".{2,60}", "The billing provider's name is required (at most 60 characters)."),
     "taxonomy": (r"[0-9]{3}[0-9A-Z]{6}X", "The taxonomy code is 10 characters ending in X."),
-    "tin": (r"\d{9}", "The TIN (EIN) is nine digits, no dash."),
+    "tin": (r"[0-9]{9}", "The TIN (EIN) is nine digits, no dash."),
     "address_line1": (r".{2,55}", "The street address is required."),
     "city": (r".{2,30}", "The city is required."),
     "state": (r"[A-Z]{2}", "The state is two capital letters."),
-    "postal_code": (r"\d{9}", "The ZIP code is nine digits (ZIP+4) on an 837P."),
+    "postal_code": (r"[0-9]{9}", "The ZIP code is nine digits (ZIP+4) on an 837P."),
     "contact_name": (r".{2,60}", "A billing contact name is required."),
-    "contact_phone": (r"\d{10}", "The contact phone is ten digits."),
+    "contact_phone": (r"[0-9]{10}", "The contact phone is ten digits."),
     "submitter_id": (r"[A-Za-z0-9]{2,15}", "The submitter id is 2-15 letters or digits."),
     "receiver_id": (r"[A-Za-z0-9]{2,15}", "The receiver id is 2-15 letters or digits."),
     "receiver_name": (r".{2,60}", "The receiver (clearinghouse) name is required."),
@@ -142,7 +142,7 @@ def billing_provider_save(*, actor: User, npi: str, usage: str = "T", **fields) 
     require(actor, "billing.setup")
     clinic = staff_clinic(actor)
     npi = (npi or "").strip()
-    if not re.fullmatch(r"\d{10}", npi):
+    if not re.fullmatch(r"[0-9]{10}", npi):
         raise ValidationFailed("An NPI is exactly 10 digits.", field="npi", code=Code.INVALID_NPI)
     if not npi_is_valid(npi):
         raise ValidationFailed(
@@ -173,8 +173,8 @@ def billing_provider_save(*, actor: User, npi: str, usage: str = "T", **fields) 
     return provider
 
 
-_CPT = re.compile(r"^\d{4}[0-9A-Z]$")
-_HCPCS = re.compile(r"^[A-V]\d{4}$")
+_CPT = re.compile(r"^[0-9]{4}[0-9A-Z]$")
+_HCPCS = re.compile(r"^[A-V][0-9]{4}$")
 
 
 @transaction.atomic
@@ -912,14 +912,23 @@ def _unmatched(
 
 
 def _match_line(claim: Claim, service: x835.ServicePayment) -> tuple[ClaimLine | None, str]:
+    """The claim line an 835 service line pays (REF*6R line id first, else the procedure
+    code), or None and why it needs a person (modifiers the payer dropped or changed)."""
     lines = list(claim.lines.all())
-    if service.line_control:
-        for line in lines:
-            if service.line_control in (str(line.number), f"{claim.number}-{line.number}"):
-                return line, ""
     code = service.original_procedure or service.procedure
     modifiers = service.original_modifiers if service.original_procedure else service.modifiers
-    same_code = [line for line in lines if line.procedure_code == code]
+    candidates: list[ClaimLine] = []
+    if service.line_control:
+        candidates = [
+            line
+            for line in lines
+            if service.line_control in (str(line.number), f"{claim.number}-{line.number}")
+        ]
+    if not candidates:
+        candidates = [line for line in lines if line.procedure_code == code]
+    if not code:
+        return None, "The payer's service line names no procedure code."
+    same_code = [line for line in candidates if line.procedure_code == code]
     exact = [line for line in same_code if list(line.modifiers) == list(modifiers)]
     if exact:
         return exact[0], ""
@@ -931,8 +940,6 @@ def _match_line(claim: Claim, service: x835.ServicePayment) -> tuple[ClaimLine |
                 "check the line before posting it."
             )
         return None, f"The payer's modifiers for {code} differ from the claim's."
-    if not code:
-        return None, "The payer's service line names no procedure code."
     return None, f"No line of claim {claim.number} bills {code}."
 
 

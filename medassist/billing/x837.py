@@ -11,6 +11,7 @@ characters, amounts are written without trailing zeros the guide does not want.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -92,8 +93,10 @@ class Envelope:
 
 
 def clean(value: str, limit: int = 60) -> str:
-    """Element text: upper case, no separator characters, no doubled spaces, trimmed."""
-    text = _UNSAFE.sub(" ", str(value or "")).upper()
+    """Element text: upper case ASCII (accents dropped: José -> JOSE), no separator
+    characters, no doubled spaces, trimmed."""
+    ascii_text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
+    text = _UNSAFE.sub(" ", ascii_text).upper()
     text = re.sub(r"\s+", " ", text).strip()
     return text[:limit].strip()
 

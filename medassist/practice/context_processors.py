@@ -16,6 +16,7 @@ NAV = [
     ("Reminders", "reminders:home", "reminder.view"),
     ("Online", "portal:desk", "appointment.book"),
     ("Hours", "availability:setup", "schedule.manage"),
+    ("Billing", "billing:worklist", "billing.claims"),
     ("Set-up", "admin:index", "practice.manage"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]

@@ -27,11 +27,6 @@ PROVIDER = {
 
 
 @pytest.fixture
-def biller(clinic):
-    return factories.make_user(clinic, "biller", "biller", first_name="Rita", last_name="Cast")
-
-
-@pytest.fixture
 def billing_setup(clinic, biller):
     services.billing_provider_save(actor=biller, npi="1234567893", **PROVIDER)
     payer = Payer.objects.get(clinic=clinic)

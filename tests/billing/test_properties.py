@@ -38,9 +38,9 @@ def persons(draw, member=True):
                 lambda s: any(c.isalnum() for c in s)
             )
         ),
-        city=draw(letters),
+        city=draw(letters.filter(lambda s: len(x837.clean(s, 30)) >= 2)),
         state=draw(st.sampled_from(["NY", "CA", "TX", "IL"])),
-        postal_code=draw(st.from_regex(r"\d{5}(\d{4})?", fullmatch=True)),
+        postal_code=draw(st.from_regex(r"[0-9]{5}([0-9]{4})?", fullmatch=True)),
         member_id=draw(st.from_regex(r"[A-Z0-9]{2,20}", fullmatch=True)) if member else "",
     )
 
@@ -50,7 +50,7 @@ def claims(draw, number):
     diagnoses = tuple(draw(st.lists(st.sampled_from(_CODES), min_size=1, max_size=12, unique=True)))
     lines = tuple(
         x837.Line(
-            procedure=draw(st.from_regex(r"(\d{5}|[A-V]\d{4})", fullmatch=True)),
+            procedure=draw(st.from_regex(r"([0-9]{5}|[A-V][0-9]{4})", fullmatch=True)),
             charge=draw(money),
             units=draw(st.decimals(min_value=Decimal("1"), max_value=Decimal("999"), places=0)),
             pointers=tuple(

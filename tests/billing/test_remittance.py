@@ -126,7 +126,9 @@ def test_unknown_claim_and_reversal_go_to_the_work_queue(biller, sent_claim):
     data = data.replace("CAS*CO*45*2.00", "CAS*CO*45*-2.00").replace("BPR*I*90.00", "BPR*I*-90.00")
     [report] = services.remittance_import_835(actor=biller, data=data)
     assert report.unmatched == 1
-    assert "reversed" in RemittanceLine.objects.filter(state="unmatched").last().problem
+    assert (
+        "reversed" in RemittanceLine.objects.filter(state="unmatched").order_by("id").last().problem
+    )
 
 
 @pytest.mark.parametrize(
