@@ -31,6 +31,7 @@ urlpatterns = [
     path("portal/", include("medassist.portal.urls")),
     path("orders/", include("medassist.orders.urls")),
     path("pharmacy/", include("medassist.pharmacy.urls")),
+    path("billing/", include("medassist.billing.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

@@ -25,6 +25,7 @@ NAV = [
     ("Refills", "pharmacy:refills", "refill.view"),
     ("Stock", "pharmacy:stock", "stock.view"),
     ("Med orders", "pharmacy:orders", "medication.give"),
+    ("Billing", "billing:worklist", "billing.claims"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 

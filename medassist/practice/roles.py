@@ -99,6 +99,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ecg.review": frozenset({DR}),
     # the clinician co-signs a procedure the MA performed (records.services.procedures_ma)
     "procedure.cosign": frozenset({DR}),
+    # billing
+    "billing.view": frozenset({FD, BI, AD}),  # ledger, claims, statements, A/R, daily close
+    "billing.setup": frozenset({BI, AD}),  # payer billing details, fee schedule, provider
+    "billing.code": frozenset({DR, BI}),  # superbill: diagnoses and procedure lines
+    "billing.claims": frozenset({BI, AD}),  # scrub, 837P batches, acknowledgements, remittance
+    "billing.payments": frozenset({FD, BI, AD}),  # patient payments, copays, refunds
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
