@@ -70,3 +70,140 @@ class Rooming(BaseModel):
 
     def __str__(self) -> str:
         return f"Rooming of {self.appointment}"
+
+
+class Questionnaire(BaseModel):
+    """A questionnaire of one clinic, stored as FHIR Questionnaire items (see intake/engine.py).
+    Standard instruments (`instrument` set) are locked: their items and scoring are published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    name = models.SlugField(max_length=64, help_text="Computer-friendly name, unique per clinic.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    instrument = models.CharField(max_length=20, blank=True, help_text="Standard instrument key.")
+    code = models.CharField(max_length=20, blank=True, help_text="LOINC panel code.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1)
+    items = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="questionnaire_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.instrument)
+
+
+class QuestionnaireResponse(BaseModel):
+    """One patient's answers to one questionnaire (saved page by page, resumed until completed).
+    `score` holds the instrument's total, band and flags: for staff only."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+
+    class Channel(models.TextChoices):
+        LINK = "link", "Signed link"
+        PORTAL = "portal", "Portal"
+        KIOSK = "kiosk", "Clinic tablet"
+        STAFF = "staff", "Staff"
+        API = "api", "API"
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="responses"
+    )
+    questionnaire_version = models.PositiveIntegerField()
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_responses"
+    )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaire_responses",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    answers = models.JSONField(default=dict, blank=True)
+    pages_done = models.JSONField(default=list, blank=True)
+    score = models.JSONField(null=True, blank=True)
+    emergency = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    error_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} for {self.patient}"
+
+
+class ResponseSave(models.Model):
+    """One page save, by the form's one-time token: a page sent twice (a retry after a network
+    hiccup) is written once."""
+
+    response = models.ForeignKey(
+        QuestionnaireResponse, on_delete=models.CASCADE, related_name="saves"
+    )
+    token = models.UUIDField()
+    page = models.CharField(max_length=64)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "token"], name="response_save_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Save of page {self.page}"
+
+
+class IntakeAlert(BaseModel):
+    """Work for staff raised by an answer: an emergency answer, PHQ-9 item 9, a positive screen.
+    Listed in the staff inbox through intake.selectors.inbox_items."""
+
+    class Kind(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency answer"
+        SELF_HARM = "self_harm", "PHQ-9 item 9 positive"
+        POSITIVE_SCREEN = "positive_screen", "Positive screen"
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    response = models.ForeignKey(
+        QuestionnaireResponse, on_delete=models.PROTECT, related_name="alerts"
+    )
+    link_id = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    urgent = models.BooleanField(default=False)
+    clinician_only = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-urgent", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "kind", "link_id"], name="intake_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

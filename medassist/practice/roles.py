@@ -64,6 +64,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "note.sign": frozenset({DR}),  # sign, amend or mark a signed note in error
     "document.upload": frozenset({FD, MA, DR, AD}),
     "record.export": frozenset({FD, DR, AD}),  # patient right of access: Bundle and PDF
+    # intake: questionnaires (edit the clinic's own), answer on a patient's behalf, see scores
+    # and alerts (staff only, never the patient), unlock a clinic tablet for self check-in
+    "questionnaire.manage": frozenset({AD}),
+    "questionnaire.answer": frozenset({FD, MA, DR}),
+    "questionnaire.score_view": frozenset({MA, DR, AD}),
+    "kiosk.unlock": frozenset({FD, MA, AD}),
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),
