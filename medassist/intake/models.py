@@ -207,3 +207,65 @@ class IntakeAlert(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ConsentForm(BaseModel):
+    """A consent or acknowledgment the clinic asks patients to sign (text written by the clinic;
+    a new version when the text changes)."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsentSignature(BaseModel):
+    """A patient's signature of one version of a consent form (typed full name, on the tablet)."""
+
+    form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="signatures")
+    form_version = models.PositiveIntegerField()
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, default="kiosk")
+
+    def __str__(self) -> str:
+        return f"{self.form} signed by {self.signed_name}"
+
+
+def card_upload_to(instance: KioskCheckIn, filename: str) -> str:
+    stem, _, ext = filename.rpartition(".")
+    return f"kiosk/{instance.appointment.clinic_id}/{instance.public_id.hex}-{stem[:10]}.{ext[:5]}"
+
+
+class KioskCheckIn(BaseModel):
+    """A patient's self check-in on the clinic tablet: what they confirmed, the insurance card
+    photos they took, and whether the visit was checked in (front desk finishes the rest)."""
+
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="kiosk_check_ins"
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    demographics_ok = models.BooleanField(null=True)
+    demographics_note = models.CharField(max_length=500, blank=True)
+    insurance_ok = models.BooleanField(null=True)
+    self_pay = models.BooleanField(default=False)
+    insurance_note = models.CharField(max_length=500, blank=True)
+    card_front = models.FileField(upload_to=card_upload_to, max_length=200, blank=True)
+    card_back = models.FileField(upload_to=card_upload_to, max_length=200, blank=True)
+    checked_in = models.BooleanField(default=False)
+    needs_desk = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Kiosk check-in of {self.appointment}"

@@ -113,9 +113,7 @@ def response(request: StaffRequest, id) -> HttpResponse:
                 )
                 messages.success(request, "Marked entered in error.")
             else:
-                alert = IntakeAlert.objects.get(
-                    response=r, public_id=request.POST.get("alert", "")
-                )
+                alert = IntakeAlert.objects.get(response=r, public_id=request.POST.get("alert", ""))
                 alert_done(actor=request.user, alert=alert)
                 messages.success(request, "Alert marked handled.")
         except (IntakeAlert.DoesNotExist, DjangoValidationError, ApplicationError) as exc:

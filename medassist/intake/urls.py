@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medassist.intake import fill_views, questionnaire_views, views
+from medassist.intake import fill_views, kiosk_views, questionnaire_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -24,4 +24,10 @@ urlpatterns = [
     path("portal/<uuid:qid>/", fill_views.portal_form, name="portal_form"),
     path("portal/b/<str:token>/", fill_views.portal_forms, name="portal_link_forms"),
     path("portal/b/<str:token>/<uuid:qid>/", fill_views.portal_form, name="portal_link_form"),
+    # the clinic tablet: unlocked by staff, then patients check themselves in
+    path("kiosk/unlock/", kiosk_views.unlock, name="kiosk_unlock"),
+    path("kiosk/", kiosk_views.kiosk, name="kiosk"),
+    path("kiosk/visit/", kiosk_views.visit, name="kiosk_visit"),
+    path("kiosk/forms/<uuid:qid>/", kiosk_views.form, name="kiosk_form"),
+    path("kiosk/done/", kiosk_views.done, name="kiosk_done"),
 ]
