@@ -269,3 +269,106 @@ class KioskCheckIn(BaseModel):
 
     def __str__(self) -> str:
         return f"Kiosk check-in of {self.appointment}"
+
+
+class RoomCleaning(models.Model):
+    """A room cleaned after a patient left it (append-only). A room whose last patient left after
+    its last cleaning needs cleaning on the room board."""
+
+    room = models.ForeignKey("practice.Room", on_delete=models.PROTECT, related_name="cleanings")
+    cleaned_at = models.DateTimeField()
+    cleaned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "cleaned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.room} cleaned at {self.cleaned_at:%H:%M}"
+
+
+class RoomingChecklist(BaseModel):
+    """The steps of rooming the clinic wants for a visit type (or for every visit type when
+    visit_type is empty). Standard steps are checked by the work itself; others by hand."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    visit_type = models.OneToOneField(
+        "practice.VisitType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    steps = models.JSONField(default=list, help_text='[{"key": "...", "label": "..."}]')
+
+    def __str__(self) -> str:
+        return f"Rooming checklist ({self.visit_type or 'every visit'})"
+
+
+class ChecklistTick(models.Model):
+    """One hand-checked rooming step of a visit."""
+
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="checklist_ticks"
+    )
+    key = models.CharField(max_length=40)
+    done_at = models.DateTimeField()
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "key"], name="checklist_tick_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} done"
+
+
+class MedReconciliation(BaseModel):
+    """At rooming: is the patient taking each medication on the list, as listed? The chart's
+    medication is named by its public id (records sits above intake) and its display text."""
+
+    class Taking(models.TextChoices):
+        TAKING = "taking", "Taking as listed"
+        NOT_TAKING = "not_taking", "Not taking"
+        CHANGED = "changed", "Taking, but differently"
+
+    class Source(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CAREGIVER = "caregiver", "Caregiver"
+        BOTTLES = "bottles", "Pill bottles"
+        PHARMACY = "pharmacy", "Pharmacy list"
+        OUTSIDE = "outside", "Outside records"
+
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="med_reconciliations"
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    medication_id = models.UUIDField(null=True, blank=True, help_text="records medication")
+    medication = models.CharField(max_length=300)
+    taking = models.CharField(max_length=12, choices=Taking.choices)
+    change = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.medication}: {self.get_taking_display()}"
+
+
+class AllergyConfirmation(BaseModel):
+    """At rooming: the allergy list was read back to the patient and confirmed (or changed)."""
+
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="allergy_confirmations"
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    confirmed = models.BooleanField()
+    note = models.CharField(max_length=500, blank=True)
+    listed = models.JSONField(default=list, help_text="The allergies read back (display texts).")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Allergies confirmed" if self.confirmed else "Allergies changed"

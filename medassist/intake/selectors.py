@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
@@ -197,3 +197,109 @@ def inbox_items(*, clinic, user) -> list[InboxItem]:
         )
         for a in rows.order_by("-urgent", "-created_at", "-id")
     ]
+
+
+# ------------------------------------------------------------------- rooming checklist, board
+
+
+def checklist_steps(*, appointment: Appointment) -> list[dict]:
+    """The visit type's checklist, else the clinic's default one, else the standard steps."""
+    from medassist.intake.models import RoomingChecklist
+    from medassist.intake.services.rooming_steps import STANDARD_STEPS
+
+    rows = {
+        r.visit_type_id: r
+        for r in RoomingChecklist.objects.filter(clinic_id=appointment.clinic_id).filter(
+            Q(visit_type_id=appointment.visit_type_id) | Q(visit_type__isnull=True)
+        )
+    }
+    chosen = rows.get(appointment.visit_type_id) or rows.get(None)
+    if chosen is not None:
+        return list(chosen.steps)
+    return [{"key": k, "label": label} for k, label in STANDARD_STEPS]
+
+
+def checklist_for(*, appointment: Appointment) -> list[dict]:
+    """Each step with done (bool) and, for hand-checked steps, who and when."""
+    from medassist.intake.models import AllergyConfirmation, ChecklistTick, MedReconciliation
+
+    ticks = {t.key: t for t in ChecklistTick.objects.filter(appointment=appointment)}
+    auto = {
+        "reason": Rooming.objects.filter(appointment=appointment).exists(),
+        "vitals": Vitals.objects.filter(appointment=appointment, entered_in_error=False).exists(),
+        "medications": MedReconciliation.objects.filter(appointment=appointment).exists(),
+        "allergies": AllergyConfirmation.objects.filter(appointment=appointment).exists(),
+        "instruments": not due_questionnaires(patient=appointment.patient, appointment=appointment),
+    }
+    out = []
+    for step in checklist_steps(appointment=appointment):
+        key = step["key"]
+        tick = ticks.get(key)
+        out.append(
+            {
+                **step,
+                "auto": key in auto,
+                "done": auto.get(key, tick is not None),
+                "tick": tick,
+            }
+        )
+    return out
+
+
+def room_board(*, user, location: Location, now=None) -> list[dict]:
+    """Every room of the location: free, occupied (by whom, since when, for how long), needs
+    cleaning (its last patient left after its last cleaning), or out of service."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from medassist.intake.models import RoomCleaning
+    from medassist.scheduling.models import StatusChange
+
+    require(user, "board.view")
+    now = now or timezone.now()
+    rooms = list(
+        Room.objects.filter(location=location, location__clinic_id=user.clinic_id).order_by("name")
+    )
+    occupants = {
+        a.room_id: a
+        for a in Appointment.objects.filter(
+            room__in=rooms, status__in=OCCUPYING_STATUSES
+        ).select_related("patient", "provider")
+    }
+    roomed_at = {
+        r.appointment_id: r.roomed_at
+        for r in Rooming.objects.filter(appointment__in=list(occupants.values()))
+    }
+    left = dict(
+        StatusChange.objects.filter(
+            appointment__room__in=rooms,
+            from_status__in=OCCUPYING_STATUSES,
+        )
+        .exclude(to_status__in=OCCUPYING_STATUSES)
+        .values_list("appointment__room_id")
+        .annotate(last=Max("at"))
+        .values_list("appointment__room_id", "last")
+    )
+    cleaned = dict(
+        RoomCleaning.objects.filter(room__in=rooms)
+        .values_list("room_id")
+        .annotate(last=Max("cleaned_at"))
+        .values_list("room_id", "last")
+    )
+    board = []
+    for room in rooms:
+        appt = occupants.get(room.pk)
+        entry: dict = {"room": room, "appointment": appt}
+        if not room.active:
+            entry["state"] = "out"
+        elif appt is not None:
+            since = roomed_at.get(appt.pk) or appt.start
+            entry.update(
+                state="occupied", since=since, minutes=int((now - since).total_seconds() // 60)
+            )
+        elif room.pk in left and (room.pk not in cleaned or cleaned[room.pk] < left[room.pk]):
+            entry.update(state="cleaning", since=left[room.pk])
+        else:
+            entry["state"] = "free"
+        board.append(entry)
+    return board

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from medassist.intake import fill_views, kiosk_views, questionnaire_views, views
+from medassist.intake import fill_views, kiosk_views, questionnaire_views, rooming_views, views
 
 app_name = "intake"
 urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
     path("visits/<uuid:id>/room/", views.room, name="room"),
     path("visits/<uuid:id>/vitals/", views.vitals, name="vitals"),
+    path("rooms/", rooming_views.rooms, name="rooms"),
+    path("visits/<uuid:id>/rooming/", rooming_views.rooming, name="rooming"),
     path("visits/<uuid:id>/forms/", questionnaire_views.visit_forms, name="visit_forms"),
     # questionnaires (staff)
     path("questionnaires/", questionnaire_views.questionnaires, name="questionnaires"),
