@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medassist.records import export_views, rooming, views
+from medassist.records import export_views, previsit_views, rooming, views
 
 app_name = "records"
 urlpatterns = [
@@ -29,4 +29,6 @@ urlpatterns = [
     # rooming's chart steps (intake stores them)
     path("visits/<uuid:id>/reconcile/", rooming.reconcile, name="med_reconcile"),
     path("visits/<uuid:id>/allergies/", rooming.allergies, name="allergies_confirm"),
+    path("visits/<uuid:id>/previsit/", previsit_views.previsit, name="previsit"),
+    path("visits/<uuid:id>/previsit.pdf", previsit_views.previsit_pdf, name="previsit_pdf"),
 ]
