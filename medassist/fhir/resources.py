@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from medassist.fhir import search as s
+from medassist.fhir.intake_sources import INTAKE_TYPES
 from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_fhir
 from medassist.fhir.mappers.appointment import STATUS_IN, appointment_to_fhir
 from medassist.fhir.mappers.condition import condition_to_fhir
@@ -459,5 +460,6 @@ TYPES: dict[str, list[Source]] = {
 }
 
 TYPES.update(ORDER_TYPES)  # ServiceRequest, Specimen, DiagnosticReport (fhir/orders_resources.py)
+TYPES.update(INTAKE_TYPES)
 
 CODE_SYSTEMS_SEARCHABLE = sorted(k for k in CodeSystem.values if k != "text")

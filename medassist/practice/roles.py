@@ -74,6 +74,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "poc.run": frozenset({MA, DR}),
     "poc.manage": frozenset({MA, AD}),  # kits, devices, daily QC
     "compendium.manage": frozenset({AD}),
+    # intake: questionnaires (edit the clinic's own), answer on a patient's behalf, see scores
+    # and alerts (staff only, never the patient), unlock a clinic tablet for self check-in
+    "questionnaire.manage": frozenset({AD}),
+    "questionnaire.answer": frozenset({FD, MA, DR}),
+    "questionnaire.score_view": frozenset({MA, DR, AD}),
+    "kiosk.unlock": frozenset({FD, MA, AD}),
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),
