@@ -98,6 +98,12 @@ mri xray x-ray ct scan ultrasound biopsy ekg ecg mammogram colonoscopy endoscopy
 labs lab bloodwork psa tsh ldl hdl creatinine hemoglobin platelets cbc
 surgery operation transplant dialysis therapy physiotherapy injection injections
 contagious immune immunity autoimmune vaccine vaccination antibodies
+health healthy medical suffering suffer suffers sick sickness ill illness diet dieting obese
+treatment treatments cure therapy toothache dentist dental disability handicap disabled
+mutation mutations dna gene genes genetic syndrome palsy apnea jaundice sores sore erection
+fertilization ivf urinate catheter oxygen foreskin circumcision genitals genital
+gallbladder pancreas spleen appendix thyroid necrosis degeneration dystrophy fibrosis
+sclerosis stem cells cell transplant hormone hormones
 dolor duele fiebre tos mareo nausea vomito diarrea sangre presion azucar diabetes cancer
 infeccion alergia embarazada embarazo pastilla pastillas medicamento medicina receta
 """.split()
@@ -150,6 +156,7 @@ def medical_pattern() -> str:
 
 
 @lru_cache(maxsize=1)
-def lexicon_words() -> frozenset[str]:
-    """Medicine and medical words of six letters or more: the targets of typo correction."""
-    return frozenset(w for w in _MEDICAL | _MED if len(w) >= 6 and w.isalpha())
+def lexicon_words() -> tuple[str, ...]:
+    """Medicine and medical words of six letters or more, sorted: the targets of typo
+    correction."""
+    return tuple(sorted(w for w in _MEDICAL | _MED if len(w) >= 6 and w.isalpha()))

@@ -132,6 +132,7 @@ emergencia ambulancia infarto derrame todas tomo
 """.split()
 
 VOCABULARY = frozenset(SAFETY_WORDS + SPANISH_SAFETY_WORDS)
+_VOCABULARY_SORTED = sorted(VOCABULARY)  # a fixed order: the same typo is corrected the same way
 
 # Ordinary words that are one edit away from a safety word and must not be "corrected".
 ORDINARY = frozenset(
@@ -168,6 +169,24 @@ ORDINARY = frozenset(
     seizure seize leisure
     poison prison
     dolor color calor valor
+    talking talk talked walking walk working work looking look booking book cooking
+    checking check checked thinking think drinking stocking picking parking packing
+    asking ask thanking wanting waiting sitting setting getting meeting making moving
+    having saving paying playing staying calling filling willing feeling billing
+    sending ending needing reading leading seeing being doing going coming dying trying
+    showing sharing caring hearing wearing bearing teaching reaching watching matching
+    office offices clinic doctor nurse staff front desk person people someone anyone
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow morning
+    afternoon evening night week month year time times date dates early later earlier
+    please thanks thank hello again about above after along also always another answer
+    around because before below between both change close could dinner during every
+    first found friend from great happy help here home house into just keep kind know
+    last left like little long made many maybe might more most much must name never
+    next only open other over paper place plan please point right same should since
+    small some still such sure take tell than that their them then there these they
+    thing think this those though three through under until very want well were what
+    when where which while with without would write wrong your yours address parking
+    insurance copay balance payment portal message letter forms pharmacy refill
     morir
     pecho hecho techo derecho
     sangre
@@ -211,7 +230,7 @@ def _correct(word: str) -> str:
         for target in lexicon_words():
             if abs(len(target) - len(word)) <= 1 and OSA.distance(word, target, score_cutoff=1) <= 1:
                 return target
-    for target in VOCABULARY:
+    for target in _VOCABULARY_SORTED:
         if abs(len(target) - len(word)) > limit or target[0] != word[0] and len(word) < 5:
             continue
         d = OSA.distance(word, target, score_cutoff=limit)
@@ -226,6 +245,7 @@ def normalize(text: str) -> str:
     text = text.replace("\u2019", "'").replace("`", "'")
     text = _REPEATS.sub(r"\1\1", text)
     text = re.sub(r"\bx[- ]?rays?\b", "xray", text)
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # walk-ins, co-pay, pre-op
     words: list[str] = []
     for token in _TOKEN.findall(text):
         if token[0].isalnum():
@@ -434,7 +454,8 @@ CLINICAL_RULES: list[tuple[str, str, str]] = [
     ("dose", r"\b(?:missed|forgot|forgotten|skipped) (?:to take )?(?:a |my |one |the |last night's |this morning's )?(?:dose|pill|tablet|shot|injection|medication)", ""),
     ("side_effects", r"\bside ?effects?|\badverse (?:effect|reaction)|\breact(?:ion|ing) to (?:the|my|this)", ""),
     ("side_effects", r"\b(?:is|are|could|can|does|do|did) (?:\S+ ){0,4}?(?:making|giving|causing) me\b", "med"),
-    ("interactions", r"\binteract\w*|\b(?:together|at the same time|along) with\b|\bwith (?:alcohol|beer|wine|grapefruit|drinking)|\bmix(?:ed|ing)? (?:\S+ )?with", "med"),
+    ("interactions", r"\binteract\w*|\bcontraindicat\w*", ""),
+    ("interactions", r"\b(?:together|at the same time|along) with\b|\bwith (?:alcohol|beer|wine|grapefruit|drinking)|\bmix(?:ed|ing)? (?:\S+ )?with", "med"),
     ("pregnancy_meds", r"\b(?:while|when|if) (?:i'm |i am |im )?(?:pregnant|breast ?feeding|nursing|trying to conceive)", ""),
     # diagnosis and what a symptom means
     ("meaning", r"\bwhat (?:does|do|did|would|could) (?:it|this|that|these|those|my \S+(?: \S+)?) (?:mean|indicate|signify|suggest|say about)", "notbilling"),
@@ -480,6 +501,17 @@ CLINICAL_RULES: list[tuple[str, str, str]] = [
     ("medical_question", r"\b(?:who|what company) (?:makes|manufactures|produces|sells)|\bmanufactur\w+|\bwhere (?:can|do) i (?:buy|get|find|order) (?:\S+ ){0,3}?{M}", ""),
     ("medical_question", r"\b(?:questions?|concerns?|asking|wondering|worried|curious) (?:\S+ ){0,6}?{M}", ""),
     ("medical_question", r"{M}(?:\s+\S+){0,12}?\s*\?", "question"),
+    ("medical_question", r"\b(?:is|are) (?:it|this|that|they|there|these|those|\S+) (?:\S+ ){0,6}?(?:safe|dangerous|harmful|effective|risky|toxic)\b", "question"),
+    ("medical_question", r"\b(?:need|want|looking for|send|send me|any|more|get) (?:some |more |any )?(?:info|information|details|literature|booklets?|pamphlets?|brochures?|resources|support|support groups?|help)\b(?:\s+\S+){0,3}?\s*(?:about|on|for|with|regarding|$)", "question"),
+    ("medical_question", r"\b(?:information|info|details|literature|booklets?|pamphlets?|brochures?|resources) (?:\S+ ){0,2}?(?:about|on|for|regarding)\b", "medical"),
+    ("medical_question", r"\b(?:support|resources?) (?:groups? )?(?:for|available for) (?:people|patients|families|someone|those)", ""),
+    ("treatment", r"\b(?:can|could|should|do|would) (?:i|he|she|we|they|my \S+) (?:\S+ ){0,2}?(?:have|get|do|undergo) (?:\S+ ){0,4}?(?:done|removed|surgery|operation|procedure|transplant|implant|replaced|fixed|repaired|screened|reversed)\b", ""),
+    ("treatment", r"\b(?:want|need|looking for|seeking|searching for|get) (?:a |an |some |the |any )?(?:treatment|cure|therapy|remedy|solution|medical help|medicine for|medication for)\b", ""),
+    ("medical_question", r"\b(?:precautions?|safety concerns?|outlook|complications?|risk factors?|at (?:high )?risk|how many people (?:are )?(?:affected|get|have)|brand names?|inherit\w*|genetic changes|causes? of|long ?term effects?|prevent\w*|recover\w*|life span|lifespan|expir\w*|out of date|overdosage|storage conditions)\b", "question"),
+    ("medical_question", r"\b(?:information|info|details|facts|literature|articles?|research|studies|study|trials?|data) (?:\S+ ){0,3}?(?:about|on|regarding|for|of|into)\b", "question"),
+    ("medical_question", r"\bwhat (?:is|are) \( are \)|\bwhat (?:is|are) (?:the )?(?:outlook|treatments?|symptoms|causes|stages|types|signs|complications|chances|odds|side)", ""),
+    ("medical_question", r"\b(?:help|advise|advice|suggest\w*|recommend\w*|guide|guidance|solution|cure)\b(?:\s+\S+){0,6}?\s+(?:me|us|him|her|my|for|with|on)\b(?:\s+\S+){0,8}?\s+{M}", ""),
+    ("medical_question", r"{M}(?:\s+\S+){0,8}?\s+(?:help|advise|advice|suggest\w*|recommend\w*|guide|guidance|solution|cure)\b", "question"),
     # Spanish
     ("medication_decision", r"\b(?:debo|puedo|tengo que|es seguro|esta bien|se puede|deberia|podria) (?:\S+ ){0,2}?(?:tomar|dejar|cambiar|suspender|parar|aumentar|bajar|subir|mezclar|combinar|beber|comer)\b", "med"),
     ("dose", r"\bdosis|\bcuant(?:o|a|os|as) (?:\S+ )?(?:pastillas|mg|miligramos|tomo|debo tomar)", ""),
@@ -505,6 +537,7 @@ MED_NOUNS = re.compile(
 OPERATIONAL_ASK = re.compile(
     r"\b(?:refill|refills|renew|book|schedule|appointment|appt|reschedule|cancel|confirm|"
     r"pharmacy|pick ?up|sent to|send (?:it|the)|call (?:in|me)|ready|visit|message (?:to|for)|"
+    r"hours|open|address|parking|location|directions|balance|payment|copay|"
     r"cita|farmacia|receta|resurtir|back yet|come back|came back|come in|in yet|any word|"
     r"arrived|posted|available|listos?|llegaron|get my|receive|received|fax\w*|sent|send)\b"
     r"|\bback(?:\s*\?|\s*$)"

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - rule tables: one readable rule a line
 """Understanding one patient message: the intent (a scikit-learn classifier trained at first use
 from `data/train.jsonl`, in the repository; no network, no downloaded model), the entities
 (dates and times with `dateparser` in the clinic's zone, providers of the clinic, medicines,
@@ -329,9 +330,74 @@ def extract(
     return entities
 
 
+# --- what makes a request recognizably operational -------------------------------------------
+# An operational answer needs the classifier's intent AND one of that intent's anchor words: a
+# message that names none of them is not recognizably a request the assistant can do, and is
+# routed to a person when it is a question or talks about health.
+
+ANCHORS = {
+    "book": r"appointment|appt|apt|book|seeing|booking|schedule|see (?:the|a|an|dr|doctor|someone|somebody|anyone)|visit|opening|openings|slot|slots|availab\w+|come in|get in|fit me|physical|check ?up|exam|seen|cita|citas|agendar|consulta|earliest|soonest|first available",
+    "reschedule": r"reschedul\w*|move|moved|change|switch|swap|push|later|earlier|different (?:day|time)|instead|rebook|postpone|rearrange|shift|bump|cambiar|mover|another day|otro dia",
+    "cancel": r"cancel\w*|can't make|won't (?:make|be able)|not coming|call off|remove|drop|take (?:me|my name) off|scratch|no longer need|cancelar|cancele|no voy|x",
+    "confirm": r"confirm\w*|appointment|appt|visit|what day|be there|coming|see you|yes|yep|yeah|y|c|sure|when is my|what time is my|still on|booked|scheduled|next (?:visit|appointment)|si|confirmo|cita|estare|ahi",
+    "refill": r"refill\w*|refil|renew\w*|prescription|script|rx|ran out|run out|running (?:low|out)|out of|almost out|pharmacy|receta|resurtir|resurtido|more of|supply|authoriz\w+|medicina|send .{0,40} to|se me acabo",
+    "message_care_team": r"message|call me|call back|return my call|tell|let .{0,30} know|pass|note|voicemail|reach|contact|forward|recado|mensaje|llame|dile|nurse|care team",
+    "clinic_info": r"hours?|open|opening|close|closed|address|located|location|where|parking|park|insurance|insurances|accept|take|bring|phone|number|fax|directions|holiday|holidays|new patients|walk ?ins?|spanish|interpreters?|wheelchair|entrance|floor|bus|prep|arrive|early|how long|lab on site|pharmacy|building|horario|donde|queda|aceptan|seguro|estacionamiento|traer|llevar|abren|cierran|ubicad\w+|habla",
+    "billing": r"bills?|billed|billing|balance|owe|pay|paid|payment|charge|charged|statement|copay|co-pay|cost|price|receipt|insurance|invoice|deductible|hsa|fsa|factura|debo|pagar|cuanto|overcharged|apple pay|credit card|card|cash|discount",
+    "results_status": r"results?|back|came in|come in|ready|report|labs?|lab work|test|tests|biopsy|xray|mri|scan|bloodwork|blood work|culture|mammogram|resultados|analisis|listos?|llegaron|word on|update",
+    "human_handoff": r"person|human|someone|somebody|representative|agent|operator|receptionist|front desk|staff|manager|real|0|persona|alguien|hablar|transfer|connect|speak|talk",
+}
+_ANCHOR = {k: re.compile(r"\b(?:" + v + r")(?:s|es)?\b") for k, v in ANCHORS.items()}
+_ANCHOR_WORDS = {
+    k: frozenset(w for w in re.findall(r"[a-z]{5,}", v) if w.isalpha()) for k, v in ANCHORS.items()
+}
+SMALL_TALK = re.compile(
+    r"^(?:(?:hi|hello|hey|hola|yo|good (?:morning|afternoon|evening|night)|buen[oa]s? \w+|thanks?|"
+    r"thank you|gracias|bye|adios|okay|ok|cool|great|perfect|sure|sorry|oops|test\w*)\b.{0,40}$|"
+    r".{0,30}\b(?:who (?:is this|are you|am i talking)|are you (?:a )?(?:bot|robot|real|human|person)|"
+    r"what can (?:you|i) (?:do|help|ask)|how are you|wrong number|never ?mind|that'?s all|"
+    r"that'?s everything)\b.{0,30})$"
+)
+QUESTION = re.compile(
+    r"\?|^(?:what|how|why|is|are|can|could|do|does|did|should|would|will|who|which|where|when|"
+    r"que|como|por que|es|puedo|debo)\b"
+)
+
+
+def anchored(intent: str, norm: str) -> bool:
+    """Whether the message names something the intent is about (see ANCHORS)."""
+    if intent == "greeting_other":
+        return len(norm.split()) <= 12 and not lexicon.mentions_medical(norm)
+    rx = _ANCHOR.get(intent)
+    if rx is None:
+        return False
+    if rx.search(norm):
+        return True
+    from rapidfuzz.distance import OSA
+
+    words = _ANCHOR_WORDS[intent]  # a typo of an anchor word ("reefill", "apointment")
+    return any(
+        OSA.distance(token, word, score_cutoff=1) <= 1
+        for token in set(re.findall(r"[a-z]{5,}", norm))
+        for word in words
+        if abs(len(token) - len(word)) <= 1
+    )
+
+
+RESULT_STATUS = re.compile(
+    r"\b(?:results?|labs?|lab work|report|test|tests|bloodwork|blood work|xray|mri|scan|biopsy|"
+    r"culture|mammogram|blood drawn|pap)\b(?:\s+\S+){0,6}?\s+(?:back|in yet|come in|came in|ready|"
+    r"arrived|posted|available|finished|done|back yet)\b"
+    r"|\b(?:did|have) (?:you|they|the lab|doctor \. \w+|\w+) (?:get|got|receive|received) (?:the |my )"
+    r"(?:results?|labs?|lab work|report|test)"
+    r"|\b(?:is|are) (?:it|they|my \S+(?: \S+)?) (?:back|in|ready) yet\b"
+)
+
+
 # --- the decision ---------------------------------------------------------------------------
 
-LONG = 280  # a message this long that talks about health is a question for a clinician
+LONG = 280  # a question this long that the assistant cannot place goes to a person
+MEDIUM = 120  # a message this long that talks about health needs a clear operational reading
 
 
 def decide(
@@ -373,6 +439,10 @@ def decide(
         probs = classify(norm)
         intent, confidence = _top(probs)
     clinical_p = probs.get("clinical_question", 0.0) + probs.get("emergency", 0.0)
+    if not finding.is_clinical and backend_result is None and RESULT_STATUS.search(norm):
+        # "are my labs back?": a status question the clinical rules found nothing else in
+        probs = {**probs, "results_status": 1.0, "clinical_question": 0.0, "emergency": 0.0}
+        intent, confidence, clinical_p = "results_status", max(confidence, SURE), 0.0
 
     if finding.is_clinical:
         rest = _without(norm, finding.clauses)
@@ -402,12 +472,25 @@ def decide(
     if medical and intent not in TOLERANT:
         why = "health words in a non-booking message"
         return _route(text, confidence, entities, why, backend_name)
-    if medical and len(norm) >= LONG:
-        many = len(lexicon.medical_words_in(norm)) + len(lexicon.medicines_in(norm))
-        if many >= 3:
-            return _route(text, confidence, entities, "a long message about health", backend_name)
+    if medical and len(norm) >= MEDIUM and not (confidence >= 0.6 and anchored(intent, norm)):
+        return _route(text, confidence, entities, "a long message about health", backend_name)
+    if confidence < SURE and len(norm) >= MEDIUM:
+        return _route(text, confidence, entities, "unsure about a long message", backend_name)
     if medical and confidence < SURE:
         return _route(text, confidence, entities, "unsure, and it talks about health", backend_name)
+    if not anchored(intent, norm) and backend_result is None:
+        # another operational reading the message does anchor ("when is Dr. Lee next available")
+        for other, p in sorted(probs.items(), key=lambda kv: -kv[1]):
+            if medical:
+                break
+            if other in OPERATIONAL and p >= 0.12 and anchored(other, norm):
+                intent, confidence = other, p
+                break
+    if not anchored(intent, norm) and not SMALL_TALK.search(norm):
+        if medical or QUESTION.search(norm) or len(norm) >= LONG:
+            why = f"not recognizably a {intent.replace('_', ' ')} request"
+            return _route(text, confidence, entities, why, backend_name)
+        intent = "greeting_other"
     return Understanding(
         text, intent, confidence, Decision.ANSWER, finding, entities=entities,
         reason="operational" if confidence >= SURE else "unsure; no health words",
