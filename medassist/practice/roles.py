@@ -72,6 +72,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # break-the-glass: open time-boxed emergency access to a chart; review who did
     "emergency_access.open": frozenset({DR, MA}),
     "emergency_access.review": frozenset({AD}),
+    # assistant
+    "assistant.inbox": ALL_STAFF,  # the one staff inbox (clinician items: assistant.clinical)
+    "assistant.clinical": frozenset({DR}),  # care-team questions from patients
+    "assistant.manage": frozenset({AD}),  # the clinic's information text the assistant repeats
+    "assistant.letters": frozenset({FD, MA, DR, AD}),  # outgoing letters from clinic templates
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
