@@ -28,6 +28,7 @@ urlpatterns = [
     path("reminders/", include("medassist.reminders.urls")),
     path("waitlist/", include("medassist.waitlist.urls")),
     path("portal/", include("medassist.portal.urls")),
+    path("assistant/", include("medassist.assistant.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

@@ -15,6 +15,7 @@ NAV = [
     ("Recalls", "waitlist:recalls", "recall.manage"),
     ("Reminders", "reminders:home", "reminder.view"),
     ("Online", "portal:desk", "appointment.book"),
+    ("Inbox", "assistant:inbox", "assistant.inbox"),
     ("Hours", "availability:setup", "schedule.manage"),
     ("Set-up", "admin:index", "practice.manage"),
     ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
