@@ -32,6 +32,7 @@ urlpatterns = [
     path("orders/", include("medassist.orders.urls")),
     path("pharmacy/", include("medassist.pharmacy.urls")),
     path("billing/", include("medassist.billing.urls")),
+    path("assistant/", include("medassist.assistant.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

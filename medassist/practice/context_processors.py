@@ -20,6 +20,7 @@ NAV = [
     ("Recalls", "waitlist:recalls", "recall.manage"),
     ("Reminders", "reminders:home", "reminder.view"),
     ("Online", "portal:desk", "appointment.book"),
+    ("Inbox", "assistant:inbox", "assistant.inbox"),
     ("Hours", "availability:setup", "schedule.manage"),
     ("Set-up", "practice:setup", "practice.manage"),
     ("Refills", "pharmacy:refills", "refill.view"),

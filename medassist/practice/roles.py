@@ -111,6 +111,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "billing.code": frozenset({DR, BI}),  # superbill: diagnoses and procedure lines
     "billing.claims": frozenset({BI, AD}),  # scrub, 837P batches, acknowledgements, remittance
     "billing.payments": frozenset({FD, BI, AD}),  # patient payments, copays, refunds
+    # assistant
+    "assistant.inbox": ALL_STAFF,  # the one staff inbox (clinician items: assistant.clinical)
+    "assistant.clinical": frozenset({DR}),  # care-team questions from patients
+    "assistant.manage": frozenset({AD}),  # the clinic's information text the assistant repeats
+    "assistant.letters": frozenset({FD, MA, DR, AD}),  # outgoing letters from clinic templates
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may
