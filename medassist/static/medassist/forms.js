@@ -16,3 +16,11 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", String(open));
   toggle.closest(".topbar").classList.toggle("menu-open", open);
 });
+
+// A menu group (<details>) closes when another opens or a click lands outside it.
+document.addEventListener("click", (event) => {
+  const inside = event.target.closest && event.target.closest(".nav-group");
+  document.querySelectorAll(".nav-group[open]").forEach((group) => {
+    if (group !== inside) group.removeAttribute("open");
+  });
+});
