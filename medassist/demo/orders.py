@@ -31,6 +31,7 @@ from medassist.orders.services import (
 from medassist.orders.simulate import lipid_results, oru_for_order
 from medassist.patients.models import Patient
 from medassist.practice.models import Clinic, User
+from medassist.practice.services import training_record_add
 
 COMPENDIUM = Path(medassist.orders.__file__).parent / "data" / "demo_compendium.json"
 
@@ -40,6 +41,12 @@ def orders_demo(clinic: Clinic, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     users = {u.username: u for u in User.objects.filter(clinic=clinic)}
     doctor, ma, admin = users["doctor"], users["ma"], users["admin"]
+    for task in ("venipuncture", "poc_test"):  # the MA's training, so scope lets her draw
+        training_record_add(
+            actor=admin, user=ma, task=task, completed_on=now.date() - timedelta(days=400),
+            hours=10, supervised_procedures=40, certificate="Phlebotomy and POC course",
+            trainer="Dr. Sarah Chen",
+        )  # fmt: skip
     lab = compendium_load(actor=admin, data=json.loads(COMPENDIUM.read_text()))
     tests = {t.order_code: t for t in CompendiumTest.objects.filter(lab=lab)}
     adults = list(

@@ -138,12 +138,6 @@ def receive_message(*, actor: User, message: ParsedMessage) -> Outcome:
         return Outcome(
             state="rejected", ack=_ack(m, "AR", text, "MSH"), control_id=m.control_id, error=text
         )
-    try:
-        requests, pid = _read(m)
-    except HL7Error as exc:
-        return Outcome(
-            state="error", ack=_ack(m, "AE", str(exc)), control_id=m.control_id, error=str(exc)
-        )
     sending_app = field_text(m.msh, 3, 1, m.encoding_chars)[:200]
     clinic = staff_clinic(actor)
     if HL7Message.objects.filter(
@@ -153,6 +147,12 @@ def receive_message(*, actor: User, message: ParsedMessage) -> Outcome:
         control_id=m.control_id,
     ).exists():
         return _duplicate(m)
+    try:
+        requests, pid = _read(m)
+    except HL7Error as exc:
+        return Outcome(
+            state="error", ack=_ack(m, "AE", str(exc)), control_id=m.control_id, error=str(exc)
+        )
     try:
         with transaction.atomic():
             return _file(actor=actor, m=m, requests=requests, pid=pid, sending_app=sending_app)

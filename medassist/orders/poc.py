@@ -20,6 +20,7 @@ from medassist.orders.errors import KitExpired, QcFailed, QcMissing
 from medassist.orders.models import Order, PocDevice, PocKit, PocRun, QcRun
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
+from medassist.practice.scope import require_task
 from medassist.records.models import CodeSystem
 from medassist.records.services import observation_create
 
@@ -232,9 +233,12 @@ def poc_result_record(
     device: PocDevice | None = None,
     order: Order | None = None,
     note: str = "",
+    supervisor_present: bool | None = None,
 ) -> PocRun:
-    """Enter a point-of-care result; it is filed to the chart as an Observation."""
+    """Enter a point-of-care result; it is filed to the chart as an Observation. The tester
+    must be allowed to run point-of-care tests where the clinic is (practice.scope)."""
     require(actor, "poc.run")
+    require_task(actor, "poc_test", supervisor_present=supervisor_present)
     if patient is None or patient.clinic_id != actor.clinic_id:
         raise NotFound("No such patient.")
     t = _test(test)
@@ -398,6 +402,7 @@ def handle_post(*, actor: User, post) -> None:
             device=device,
             value=post.get("value", ""),
             note=post.get("note", ""),
+            supervisor_present=post.get("supervisor_present") == "on" or None,
         )
     else:
         raise ValidationFailed("Unknown action.")

@@ -37,6 +37,7 @@ from medassist.orders.models import (
 )
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
+from medassist.practice.scope import require_task
 from medassist.reminders.models import Channel, Message
 from medassist.reminders.quiet import after_quiet_hours
 
@@ -437,9 +438,12 @@ def specimens_collect(
     site: str,
     fasting_confirmed: bool | None,
     collected_at: datetime | None = None,
+    supervisor_present: bool | None = None,
 ) -> list[Specimen]:
-    """Draw the specimens for a lab order: one container per tube type, in order of draw."""
+    """Draw the specimens for a lab order: one container per tube type, in order of draw.
+    The drawer must be allowed to draw blood where the clinic is (practice.scope)."""
     require(actor, "specimen.collect")
+    require_task(actor, "venipuncture", supervisor_present=supervisor_present)
     _own(actor, order)
     if order.kind != Order.Kind.LAB:
         raise BadTransition("Only a lab order has specimens.")

@@ -221,6 +221,7 @@ def phlebotomy(request: StaffRequest) -> HttpResponse:
                 order=order,
                 site=request.POST.get("site", ""),
                 fasting_confirmed=fasting,
+                supervisor_present=request.POST.get("supervisor_present") == "on" or None,
             )
         except ApplicationError as exc:
             error = exc

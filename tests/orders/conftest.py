@@ -8,8 +8,16 @@ import pytest
 import medassist.orders
 from medassist.orders.models import CompendiumTest
 from medassist.orders.services import compendium_load, order_lab_create
+from tests import factories
 
 COMPENDIUM = Path(medassist.orders.__file__).parent / "data" / "demo_compendium.json"
+
+
+@pytest.fixture
+def medical_assistant(medical_assistant):
+    """The cast's MA, trained for every scope task (drawing blood, point-of-care tests)."""
+    factories.make_training(medical_assistant)
+    return medical_assistant
 
 
 @pytest.fixture

@@ -140,3 +140,20 @@ def test_front_desk_may_not_file(front_desk, lipid_order):
 
     with pytest.raises(PermissionDenied):
         receive(actor=front_desk, data=msg_for(lipid_order))
+
+
+def test_hl7_receive_command(medical_assistant, lipid_order, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    good = tmp_path / "r.hl7"
+    good.write_text(msg_for(lipid_order))
+    call_command("hl7_receive", str(good), "--as", medical_assistant.username, "--json")
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["state"] == "filed" and row["results"] == 3
+    bad = tmp_path / "bad.hl7"
+    bad.write_text("junk")
+    with pytest.raises(SystemExit):
+        call_command("hl7_receive", str(bad), "--as", medical_assistant.username, "--json")
+    assert Observation.objects.count() == 3

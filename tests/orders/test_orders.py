@@ -158,3 +158,12 @@ def test_imaging_and_referral(physician, medical_assistant, patient):
     order_cancel(actor=physician, order=ref, reason="patient declined")
     with pytest.raises(BadTransition):
         order_schedule(actor=medical_assistant, order=ref, appointment_at=when)
+
+
+def test_scope_of_practice_gates_the_draw(clinic, lipid_order):
+    from medassist.practice.scope import ScopeRefused
+
+    untrained = factories.make_user(clinic, "medical_assistant", "newma")
+    with pytest.raises(ScopeRefused):
+        specimens_collect(actor=untrained, order=lipid_order, site="arm", fasting_confirmed=True)
+    assert not Specimen.objects.exists()
