@@ -34,6 +34,7 @@ from medassist.fhir.mappers.patient import (
 )
 from medassist.fhir.mappers.practitioner import practitioner_to_fhir
 from medassist.fhir.mappers.procedure import procedure_to_fhir
+from medassist.fhir.pharmacy_sources import PHARMACY_TYPES
 from medassist.fhir.sources import (  # noqa: F401 - Ctx, Item, Source: the server's names
     _DOC,
     _EIE,
@@ -451,5 +452,7 @@ TYPES: dict[str, list[Source]] = {
         )
     ],
 }
+
+TYPES.update(PHARMACY_TYPES)
 
 CODE_SYSTEMS_SEARCHABLE = sorted(k for k in CodeSystem.values if k != "text")
