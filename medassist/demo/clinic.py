@@ -27,6 +27,7 @@ from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
 from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
+from medassist.demo.pharmacy import pharmacy_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
@@ -110,6 +111,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         procedure_providers=[p for p in practice.providers if practice.specs[p.pk].procedures],
     )
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
+    pharmacy_demo(practice.clinic, now=now)
     _confirmations(schedule.visits)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
