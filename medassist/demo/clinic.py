@@ -27,6 +27,7 @@ from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
 from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
+from medassist.demo.orders import orders_demo
 from medassist.demo.pharmacy import pharmacy_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
@@ -113,6 +114,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     pharmacy_demo(practice.clinic, now=now)
     _confirmations(schedule.visits)
+    orders_demo(practice.clinic, now=now)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
     audit_record(

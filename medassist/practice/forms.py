@@ -16,6 +16,7 @@ from medassist.core.middleware import client_address
 from medassist.practice import throttle
 from medassist.practice.errors import Code
 from medassist.practice.models import User
+from medassist.practice.roles import Role
 
 
 def locked_message(refusal: throttle.Refusal) -> str:
@@ -184,3 +185,27 @@ class TrainingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [(str(u.public_id), u.display_name) for u in staff]
         self.fields["task"].choices = ScopeTask.choices
+
+
+class StaffForm(forms.Form):
+    """A staff account as the clinic admin sees it: who, what role, where. Passwords are never
+    typed here for someone else unless the admin chooses to; a reset link is the default."""
+
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    location = forms.ChoiceField(label="Home location", required=False)
+    active = forms.BooleanField(label="Active (may sign in)", required=False, initial=True)
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locations = {str(loc.public_id): loc for loc in locations}
+        self.fields["location"].choices = [("", "No home location")] + [
+            (pid, loc.name) for pid, loc in self.locations.items()
+        ]
+
+    def clean_location(self):
+        value = self.cleaned_data.get("location") or ""
+        return self.locations.get(value)

@@ -93,6 +93,14 @@ class User(AbstractUser):
         Clinic, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    location = models.ForeignKey(
+        "practice.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="Where the staff member usually works (their home location).",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

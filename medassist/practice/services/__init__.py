@@ -40,6 +40,7 @@ from medassist.practice.services.staff import (
     staff_user_create,
     staff_user_set_active,
     staff_user_set_admin_access,
+    staff_user_set_location,
     staff_user_set_password,
     staff_user_update,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "staff_user_reset_two_step",
     "staff_user_set_active",
     "staff_user_set_admin_access",
+    "staff_user_set_location",
     "staff_user_set_password",
     "staff_user_update",
     "totp_enrolment_begin",
