@@ -28,6 +28,7 @@ from medassist.demo.availability import availability_demo
 from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.orders import orders_demo
+from medassist.demo.pharmacy import pharmacy_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
@@ -111,6 +112,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         procedure_providers=[p for p in practice.providers if practice.specs[p.pk].procedures],
     )
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
+    pharmacy_demo(practice.clinic, now=now)
     _confirmations(schedule.visits)
     orders_demo(practice.clinic, now=now)
     clinic = practice.clinic

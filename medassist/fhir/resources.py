@@ -36,6 +36,7 @@ from medassist.fhir.mappers.patient import (
 from medassist.fhir.mappers.practitioner import practitioner_to_fhir
 from medassist.fhir.mappers.procedure import procedure_to_fhir
 from medassist.fhir.orders_resources import ORDER_TYPES
+from medassist.fhir.pharmacy_sources import PHARMACY_TYPES
 from medassist.fhir.sources import (  # noqa: F401 - Ctx, Item, Source: the server's names
     _DOC,
     _EIE,
@@ -459,6 +460,7 @@ TYPES: dict[str, list[Source]] = {
     ],
 }
 
+TYPES.update(PHARMACY_TYPES)
 TYPES.update(ORDER_TYPES)  # ServiceRequest, Specimen, DiagnosticReport (fhir/orders_resources.py)
 TYPES.update(INTAKE_TYPES)
 

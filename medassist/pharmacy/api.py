@@ -18,6 +18,8 @@ from medassist.pharmacy.schemas import (
     DenyIn,
     DispenseIn,
     GivenOut,
+    HandoutIn,
+    HandoutOut,
     NoteIn,
     OrderIn,
     OrderOut,
@@ -183,3 +185,25 @@ def my_scope(request, task: str, supervisor_present: bool | None = None):
         raise ValidationFailed(f"Unknown task; one of {', '.join(scope.TASKS)}.", field="task")
     reason = scope.task_refusal(request.auth, task, supervisor_present=supervisor_present)
     return {"task": task, "allowed": reason is None, "reason": reason}
+
+
+@router.post("/handouts", response={201: HandoutOut, **ERRORS})
+def handout_create(request, payload: HandoutIn):
+    """The clinician's change to relay; the PDF is at /pharmacy/handouts/{id}.pdf."""
+    user = request.auth
+    patient = access_patient(user=user, id=payload.patient, audit=False)
+    order = selectors.access_order(user=user, id=payload.order) if payload.order else None
+    handout = services.handout_create(
+        actor=user,
+        patient=patient,
+        kind=payload.kind,
+        clinician_text=payload.clinician_text,
+        order=order,
+        language=payload.language,
+    )
+    return 201, {
+        "id": handout.public_id,
+        "kind": handout.kind,
+        "language": handout.language,
+        "pdf": f"/pharmacy/handouts/{handout.public_id}.pdf",
+    }

@@ -139,3 +139,18 @@ class ScopeOut(Schema):
     task: str
     allowed: bool
     reason: str | None
+
+
+class HandoutIn(Schema):
+    patient: uuid.UUID
+    kind: str
+    clinician_text: str = Field(max_length=4000)
+    order: uuid.UUID | None = None
+    language: str = "en"
+
+
+class HandoutOut(Schema):
+    id: uuid.UUID
+    kind: str
+    language: str
+    pdf: str

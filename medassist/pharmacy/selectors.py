@@ -17,6 +17,7 @@ from medassist.core.inbox import InboxItem, InboxStatus
 from medassist.patients.models import Patient
 from medassist.pharmacy.models import (
     Administration,
+    ChangeDiscussion,
     Dispense,
     MedicationOrder,
     RefillRequest,
@@ -221,3 +222,15 @@ def witnesses(*, user):
         .exclude(pk=user.pk)
         .order_by("last_name", "first_name")
     )
+
+
+def access_handout(*, user, id) -> ChangeDiscussion:
+    require(user, "patient.view")
+    handout = get_scoped(
+        ChangeDiscussion.objects.select_related("patient", "clinic", "clinician", "order"),
+        public_id=id,
+        what="handout",
+        clinic_id=user.clinic_id,
+    )
+    audit_record(actor=user, action="read", obj=handout, patient=handout.patient)
+    return handout

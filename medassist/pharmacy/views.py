@@ -24,6 +24,7 @@ from medassist.pharmacy.forms import (
     ReceiveForm,
     RefillEntryForm,
 )
+from medassist.pharmacy.handouts import handout_pdf
 from medassist.pharmacy.models import (
     Administration,
     Dispense,
@@ -340,3 +341,26 @@ def give(request: StaffRequest, id) -> HttpResponse:
         {"order": order, "form": form, "done": done, "clinic_tz": user.clinic.tz},
         status=status,
     )
+
+
+# ---------------------------------------------------------------------------- handouts
+
+
+@staff_view("patient.view")
+def handout_pdf_view(request: StaffRequest, id) -> HttpResponse:
+    handout = selectors.access_handout(user=request.user, id=id)
+    response = HttpResponse(handout_pdf(handout), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="handout-{handout.public_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view("handout.give")
+@require_http_methods(["POST"])
+def handout_discussed_view(request: StaffRequest, id) -> HttpResponse:
+    handout = selectors.access_handout(user=request.user, id=id)
+    services.handout_discussed(
+        actor=request.user, handout=handout, note=request.POST.get("note", "")
+    )
+    messages.success(request, "Recorded as discussed.")
+    return redirect("pharmacy:orders")

@@ -1,6 +1,7 @@
 """Every write of the pharmacy app: stock, orders, dispensing and administration, refills,
 handouts. Views, the API and the assistant call these; none saves rows itself."""
 
+from medassist.pharmacy.services.handouts import handout_create, handout_discussed
 from medassist.pharmacy.services.orders import (
     five_rights,
     medication_administer,
@@ -26,6 +27,8 @@ from medassist.pharmacy.services.stock import (
 
 __all__ = [
     "five_rights",
+    "handout_create",
+    "handout_discussed",
     "medication_administer",
     "medication_dispense",
     "medication_order_cancel",
