@@ -377,3 +377,11 @@ def display_answer(item: dict, value) -> str:
     if item["type"] == "boolean":
         return "Yes" if value else "No"
     return str(value)
+
+
+# What proves who may open these (tests/core/test_url_protection.py): no staff role, the
+# patient's own proof, checked in each view before anything is read.
+fill.permission = "signed link (the visit's fill token)"  # type: ignore[attr-defined]
+fill_form.permission = "signed link (the visit's fill token)"  # type: ignore[attr-defined]
+portal_forms.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]
+portal_form.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]
