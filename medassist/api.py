@@ -203,6 +203,7 @@ def _register_routers() -> None:
     from medassist.coding.api import router as coding_router
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
+    from medassist.intake.api_questionnaires import router as questionnaires_router
     from medassist.patients.api import router as patients_router
     from medassist.pharmacy.api import router as pharmacy_router
     from medassist.portal.api import router as portal_router
@@ -220,6 +221,7 @@ def _register_routers() -> None:
     api.add_router("/appointments", visit_start_router, tags=["appointments"])
     api.add_router("/visits", frontdesk_router, tags=["check-in and checkout"])
     api.add_router("/intake", intake_router, tags=["rooming and vitals"])
+    api.add_router("/intake", questionnaires_router, tags=["questionnaires"])
     api.add_router("/coding", coding_router, tags=["coding"])
     api.add_router("/records", records_router, tags=["chart"])
     api.add_router("/availability", availability_router, tags=["availability"])

@@ -29,6 +29,7 @@ from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.orders import orders_demo
 from medassist.demo.pharmacy import pharmacy_demo
+from medassist.demo.intake import intake_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
@@ -115,6 +116,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     pharmacy_demo(practice.clinic, now=now)
     _confirmations(schedule.visits)
     orders_demo(practice.clinic, now=now)
+    done |= intake_demo(practice.clinic)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
     audit_record(

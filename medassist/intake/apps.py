@@ -18,3 +18,7 @@ class IntakeConfig(AppConfig):
         from medassist.practice.models import Clinic
 
         post_save.connect(_seed_new_clinic, sender=Clinic, dispatch_uid="intake.seed_clinic")
+        from medassist.core.extensions import register_reminder_extra
+        from medassist.intake.selectors import prep_text
+
+        register_reminder_extra("intake.prep", prep_text)

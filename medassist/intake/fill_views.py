@@ -18,7 +18,12 @@ from medassist.core.errors import ApplicationError, NotFound
 from medassist.core.web import clinic_zone
 from medassist.intake import engine, links
 from medassist.intake.models import Questionnaire, QuestionnaireResponse
-from medassist.intake.selectors import active_questionnaire, due_questionnaires, patient_responses
+from medassist.intake.selectors import (
+    active_questionnaire,
+    due_questionnaires,
+    patient_responses,
+    prep_for_visit,
+)
 from medassist.intake.services import response_complete, response_save_page, response_start
 from medassist.intake.services.questionnaires import AnswersInvalid, next_page
 from medassist.patients.models import Patient
@@ -162,6 +167,7 @@ def forms_home(request: HttpRequest, who: Pass, extra: dict | None = None) -> Ht
         "done": done,
         "who": who,
         "flash": request.GET.get("sent") == "1",
+        "prep": prep_for_visit(who.appointment) if who.appointment else [],
         **(extra or {}),
     }
     return _page(request, "intake/fill.html", context)
@@ -371,3 +377,11 @@ def display_answer(item: dict, value) -> str:
     if item["type"] == "boolean":
         return "Yes" if value else "No"
     return str(value)
+
+
+# What proves who may open these (tests/core/test_url_protection.py): no staff role, the
+# patient's own proof, checked in each view before anything is read.
+fill.permission = "signed link (the visit's fill token)"  # type: ignore[attr-defined]
+fill_form.permission = "signed link (the visit's fill token)"  # type: ignore[attr-defined]
+portal_forms.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]
+portal_form.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]

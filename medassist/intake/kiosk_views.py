@@ -253,3 +253,11 @@ def done(request: HttpRequest) -> HttpResponse:
         context["row"] = row
     request.session.pop(SESSION_KEY, None)
     return _page(request, "intake/kiosk.html", context)
+
+
+# The tablet's pages (tests/core/test_url_protection.py): the kiosk cookie a staff member with
+# kiosk.unlock set, then the patient's own identification (session, 15 idle minutes).
+kiosk.permission = "kiosk device cookie"  # type: ignore[attr-defined]
+visit.permission = "kiosk device cookie + identified patient"  # type: ignore[attr-defined]
+form.permission = "kiosk device cookie + identified patient"  # type: ignore[attr-defined]
+done.permission = "kiosk device cookie"  # type: ignore[attr-defined]

@@ -372,3 +372,26 @@ class AllergyConfirmation(BaseModel):
 
     def __str__(self) -> str:
         return "Allergies confirmed" if self.confirmed else "Allergies changed"
+
+
+class PrepInstruction(BaseModel):
+    """How to prepare, written by the clinic: for a visit type (sent with its reminders and
+    shown on the patient's forms page) or for a test by its code (e.g. LOINC 2093-3, a lipid
+    panel: fasting), read by whoever sends the test's instructions."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain words for the patient; sent as written.")
+    visit_type = models.ForeignKey(
+        "practice.VisitType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    test_code = models.CharField(
+        max_length=40, blank=True, help_text="LOINC or CPT code of a test this applies to."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -303,3 +303,33 @@ def room_board(*, user, location: Location, now=None) -> list[dict]:
             entry["state"] = "free"
         board.append(entry)
     return board
+
+
+# ------------------------------------------------------------------- preparation instructions
+
+
+def prep_for_visit(appointment) -> list:
+    from medassist.intake.models import PrepInstruction
+
+    return list(
+        PrepInstruction.objects.filter(
+            clinic_id=appointment.clinic_id, visit_type_id=appointment.visit_type_id, active=True
+        ).order_by("title")
+    )
+
+
+def prep_for_tests(*, clinic, codes) -> list:
+    """The clinic's instructions for these test codes (for orders, which sits above intake)."""
+    from medassist.intake.models import PrepInstruction
+
+    return list(
+        PrepInstruction.objects.filter(
+            clinic=clinic, test_code__in=[c for c in codes if c], active=True
+        ).order_by("title")
+    )
+
+
+def prep_text(appointment) -> str:
+    """The preparation instructions of a visit as reminder text (registered in apps.py)."""
+    rows = prep_for_visit(appointment)
+    return "\n\n".join(f"{p.title}:\n{p.body.strip()}" for p in rows)

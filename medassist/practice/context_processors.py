@@ -30,6 +30,21 @@ NAV = [
     ("Admin", "Hours", "availability:setup", "schedule.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
     ("Admin", "Emergency access", "patients:emergency_access_review", "emergency_access.review"),
+    ("Today", "scheduling:day", "schedule.view"),
+    ("Find a slot", "booking:find", "schedule.view"),
+    ("Calendar", "scheduling:calendar", "schedule.view"),
+    ("Patients", "patients:search", "patient.view"),
+    ("Flow board", "frontdesk:board", "board.view"),
+    ("Worklist", "intake:worklist", "worklist.view"),
+    ("Rooms", "intake:rooms", "board.view"),
+    ("Questionnaires", "intake:questionnaires", "questionnaire.manage"),
+    ("Tablet check-in", "intake:kiosk_unlock", "kiosk.unlock"),
+    ("Waitlist", "waitlist:home", "waitlist.manage"),
+    ("Recalls", "waitlist:recalls", "recall.manage"),
+    ("Reminders", "reminders:home", "reminder.view"),
+    ("Online", "portal:desk", "appointment.book"),
+    ("Hours", "availability:setup", "schedule.manage"),
+    ("Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 
 

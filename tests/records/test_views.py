@@ -284,6 +284,9 @@ def test_every_records_url_is_in_the_matrix():
     }  # fmt: skip
     covered |= {"summary_pdf"}  # its role matrix: tests/records/test_export_pdf.py
     covered |= {"start_visit"}  # its role matrix: tests/records/test_visit_start.py
+    # rooming's chart steps and the pre-visit summary: tests/intake/test_rooming_steps.py,
+    # tests/records/test_previsit.py
+    covered |= {"med_reconcile", "allergies_confirm", "previsit", "previsit_pdf"}
     assert names == covered
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 
+from medassist.core.extensions import reminder_extras
 from medassist.practice.models import Clinic
 from medassist.reminders import conf, links, messages
 from medassist.reminders.models import Channel, Message, ReminderRule
@@ -114,6 +115,7 @@ def reminder_context(appt: Appointment) -> dict:
     )
     path = reverse("reminders:patient_link", args=[links.reminder_token(appt)])
     ctx["link"] = links.absolute(path)
+    ctx["prep"] = reminder_extras(appt)  # e.g. intake's preparation instructions
     return ctx
 
 
