@@ -144,6 +144,10 @@ def respond(
                 conversation.language = "es"
         elif re.search(r"[a-z]{3,}", raw[:500], re.I) and not _spanish(raw):
             conversation.language = "en"
+        if backend is None:
+            from medassist.assistant.backend import configured
+
+            backend = configured()
         engine = _Turn(conversation, now)
         u, reply = engine.run(raw, backend=backend)
         _record(conversation, u, raw or "", reply, now)
