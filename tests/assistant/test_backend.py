@@ -90,4 +90,5 @@ def test_an_unreachable_backend_falls_back(clinic):
 
 def test_parse_answer_refuses_unknown_intents():
     content = json.dumps({"intent": "advice"})
-    assert parse_answer(json.dumps({"choices": [{"message": {"content": content}}]}).encode()) is None
+    body = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
+    assert parse_answer(body) is None
