@@ -22,12 +22,16 @@ urlpatterns = [
     path("intake/", include("medassist.intake.urls")),
     path("coding/", include("medassist.coding.urls")),
     path("records/", include("medassist.records.urls")),
+    path("ecg/", include("medassist.ecg.urls")),
     path("fhir/r4/", include("medassist.fhir.urls")),
     path("availability/find/", include("medassist.booking.urls_find")),
     path("availability/", include("medassist.availability.urls")),
     path("reminders/", include("medassist.reminders.urls")),
     path("waitlist/", include("medassist.waitlist.urls")),
     path("portal/", include("medassist.portal.urls")),
+    path("orders/", include("medassist.orders.urls")),
+    path("pharmacy/", include("medassist.pharmacy.urls")),
+    path("billing/", include("medassist.billing.urls")),
     path("assistant/", include("medassist.assistant.urls")),
 ]
 

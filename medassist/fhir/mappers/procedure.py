@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medassist.fhir.mappers.common import concept, finish, instant, meta, ref
+from medassist.fhir.mappers.procedure_ma import ma_notes, ma_performers
 from medassist.records.models import Procedure
 
 
@@ -28,6 +29,10 @@ def procedure_to_fhir(proc: Procedure) -> dict:
             **performed,
             "bodySite": [{"text": p.body_site}] if p.body_site else [],
             "reasonCode": [{"text": p.reason}] if p.reason else [],
-            "note": [{"text": p.note}] if p.note else [],
+            "note": ([{"text": p.note}] if p.note else []) + ma_notes(p),
+            "performer": ma_performers(p),
+            "usedCode": [
+                {"text": f"{s['name']} × {s['quantity']}"} for s in (p.supplies or [])
+            ],
         }
     )

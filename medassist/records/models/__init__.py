@@ -25,7 +25,13 @@ from medassist.records.models.chart_history import (
     ChartHistoryQuerySet,
     HistoryImmutable,
 )
-from medassist.records.models.encounters import Encounter, Observation, Procedure
+from medassist.records.models.encounters import (
+    Encounter,
+    MaKind,
+    Observation,
+    Procedure,
+    ProcedureChecklist,
+)
 from medassist.records.models.histories import HistoryEntry, SmokingStatus, SocialHistory
 from medassist.records.models.medications import Immunization, MedicationStatement
 from medassist.records.models.notes import Document, Note, NoteImmutable, document_upload_to
@@ -42,6 +48,7 @@ __all__ = [
     "Coded",
     "Document",
     "Encounter",
+    "MaKind",
     "HistoryEntry",
     "HistoryImmutable",
     "Immunization",
@@ -52,6 +59,7 @@ __all__ = [
     "Observation",
     "Problem",
     "Procedure",
+    "ProcedureChecklist",
     "SmokingStatus",
     "SocialHistory",
     "document_upload_to",

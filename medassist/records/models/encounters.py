@@ -61,6 +61,14 @@ class Encounter(ChartItem):
         return f"{self.type_display or self.get_class_code_display()} {self.start:%Y-%m-%d}"
 
 
+class MaKind(models.TextChoices):
+    EXAM_ASSIST = "exam-assist", "Exam assist"
+    SUTURE_REMOVAL = "suture-removal", "Suture removal"
+    STAPLE_REMOVAL = "staple-removal", "Staple removal"
+    WOUND_CARE = "wound-care", "Wound care"
+    DRESSING_CHANGE = "dressing-change", "Dressing change"
+
+
 class Procedure(ChartItem, Coded):
     class Status(models.TextChoices):
         PREPARATION = "preparation", "Preparation"
@@ -86,6 +94,23 @@ class Procedure(ChartItem, Coded):
     body_site = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
+    # A procedure the MA assists or performs (blank for others): its checklist as done,
+    # consent, wound measurements, supplies, photos and the clinician's co-signature.
+    ma_kind = models.CharField(max_length=20, choices=MaKind.choices, blank=True)
+    checklist = models.JSONField(default=list, blank=True)  # [{"item": str, "done": bool}]
+    consent_obtained = models.BooleanField(null=True, blank=True)
+    wound_length_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    wound_width_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    wound_depth_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    supplies = models.JSONField(default=list, blank=True)  # [{"name": str, "quantity": int}]
+    photos = models.ManyToManyField("records.Document", blank=True, related_name="procedures")
+    performed_by = models.ForeignKey(
+        "practice.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cosigned_by = models.ForeignKey(
+        "practice.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-performed_start", "-id"]
@@ -93,6 +118,24 @@ class Procedure(ChartItem, Coded):
 
     def __str__(self) -> str:
         return self.display
+
+
+class ProcedureChecklist(models.Model):
+    """A clinic's checklist for one kind of MA procedure (the built-in one applies when a
+    clinic has none), and whether that kind needs the patient's consent."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=MaKind.choices)
+    items = models.JSONField(default=list)
+    consent_required = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "kind"], name="one_checklist_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} checklist"
 
 
 class Observation(ChartItem, Coded):
