@@ -144,6 +144,10 @@ def respond(
                 conversation.language = "es"
         elif re.search(r"[a-z]{3,}", raw[:500], re.I) and not _spanish(raw):
             conversation.language = "en"
+        if backend is None:
+            from medassist.assistant.backend import configured
+
+            backend = configured()
         engine = _Turn(conversation, now)
         u, reply = engine.run(raw, backend=backend)
         _record(conversation, u, raw or "", reply, now)
@@ -469,12 +473,43 @@ class _Turn:
                 return self.say("message_ask", "message_asked")
             return self.message_take(raw)
         if intent == "billing":
-            self.task(Task.Kind.BILLING, "Balance or bill question", raw)
-            return self.say("balance_callback", "billing_callback_asked")
+            return self.balance(raw)
         if intent == "results_status":
-            self.task(Task.Kind.RESULTS, "Asks whether results are ready", raw)
-            return self.say("results_callback", "results_callback_asked")
+            return self.results(raw)
         return self.say("not_understood", "not_understood")
+
+    def balance(self, raw: str) -> Reply:
+        from medassist.billing.selectors import patient_balance
+
+        amount = patient_balance(patient=self.c.patient)
+        if re.search(r"\b(?:balance|owe|debo|saldo|how much)\b", raw.lower()):
+            if amount > 0:
+                return self.say("balance", "balance_told", amount=f"${amount:,.2f}")
+            return self.say("balance_none", "balance_told")
+        self.task(Task.Kind.BILLING, "Bill question", raw)
+        return self.say("balance_callback", "billing_callback_asked")
+
+    def results(self, raw: str) -> Reply:
+        """Whether results are in — never what they mean."""
+        from medassist.orders.models import Order
+
+        orders = Order.objects.filter(patient=self.c.patient).exclude(
+            status=Order.Status.CANCELLED
+        )
+        done = orders.filter(status__in=[Order.Status.REVIEWED, Order.Status.TOLD]).exists()
+        waiting_review = orders.filter(status=Order.Status.RESULTED).exists()
+        pending = orders.filter(
+            status__in=[Order.Status.ORDERED, Order.Status.COLLECTED, Order.Status.SCHEDULED,
+                        Order.Status.SENT]
+        ).exists()
+        if waiting_review or done:
+            self.task(Task.Kind.RESULTS, "Asks about results that are in", raw)
+            key = "results_reviewed" if done and not waiting_review else "results_in"
+            return self.say(key, "results_status_told")
+        if pending:
+            return self.say("results_pending", "results_status_told")
+        self.task(Task.Kind.RESULTS, "Asks whether results are ready", raw)
+        return self.say("results_callback", "results_callback_asked")
 
     def task(self, kind: str, title: str, words: str, **extra) -> Task:
         return task_create(
@@ -492,8 +527,18 @@ class _Turn:
             self.state["await"] = "refill_details"
             return self.say("refill_which", "refill_details_asked")
         pharmacy = entities.get("pharmacy") or ""
-        self.task(Task.Kind.REFILL, f"Refill request: {medication}"[:200], raw,
-                  medication_text=medication, pharmacy_text=pharmacy)
+        from medassist.pharmacy.services import refill_request_create
+
+        try:
+            # the clinic's one refill queue (pharmacy), checked against its protocol there
+            refill_request_create(
+                actor=self.actor, patient=self.c.patient, medication_text=medication,
+                pharmacy_text=pharmacy, source="assistant",
+                note=f"From the assistant ({self.c.get_channel_display()}): {raw[:400]}",
+            )
+        except ApplicationError:
+            self.task(Task.Kind.REFILL, f"Refill request: {medication}"[:200], raw,
+                      medication_text=medication, pharmacy_text=pharmacy)
         shown = pharmacy or ("la farmacia registrada" if self.lang == "es" else "pharmacy on file")
         return self.say("refill_taken", "refill_requested", medication=medication, pharmacy=shown)
 

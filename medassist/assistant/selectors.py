@@ -22,6 +22,7 @@ from medassist.practice.roles import can, require, staff_clinic
 INBOX_SOURCES = (
     "medassist.reminders.selectors",
     "medassist.records.selectors",
+    "medassist.intake.selectors",
     "medassist.orders.selectors",
     "medassist.pharmacy.selectors",
     "medassist.ecg.selectors",

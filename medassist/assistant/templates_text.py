@@ -217,6 +217,38 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "cuenta."
         ),
     },
+    "balance": {
+        "en": "Your balance with us is {amount}. You can pay at the front desk or call us.",
+        "es": "Su saldo con nosotros es {amount}. Puede pagar en la recepción o llamarnos.",
+    },
+    "balance_none": {
+        "en": "You have no balance due with us right now.",
+        "es": "No tiene saldo pendiente con nosotros en este momento.",
+    },
+    "results_in": {
+        "en": (
+            "Your results are in and waiting for your clinician to review them. The care team "
+            "will contact you. I can't say what results mean."
+        ),
+        "es": (
+            "Sus resultados llegaron y su médico los va a revisar. El equipo de atención le "
+            "contactará. No puedo decir qué significan."
+        ),
+    },
+    "results_reviewed": {
+        "en": (
+            "Your results are in and your clinician has reviewed them. I've asked the care "
+            "team to contact you about them. I can't say what results mean."
+        ),
+        "es": (
+            "Sus resultados llegaron y su médico ya los revisó. Le pedí al equipo de atención "
+            "que le contacte. No puedo decir qué significan."
+        ),
+    },
+    "results_pending": {
+        "en": "Your results are not back yet. We'll let you know when they are.",
+        "es": "Sus resultados todavía no llegan. Le avisaremos cuando lleguen.",
+    },
     "results_callback": {
         "en": (
             "I can't see results here. I've asked the care team to let you know when your "

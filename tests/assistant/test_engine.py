@@ -9,6 +9,7 @@ import pytest
 
 from medassist.assistant.engine import conversation_start, respond
 from medassist.assistant.models import Channel, Conversation, Task, Turn
+from medassist.pharmacy.models import RefillRequest
 from medassist.scheduling.models import Appointment
 from medassist.scheduling.selectors import clinic_today
 from tests.factories import book
@@ -134,9 +135,10 @@ def test_refill_request_goes_to_the_staff_queue_with_medicine_and_pharmacy(
 ):
     c = conversation_start(clinic=clinic, channel=Channel.PORTAL, patient=patient)
     reply = respond(conversation=c, text="I need a refill of lisinopril sent to CVS on Main")
-    task = Task.objects.get(kind=Task.Kind.REFILL)
+    refill = RefillRequest.objects.get(patient=patient)
     assert reply.template == "refill_taken"
-    assert task.medication_text == "lisinopril" and "cvs" in task.pharmacy_text
+    assert refill.source == "assistant"
+    assert refill.medication_text == "lisinopril" and "cvs" in refill.pharmacy_text
 
 
 def visit_in_two_days(front_desk, patient, provider):
@@ -199,3 +201,16 @@ def test_reschedule_moves_the_same_visit(clinic, portal, patient, front_desk, pr
     assert moved.template == "moved"
     assert Appointment.objects.filter(patient=patient).count() == 1
     assert appointment.start.date() > clinic_today(clinic) + timedelta(days=2)
+
+
+def test_balance_is_told_to_a_verified_patient(clinic, portal, patient):
+    c = conversation_start(clinic=clinic, channel=Channel.PORTAL, patient=patient)
+    reply = respond(conversation=c, text="how much do I owe?")
+    assert reply.template in ("balance", "balance_none")
+
+
+def test_results_status_says_ready_or_not_never_what_they_mean(clinic, portal, patient):
+    c = conversation_start(clinic=clinic, channel=Channel.PORTAL, patient=patient)
+    reply = respond(conversation=c, text="are my lab results back yet?")
+    assert reply.template == "results_callback"
+    assert "can't say what results mean" in reply.text
