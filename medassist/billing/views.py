@@ -244,3 +244,43 @@ def daily_close(request: StaffRequest) -> HttpResponse:
 
 def claim_url(claim: Claim) -> str:
     return reverse("billing:claim", kwargs={"id": claim.public_id})
+
+
+@staff_view("coverage.edit")
+def eligibility_fragment(request: StaffRequest, id) -> HttpResponse:
+    """The check-in screen loads this with htmx: the latest eligibility answer for a
+    coverage, and a button to check again. Errors are shown inside the fragment only."""
+    from medassist.billing.models import EligibilityCheck
+    from medassist.patients.models import Coverage
+
+    coverage = (
+        Coverage.objects.filter(public_id=id, patient__clinic=request.user.clinic)
+        .select_related("payer", "patient")
+        .first()
+    )
+    if coverage is None:
+        raise NotFound("No such coverage in your clinic.")
+    check = EligibilityCheck.objects.filter(coverage=coverage).first()
+    try:
+        if request.method == "POST":
+            check = services.eligibility_check(actor=request.user, coverage=coverage)
+        elif check is not None:
+            check = services.eligibility_refresh(actor=request.user, check=check)
+    except ApplicationError as exc:
+        return render(
+            request, "billing/eligibility.html", {"coverage": coverage, "error": exc.message}
+        )
+    return render(request, "billing/eligibility.html", {"coverage": coverage, "check": check})
+
+
+@staff_view("billing.claims")
+def cms1500(request: StaffRequest, id) -> HttpResponse:
+    """?mode=data: data only, aligned for the red pre-printed form; otherwise the full form."""
+    from medassist.billing.cms1500 import cms1500_pdf
+
+    claim = selectors.access_claim(user=request.user, id=id)
+    mode = "data" if request.GET.get("mode") == "data" else "full"
+    pdf = cms1500_pdf(services.cms1500_data(claim), mode=mode)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="cms1500-{claim.number}-{mode}.pdf"'
+    return response
