@@ -869,8 +869,16 @@ def remittance_import_835(*, actor: User, data: bytes | str) -> list[PostingRepo
             reports.append(PostingReport(existing, False))
             continue
         report = PostingReport(remittance, True)
+        claims = {
+            c.number: c
+            for c in Claim.objects.filter(
+                clinic=clinic, number__in=[p.patient_control for p in remit.claims]
+            )
+            .select_related("patient__clinic")
+            .prefetch_related("lines")
+        }
         for payment in remit.claims:
-            _post_claim_payment(actor, remittance, payment, report)
+            _post_claim_payment(actor, remittance, payment, report, claims)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -945,11 +953,13 @@ def _match_line(claim: Claim, service: x835.ServicePayment) -> tuple[ClaimLine |
 
 
 def _post_claim_payment(
-    actor: User, remittance: Remittance, payment: x835.ClaimPayment, report: PostingReport
+    actor: User,
+    remittance: Remittance,
+    payment: x835.ClaimPayment,
+    report: PostingReport,
+    claims: dict[str, Claim],
 ) -> None:
-    claim = Claim.objects.filter(
-        clinic_id=remittance.clinic_id, number=payment.patient_control
-    ).first()
+    claim = claims.get(payment.patient_control)
     if claim is None:
         _unmatched(
             remittance,
