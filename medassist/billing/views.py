@@ -22,6 +22,7 @@ from medassist.core.clock import clinic_today
 from medassist.core.errors import ApplicationError, NotFound, ValidationFailed
 from medassist.core.web import StaffRequest, staff_view
 from medassist.patients.selectors import access_patient
+from medassist.practice.roles import can
 from medassist.records.selectors import access_encounter
 
 MAX_SUPERBILL_LINES = 6
@@ -83,7 +84,10 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
                 lines=lines,
                 place_of_service=post.get("place_of_service", "11"),
             )
-            return redirect("billing:claim", id=claim.public_id)
+            if can(request.user, "billing.view"):
+                return redirect("billing:claim", id=claim.public_id)
+            messages.success(request, f"Claim {claim.number} was created for the biller.")
+            return redirect("billing:superbill", id=encounter.public_id)
         except ApplicationError as exc:
             error = exc.message
     fees = FeeScheduleItem.objects.filter(clinic=request.user.clinic, active=True)

@@ -44,6 +44,7 @@ def test_visit_to_statement(client_for, biller, physician, front_desk, billing_s
         },
     )
     assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"].endswith("/superbill/")  # a physician does not see claims
     claim = Claim.objects.get(patient=patient)
     desk = client_for(biller)
     url = f"/billing/claims/{claim.public_id}/"
