@@ -153,7 +153,7 @@ class ClaimBatch(BaseModel):
 class Claim(BaseModel):
     clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(
-        max_length=20, help_text="Patient control number (CLM01; comes back as CLP01)."
+        max_length=38, help_text="Patient control number (CLM01; comes back as CLP01)."
     )
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     coverage = models.ForeignKey(
@@ -328,3 +328,32 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class EligibilityCheck(BaseModel):
+    """One 270 sent for a coverage, and what the 271 said (when it came back)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the payer"
+        ACTIVE = "active", "Coverage active"
+        INACTIVE = "inactive", "Coverage not active"
+        FAILED = "failed", "Check failed"
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    coverage = models.ForeignKey("patients.Coverage", on_delete=models.PROTECT, related_name="+")
+    trace = models.CharField(max_length=30, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    plan = models.CharField(max_length=80, blank=True)
+    copay = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    deductible_remaining = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    message = models.CharField(max_length=300, blank=True)
+    request = models.TextField(blank=True)
+    response = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Eligibility {self.trace}: {self.state}"

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.billing import suggest
 from medassist.billing.models import (
@@ -51,7 +52,7 @@ def access_ledger(*, user, patient) -> list[LedgerEntry]:
         raise NotFound("No such patient in your clinic.")
     audit_record(
         actor=user,
-        action="billing.ledger_viewed",
+        action=AuditEvent.Action.READ,
         patient=patient,
         object_type="patients.Patient",
         object_id=str(patient.public_id),
@@ -68,7 +69,7 @@ def access_claim(*, user, id) -> Claim:
     )
     if claim is None:
         raise NotFound("No such claim in your clinic.")
-    audit_record(actor=user, action="billing.claim_viewed", obj=claim, patient=claim.patient)
+    audit_record(actor=user, action=AuditEvent.Action.READ, obj=claim, patient=claim.patient)
     return claim
 
 
@@ -275,7 +276,7 @@ def superbill_starting_point(*, user, encounter) -> StartingPoint:
         texts.append(note.body)
     audit_record(
         actor=user,
-        action="billing.superbill_started",
+        action=AuditEvent.Action.READ,
         patient=patient,
         object_type="records.Encounter",
         object_id=str(encounter.public_id),

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.billing import reference, x12, x835, x837
 from medassist.billing.errors import Code
@@ -117,7 +118,7 @@ def payer_billing_save(
     details.state, details.postal_code = state, postal_code
     details.stamp(actor)
     details.save()
-    audit_record(actor=actor, action="billing.payer_saved", obj=details)
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=details)
     return details
 
 
@@ -169,7 +170,7 @@ def billing_provider_save(*, actor: User, npi: str, usage: str = "T", **fields) 
         setattr(provider, name, value)
     provider.stamp(actor)
     provider.save()
-    audit_record(actor=actor, action="billing.provider_saved", obj=provider)
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=provider)
     return provider
 
 
@@ -213,7 +214,7 @@ def fee_item_save(
     item.modifiers, item.demo, item.active = " ".join(mods), demo, True
     item.stamp(actor)
     item.save()
-    audit_record(actor=actor, action="billing.fee_saved", obj=item, detail={"code": code})
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=item, detail={"code": code})
     return item
 
 
@@ -407,7 +408,7 @@ def claim_create(
         )
     audit_record(
         actor=actor,
-        action="billing.claim_created",
+        action=AuditEvent.Action.CREATE,
         obj=claim,
         patient=patient,
         detail={"number": claim.number, "lines": len(built)},
@@ -501,7 +502,7 @@ def claim_scrub(*, actor: User, claim: Claim) -> list[Problem]:
     claim.save(update_fields=["scrub_problems", "status", "updated_at", "updated_by"])
     audit_record(
         actor=actor,
-        action="billing.claim_scrubbed",
+        action=AuditEvent.Action.TRANSITION,
         obj=claim,
         patient=claim.patient,
         detail={"problems": len(problems)},
@@ -670,7 +671,7 @@ def batch_create(*, actor: User, claims: list[Claim], idempotency_key: str) -> C
         claim.save(update_fields=["batch", "status", "submitted_at", "updated_at", "updated_by"])
     audit_record(
         actor=actor,
-        action="billing.batch_created",
+        action=AuditEvent.Action.CREATE,
         obj=batch,
         detail={"claims": len(locked), "isa13": f"{number:09d}"},
     )
@@ -716,7 +717,7 @@ def acknowledgement_apply(*, actor: User, data: bytes | str) -> list[Claim]:
         )
         audit_record(
             actor=actor,
-            action="billing.claim_acknowledged",
+            action=AuditEvent.Action.TRANSITION,
             obj=claim,
             patient=claim.patient,
             detail={"ack": claim.ack_status},
@@ -868,11 +869,19 @@ def remittance_import_835(*, actor: User, data: bytes | str) -> list[PostingRepo
             reports.append(PostingReport(existing, False))
             continue
         report = PostingReport(remittance, True)
+        claims = {
+            c.number: c
+            for c in Claim.objects.filter(
+                clinic=clinic, number__in=[p.patient_control for p in remit.claims]
+            )
+            .select_related("patient__clinic")
+            .prefetch_related("lines")
+        }
         for payment in remit.claims:
-            _post_claim_payment(actor, remittance, payment, report)
+            _post_claim_payment(actor, remittance, payment, report, claims)
         audit_record(
             actor=actor,
-            action="billing.remittance_posted",
+            action=AuditEvent.Action.CREATE,
             obj=remittance,
             detail={
                 "posted": report.posted,
@@ -944,11 +953,13 @@ def _match_line(claim: Claim, service: x835.ServicePayment) -> tuple[ClaimLine |
 
 
 def _post_claim_payment(
-    actor: User, remittance: Remittance, payment: x835.ClaimPayment, report: PostingReport
+    actor: User,
+    remittance: Remittance,
+    payment: x835.ClaimPayment,
+    report: PostingReport,
+    claims: dict[str, Claim],
 ) -> None:
-    claim = Claim.objects.filter(
-        clinic_id=remittance.clinic_id, number=payment.patient_control
-    ).first()
+    claim = claims.get(payment.patient_control)
     if claim is None:
         _unmatched(
             remittance,
@@ -1159,7 +1170,7 @@ def remittance_enter_paper(
     claim.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="billing.remittance_entered",
+        action=AuditEvent.Action.CREATE,
         obj=remittance,
         patient=claim.patient,
         detail={"amount": str(total)},
@@ -1182,7 +1193,7 @@ def remittance_line_resolve(*, actor: User, line: RemittanceLine, note: str) -> 
     line.save(update_fields=["state", "problem"])
     audit_record(
         actor=actor,
-        action="billing.remittance_line_resolved",
+        action=AuditEvent.Action.TRANSITION,
         object_type="billing.RemittanceLine",
         object_id=str(line.pk),
     )
@@ -1268,7 +1279,7 @@ def ledger_post(
     )
     audit_record(
         actor=actor,
-        action=f"billing.ledger_{kind}",
+        action=AuditEvent.Action.CREATE,
         patient=patient,
         object_type="billing.LedgerEntry",
         object_id=str(entry.pk),
@@ -1282,3 +1293,176 @@ def patient_side_balance(patient: Patient) -> Decimal:
         s=Sum("amount")
     )["s"]
     return (total or ZERO).quantize(CENT)
+
+
+# --- eligibility -----------------------------------------------------------------------------
+
+
+def _eligibility_failed(check, message: str):
+    check.state = check.State.FAILED
+    check.message = message[:300]
+    check.save(update_fields=["state", "message", "updated_at"])
+    return check
+
+
+@transaction.atomic
+def eligibility_check(*, actor: User, coverage: Coverage):
+    """Send a 270 for the coverage through the clearinghouse adapter. A failure (no billing
+    provider, the adapter down) is recorded on the check in words, never raised: a failed
+    check must not stop a check-in."""
+    from medassist.billing import eligibility
+    from medassist.billing.models import EligibilityCheck
+
+    require(actor, "coverage.edit")
+    clinic = staff_clinic(actor)
+    patient = coverage.patient
+    if patient.clinic_id != clinic.pk:
+        raise NotFound("No such coverage in your clinic.")
+    check = EligibilityCheck(
+        clinic=clinic,
+        coverage=coverage,
+        trace=f"E{clinic.pk:03d}{timezone.now():%y%m%d%H%M%S%f}"[:30],
+    )
+    check.stamp(actor)
+    check.save()
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=check, patient=patient)
+    provider = BillingProvider.objects.filter(clinic=clinic).first()
+    if provider is None:
+        return _eligibility_failed(check, "The clinic's billing provider is not set up.")
+    if not coverage.payer.payer_id:
+        return _eligibility_failed(check, f"Payer {coverage.payer.name} has no payer id.")
+    try:
+        check.request = eligibility.build_270(
+            trace=check.trace,
+            sender_id=provider.submitter_id,
+            receiver_id=provider.receiver_id,
+            payer_name=coverage.payer.name,
+            payer_id=coverage.payer.payer_id,
+            provider_name=provider.name,
+            provider_npi=provider.npi,
+            member_id=coverage.member_id,
+            last_name=patient.last_name,
+            first_name=patient.first_name,
+            date_of_birth=patient.date_of_birth,
+            service_date=clinic_today(clinic),
+            number=check.pk % 999999999,
+        )
+        check.save(update_fields=["request"])
+        eligibility.clearinghouse().send(check.trace, check.request)
+    except Exception as exc:  # any adapter failure is recorded, never blocks the desk
+        return _eligibility_failed(check, f"The eligibility request could not be sent: {exc}")
+    return eligibility_refresh(actor=actor, check=check)
+
+
+@transaction.atomic
+def eligibility_refresh(*, actor: User, check):
+    """Read the 271 if it has come back (pending otherwise)."""
+    from medassist.billing import eligibility
+
+    require(actor, "coverage.edit")
+    if check.clinic_id != staff_clinic(actor).pk:
+        raise NotFound("No such eligibility check in your clinic.")
+    if check.state != check.State.PENDING:
+        return check
+    try:
+        text = eligibility.clearinghouse().receive(check.trace)
+    except Exception as exc:
+        return _eligibility_failed(check, f"The clearinghouse could not be read: {exc}")
+    if text is None:
+        return check
+    check.response = text
+    try:
+        answer = eligibility.parse_271(text)
+    except x12.X12Error as exc:
+        check.save(update_fields=["response"])
+        return _eligibility_failed(check, f"The payer's answer could not be read: {exc.message}")
+    if answer.active is None:
+        check.save(update_fields=["response"])
+        return _eligibility_failed(check, answer.message)
+    check.state = check.State.ACTIVE if answer.active else check.State.INACTIVE
+    check.plan, check.copay = answer.plan[:80], answer.copay
+    check.deductible_remaining, check.message = answer.deductible_remaining, answer.message
+    check.save()
+    return check
+
+
+# --- CMS-1500 --------------------------------------------------------------------------------
+
+_INSURANCE_TYPE = {
+    "MB": "medicare",
+    "MA": "medicare",
+    "MC": "medicaid",
+    "CH": "tricare",
+    "VA": "champva",
+    "WC": "feca",
+}
+
+
+def cms1500_data(claim: Claim):
+    """The CMS-1500 fields of a claim (billing.cms1500.FormData)."""
+    from medassist.billing.cms1500 import FormData, FormLine
+
+    patient, coverage, payer = claim.patient, claim.coverage, claim.payer
+    details = PayerBilling.objects.filter(payer=payer).first() if payer else None
+    provider = BillingProvider.objects.filter(clinic_id=claim.clinic_id).first()
+    if provider is None:
+        raise ValidationFailed("Set up the clinic's billing provider first.")
+    address = (patient.address_line1, patient.city, patient.state, patient.postal_code)
+    insured = (
+        coverage.subscriber_name
+        if coverage and coverage.subscriber_name
+        else (f"{patient.first_name} {patient.last_name}")
+    )
+    last, first = _split_name(insured)
+    letters = "ABCDEFGHIJKL"
+    rendering = claim.rendering_provider
+    return FormData(
+        payer_name=payer.name if payer else "SELF-PAY",
+        payer_address=[
+            a
+            for a in (
+                (details.address_line1 if details else ""),
+                (
+                    f"{details.city} {details.state} {details.postal_code}".strip()
+                    if details
+                    else ""
+                ),
+            )
+            if a
+        ],
+        insurance_type=_INSURANCE_TYPE.get(details.filing_indicator if details else "", "group"),
+        insured_id=coverage.member_id if coverage else "",
+        patient_name=f"{patient.last_name}, {patient.first_name}",
+        patient_dob=patient.date_of_birth,
+        patient_sex=patient.sex,
+        insured_name=f"{last}, {first}",
+        patient_address=address,
+        relationship=coverage.relationship if coverage else "self",
+        insured_address=address,
+        insured_group=coverage.group_number if coverage else "",
+        diagnoses=list(claim.diagnoses),
+        lines=[
+            FormLine(
+                line.service_date or claim.service_date,
+                claim.place_of_service,
+                line.procedure_code,
+                list(line.modifiers),
+                "".join(letters[p - 1] for p in line.pointers if 1 <= p <= 12),
+                line.charge,
+                line.units,
+                rendering.npi if rendering else "",
+            )
+            for line in claim.lines.all()
+        ],
+        tin=provider.tin,
+        account_number=claim.number,
+        total=claim.total_charge,
+        provider_name=provider.name,
+        provider_address=(
+            provider.address_line1,
+            provider.city,
+            provider.state,
+            provider.postal_code,
+        ),
+        provider_npi=provider.npi,
+    )

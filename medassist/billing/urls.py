@@ -7,10 +7,12 @@ urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
     path("visits/<uuid:id>/superbill/", views.superbill, name="superbill"),
     path("claims/<uuid:id>/", views.claim_detail, name="claim"),
+    path("claims/<uuid:id>/cms1500.pdf", views.cms1500, name="cms1500"),
     path("batches/<int:number>/", views.batch_file, name="batch"),
     path("remittance/", views.remittance_upload, name="remittance"),
     path("patients/<uuid:id>/ledger/", views.ledger, name="ledger"),
     path("patients/<uuid:id>/statement.pdf", views.statement, name="statement"),
     path("aging/", views.aging, name="aging"),
     path("close/", views.daily_close, name="close"),
+    path("eligibility/<uuid:id>/", views.eligibility_fragment, name="eligibility"),
 ]

@@ -22,6 +22,7 @@ from medassist.core.clock import clinic_today
 from medassist.core.errors import ApplicationError, NotFound, ValidationFailed
 from medassist.core.web import StaffRequest, staff_view
 from medassist.patients.selectors import access_patient
+from medassist.practice.roles import can
 from medassist.records.selectors import access_encounter
 
 MAX_SUPERBILL_LINES = 6
@@ -83,7 +84,10 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
                 lines=lines,
                 place_of_service=post.get("place_of_service", "11"),
             )
-            return redirect("billing:claim", id=claim.public_id)
+            if can(request.user, "billing.view"):
+                return redirect("billing:claim", id=claim.public_id)
+            messages.success(request, f"Claim {claim.number} was created for the biller.")
+            return redirect("billing:superbill", id=encounter.public_id)
         except ApplicationError as exc:
             error = exc.message
     fees = FeeScheduleItem.objects.filter(clinic=request.user.clinic, active=True)
@@ -244,3 +248,43 @@ def daily_close(request: StaffRequest) -> HttpResponse:
 
 def claim_url(claim: Claim) -> str:
     return reverse("billing:claim", kwargs={"id": claim.public_id})
+
+
+@staff_view("coverage.edit")
+def eligibility_fragment(request: StaffRequest, id) -> HttpResponse:
+    """The check-in screen loads this with htmx: the latest eligibility answer for a
+    coverage, and a button to check again. Errors are shown inside the fragment only."""
+    from medassist.billing.models import EligibilityCheck
+    from medassist.patients.models import Coverage
+
+    coverage = (
+        Coverage.objects.filter(public_id=id, patient__clinic=request.user.clinic)
+        .select_related("payer", "patient")
+        .first()
+    )
+    if coverage is None:
+        raise NotFound("No such coverage in your clinic.")
+    check = EligibilityCheck.objects.filter(coverage=coverage).first()
+    try:
+        if request.method == "POST":
+            check = services.eligibility_check(actor=request.user, coverage=coverage)
+        elif check is not None:
+            check = services.eligibility_refresh(actor=request.user, check=check)
+    except ApplicationError as exc:
+        return render(
+            request, "billing/eligibility.html", {"coverage": coverage, "error": exc.message}
+        )
+    return render(request, "billing/eligibility.html", {"coverage": coverage, "check": check})
+
+
+@staff_view("billing.claims")
+def cms1500(request: StaffRequest, id) -> HttpResponse:
+    """?mode=data: data only, aligned for the red pre-printed form; otherwise the full form."""
+    from medassist.billing.cms1500 import cms1500_pdf
+
+    claim = selectors.access_claim(user=request.user, id=id)
+    mode = "data" if request.GET.get("mode") == "data" else "full"
+    pdf = cms1500_pdf(services.cms1500_data(claim), mode=mode)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="cms1500-{claim.number}-{mode}.pdf"'
+    return response

@@ -25,6 +25,7 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict
 from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
+from medassist.demo.billing import billing_demo
 from medassist.demo.charts import Charts
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.orders import orders_demo
@@ -114,6 +115,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     )
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     pharmacy_demo(practice.clinic, now=now)
+    billing_demo(practice.clinic)
     _confirmations(schedule.visits)
     orders_demo(practice.clinic, now=now)
     done |= intake_demo(practice.clinic)

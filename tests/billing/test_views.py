@@ -44,6 +44,7 @@ def test_visit_to_statement(client_for, biller, physician, front_desk, billing_s
         },
     )
     assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"].endswith("/superbill/")  # a physician does not see claims
     claim = Claim.objects.get(patient=patient)
     desk = client_for(biller)
     url = f"/billing/claims/{claim.public_id}/"
@@ -79,3 +80,30 @@ def test_visit_to_statement(client_for, biller, physician, front_desk, billing_s
 
 def test_front_desk_cannot_open_the_worklist(client_for, front_desk):
     assert client_for(front_desk).get("/billing/worklist/").status_code == 403
+
+
+def test_cms1500_both_modes(client_for, biller, insured, visit_day):
+    from medassist.billing import services
+    from medassist.billing.services import LineInput
+
+    patient, coverage = insured
+    claim = services.claim_create(
+        actor=biller,
+        patient=patient,
+        coverage=coverage,
+        service_date=visit_day,
+        diagnoses=["E11.9", "I10"],
+        lines=[LineInput("99213", modifiers=["25"], pointers=[1, 2])],
+    )
+    desk = client_for(biller)
+    texts = {}
+    for mode in ("full", "data"):
+        pdf = desk.get(f"/billing/claims/{claim.public_id}/cms1500.pdf?mode={mode}")
+        assert pdf["Content-Type"] == "application/pdf"
+        reader = PdfReader(__import__("io").BytesIO(pdf.content))
+        texts[mode] = reader.pages[0].extract_text()
+    for mode, text in texts.items():
+        assert patient.last_name.upper() in text and "E11.9" in text and "99213" in text, mode
+        assert "110" in text  # the charge
+    assert "HEALTH INSURANCE CLAIM FORM" in texts["full"]
+    assert "HEALTH INSURANCE CLAIM FORM" not in texts["data"]
