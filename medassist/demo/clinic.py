@@ -26,6 +26,7 @@ from medassist.core.errors import Conflict
 from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
 from medassist.demo.charts import Charts
+from medassist.demo.ecg import ecg_demo
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
@@ -110,6 +111,7 @@ def load(*, now: datetime | None = None) -> Loaded:
         procedure_providers=[p for p in practice.providers if practice.specs[p.pk].procedures],
     )
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
+    done |= ecg_demo(practice.clinic)
     _confirmations(schedule.visits)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
