@@ -12,7 +12,7 @@ from ninja.responses import codes_4xx
 from medassist.ecg import selectors, services
 from medassist.ecg.models import EcgRecording
 from medassist.practice.roles import can
-from medassist.practice.schemas import ErrorOut, as_local
+from medassist.practice.schemas import ErrorOut
 from medassist.records.selectors import access_chart_patient
 
 router = Router()
@@ -24,9 +24,9 @@ def recording_data(rec: EcgRecording, user) -> dict:
     body = {
         "id": str(rec.public_id),
         "patient": str(rec.patient.public_id),
-        "encounter": str(rec.encounter.public_id) if rec.encounter_id else None,
+        "encounter": str(rec.encounter.public_id) if rec.encounter is not None else None,
         "status": rec.status,
-        "recorded_at": as_local(rec.recorded_at, tz).isoformat(),
+        "recorded_at": rec.recorded_at.astimezone(tz).isoformat(),
         "recorded_by": rec.recorded_by.display_name,
         "format": rec.format,
         "sampling_rate": rec.sampling_rate,
@@ -34,8 +34,10 @@ def recording_data(rec: EcgRecording, user) -> dict:
         "leads": rec.lead_names,
         "acceptable": rec.acceptable,
         "quality": rec.quality,
-        "reviewed_by": rec.reviewed_by.display_name if rec.reviewed_by_id else None,
-        "reviewed_at": as_local(rec.reviewed_at, tz).isoformat() if rec.reviewed_at else None,
+        "reviewed_by": rec.reviewed_by.display_name if rec.reviewed_by is not None else None,
+        "reviewed_at": (
+            rec.reviewed_at.astimezone(tz).isoformat() if rec.reviewed_at is not None else None
+        ),
     }
     if can(user, "ecg.review"):
         body["measurements"] = rec.measurements
