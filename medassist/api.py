@@ -197,6 +197,7 @@ def server_error(request, exc: Exception):
 
 def _register_routers() -> None:
     from medassist.availability.api import router as availability_router
+    from medassist.billing.api import router as billing_router
     from medassist.booking.api import router as scheduling_router
     from medassist.booking.api_slots import router as slot_booking_router
     from medassist.coding.api import router as coding_router
@@ -204,6 +205,7 @@ def _register_routers() -> None:
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
     from medassist.patients.api import router as patients_router
+    from medassist.pharmacy.api import router as pharmacy_router
     from medassist.portal.api import router as portal_router
     from medassist.practice.api import router as practice_router
     from medassist.practice.api_account import router as account_router
@@ -226,7 +228,9 @@ def _register_routers() -> None:
     api.add_router("/reminders", reminders_router, tags=["reminders"])
     api.add_router("/waitlist", waitlist_router, tags=["waitlist and recall"])
     api.add_router("/portal", portal_router, tags=["patient portal"])
+    api.add_router("/pharmacy", pharmacy_router, tags=["pharmacy and refills"])
     api.add_router("/ecg", ecg_router, tags=["ECGs"])
+    api.add_router("/billing", billing_router, tags=["billing"])
 
 
 _register_routers()

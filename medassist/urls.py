@@ -29,6 +29,10 @@ urlpatterns = [
     path("reminders/", include("medassist.reminders.urls")),
     path("waitlist/", include("medassist.waitlist.urls")),
     path("portal/", include("medassist.portal.urls")),
+    path("orders/", include("medassist.orders.urls")),
+    path("pharmacy/", include("medassist.pharmacy.urls")),
+    path("billing/", include("medassist.billing.urls")),
+    path("assistant/", include("medassist.assistant.urls")),
 ]
 
 handler404 = "medassist.core.errorpages.not_found"

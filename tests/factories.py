@@ -149,3 +149,21 @@ def book(
         location=clinic.locations.first(),
         start=start or next_slot(clinic),
     )
+
+
+def make_training(user: User, *tasks: str, **extra) -> None:
+    """Training records that qualify `user` for each task under every shipped scope rule
+    (California's: 10 hours, 40 supervised procedures, a written certificate). Without tasks:
+    all five scope tasks."""
+    from medassist.practice.models import ScopeTask, TrainingRecord
+
+    for task in tasks or ScopeTask.values:
+        TrainingRecord.objects.create(
+            user=user,
+            task=task,
+            hours=extra.get("hours", 10),
+            supervised_procedures=extra.get("supervised_procedures", 40),
+            certificate=extra.get("certificate", "Certified by Dr. Trainer"),
+            completed_on=extra.get("completed_on", date(2020, 1, 1)),
+            expires_on=extra.get("expires_on"),
+        )

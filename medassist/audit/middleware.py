@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from medassist.audit.services import audit_refused
+from medassist.audit.services import audit_refused, hold_refusals, keep_held_refusals
 
 REFUSED = {401, 403, 404}
 
@@ -24,7 +24,11 @@ class RefusedAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        held = hold_refusals()  # a rule's refusal (scope of practice) outlives the rollback too
+        try:
+            response = self.get_response(request)
+        finally:
+            keep_held_refusals(held)
         if response.status_code in REFUSED and self._recorded(request, response):
             audit_refused(
                 user=getattr(request, "user", None),

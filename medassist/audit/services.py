@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -122,3 +123,53 @@ def audit_refused(*, user, method: str, path: str, status: int) -> AuditEvent:
         event.actor_username = "anonymous"
     event.save()
     return event
+
+
+# Refusals decided by a rule inside a transaction that is then rolled back (a refused request's)
+# are held here while a request runs, and written again after it (`keep_held_refusals`).
+_held_refusals: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
+    "medassist_held_refusals", default=None
+)
+
+
+def audit_refusal(
+    *, actor, object_type: str, detail: dict, object_id: str = "", patient=None, clinic=None
+) -> AuditEvent:
+    """One `refused` event for an act a rule refused (not an HTTP status), with the reason in
+    `detail`. Written now; when this happens inside a request's transaction that is then
+    rolled back, the refused-access middleware writes it again afterwards, so it is kept."""
+    in_transaction = transaction.get_connection().in_atomic_block
+    event = _event(
+        actor=actor,
+        action=AuditEvent.Action.REFUSED,
+        object_type=object_type,
+        object_id=object_id,
+        patient=patient,
+        clinic=clinic,
+        detail=detail,
+    )
+    event.save()
+    held = _held_refusals.get()
+    if held is not None and in_transaction:
+        held.append(event)
+    return event
+
+
+def hold_refusals() -> contextvars.Token:
+    """Start holding this request's rule refusals (the middleware, around the view)."""
+    return _held_refusals.set([])
+
+
+def keep_held_refusals(token: contextvars.Token) -> int:
+    """Write again each held refusal that a rollback took away; how many were."""
+    held = _held_refusals.get() or []
+    _held_refusals.reset(token)
+    written = 0
+    for event in held:
+        if AuditEvent.objects.filter(public_id=event.public_id).exists():
+            continue
+        event.pk = None
+        event._state.adding = True
+        event.save()
+        written += 1
+    return written

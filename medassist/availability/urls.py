@@ -9,6 +9,7 @@ urlpatterns = [
     path("providers/<uuid:id>/sessions/", views.session_create, name="session_create"),
     path("providers/<uuid:id>/exceptions/", views.exception_create, name="exception_create"),
     path("sessions/<uuid:id>/remove/", views.session_delete, name="session_delete"),
+    path("sessions/<uuid:id>/edit/", views.session_edit, name="session_edit"),
     path("exceptions/<uuid:id>/remove/", views.exception_delete, name="exception_delete"),
     path("holidays/", views.holidays, name="holidays"),
     path("holidays/load/", views.holidays_load_view, name="holidays_load"),

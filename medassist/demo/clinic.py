@@ -28,6 +28,7 @@ from medassist.demo.availability import availability_demo
 from medassist.demo.charts import Charts
 from medassist.demo.ecg import ecg_demo
 from medassist.demo.errors import AlreadyLoaded
+from medassist.demo.orders import orders_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
@@ -113,6 +114,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     done |= ecg_demo(practice.clinic)
     _confirmations(schedule.visits)
+    orders_demo(practice.clinic, now=now)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
     audit_record(

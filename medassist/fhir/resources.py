@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from medassist.fhir import search as s
+from medassist.fhir.intake_sources import INTAKE_TYPES
 from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_fhir
 from medassist.fhir.mappers.appointment import STATUS_IN, appointment_to_fhir
 from medassist.fhir.mappers.condition import condition_to_fhir
@@ -34,6 +35,7 @@ from medassist.fhir.mappers.patient import (
 )
 from medassist.fhir.mappers.practitioner import practitioner_to_fhir
 from medassist.fhir.mappers.procedure import procedure_to_fhir
+from medassist.fhir.orders_resources import ORDER_TYPES
 from medassist.fhir.sources import (  # noqa: F401 - Ctx, Item, Source: the server's names
     _DOC,
     _EIE,
@@ -456,5 +458,8 @@ TYPES: dict[str, list[Source]] = {
         )
     ],
 }
+
+TYPES.update(ORDER_TYPES)  # ServiceRequest, Specimen, DiagnosticReport (fhir/orders_resources.py)
+TYPES.update(INTAKE_TYPES)
 
 CODE_SYSTEMS_SEARCHABLE = sorted(k for k in CodeSystem.values if k != "text")

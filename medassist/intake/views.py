@@ -73,10 +73,11 @@ def vitals_cells(v: Vitals) -> list[dict]:
         }
 
     bp = f"{v.bp_systolic}/{v.bp_diastolic}" if v.bp_systolic is not None else ""
-    temp = f"{_fmt(v.temperature_c)} °C ({_fmt(v.temperature_f)} °F)" if v.temperature_c else ""
-    height = f"{_fmt(v.height_cm)} cm ({_fmt(float(v.height_cm) / 2.54)} in)" if v.height_cm else ""
+    # The units the clinic types (the form's: °F, in, lb) first; metric beside them.
+    temp = f"{_fmt(v.temperature_f)} °F ({_fmt(v.temperature_c)} °C)" if v.temperature_c else ""
+    height = f"{_fmt(float(v.height_cm) / 2.54)} in ({_fmt(v.height_cm)} cm)" if v.height_cm else ""
     weight = (
-        f"{_fmt(v.weight_kg, 2)} kg ({_fmt(float(v.weight_kg) / 0.45359237)} lb)"
+        f"{_fmt(float(v.weight_kg) / 0.45359237)} lb ({_fmt(v.weight_kg, 2)} kg)"
         if v.weight_kg
         else ""
     )

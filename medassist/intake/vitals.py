@@ -204,13 +204,16 @@ def flags_for(v: dict, bmi: Decimal | None, age_years: int | None) -> list[dict]
             direction = "low" if value < low else "high"
             clow, chigh = CRITICAL.get(name, (None, None))
             critical = (clow is not None and value < clow) or (chigh is not None and value > chigh)
+            shown = f"{value} {UNITS[name]}"
+            if name == "temperature_c":  # the clinic's unit first, as on the form
+                shown = f"{(Decimal(value) * 9 / 5 + 32).quantize(Decimal('0.1'))} °F ({shown})"
             flags.append(
                 {
                     "field": name,
                     "value": str(value),
                     "direction": direction,
                     "critical": critical,
-                    "message": f"{LABELS[name]} {value} {UNITS[name]} is {direction}"
+                    "message": f"{LABELS[name]} {shown} is {direction}"
                     + (" (critical)" if critical else ""),
                 }
             )

@@ -15,6 +15,7 @@ from medassist.audit.services import audit_record
 from medassist.booking.services import appointment_book, appointment_cancel, appointment_reschedule
 from medassist.core.errors import NotFound, ValidationFailed
 from medassist.patients.models import Patient
+from medassist.portal.models import PortalSettings
 from medassist.portal.selectors import (
     LINK_SALT,
     booking_window,
@@ -192,3 +193,61 @@ def portal_reschedule(*, patient: Patient, appointment_id, slot_key: str) -> App
         detail={"moved_online": True, "channel": "portal", "from": before.isoformat()},
     )
     return appt
+
+
+@transaction.atomic
+def portal_settings_update(
+    *,
+    actor,
+    enabled: bool,
+    visit_types,
+    min_days_ahead: int,
+    max_days_ahead: int,
+    link_valid_days: int,
+) -> PortalSettings:
+    """The clinic admin sets the online-booking rules: on or off, the visit types patients may
+    book, how near and how far ahead, and how long a booking link lasts."""
+    require(actor, "practice.manage")
+    clinic = actor.clinic
+    chosen = list(visit_types)
+    if any(vt.clinic_id != clinic.pk for vt in chosen):
+        raise ValidationFailed("Choose the clinic's own visit types.", field="visit_types")
+    if enabled and not chosen:
+        raise ValidationFailed(
+            "Choose at least one visit type patients may book, or leave online booking off.",
+            field="visit_types",
+        )
+    for name, value, top in (
+        ("min_days_ahead", min_days_ahead, 365),
+        ("max_days_ahead", max_days_ahead, 730),
+        ("link_valid_days", link_valid_days, 90),
+    ):
+        if value is None or not 0 <= value <= top:
+            raise ValidationFailed(f"Enter a number from 0 to {top}.", field=name)
+    if max_days_ahead < min_days_ahead:
+        raise ValidationFailed(
+            "The latest day must not be before the earliest day.", field="max_days_ahead"
+        )
+    if link_valid_days < 1:
+        raise ValidationFailed("A link must stay valid at least one day.", field="link_valid_days")
+    found = PortalSettings.objects.select_for_update().filter(clinic=clinic).first()
+    row = found or PortalSettings(clinic=clinic)
+    row.enabled = enabled
+    row.min_days_ahead, row.max_days_ahead = min_days_ahead, max_days_ahead
+    row.link_valid_days = link_valid_days
+    row.stamp(actor)
+    row.save()
+    row.visit_types.set(chosen)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if found is None else AuditEvent.Action.UPDATE,
+        obj=row,
+        detail={
+            "enabled": enabled,
+            "visit_types": sorted(vt.code for vt in chosen),
+            "min_days_ahead": min_days_ahead,
+            "max_days_ahead": max_days_ahead,
+            "link_valid_days": link_valid_days,
+        },
+    )
+    return row

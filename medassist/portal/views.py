@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -165,6 +166,9 @@ def desk(request: StaffRequest) -> HttpResponse:
         "link": link,
         "link_error": link_error,
         "settings": settings_for(user.clinic),
+        "sign_in_address": request.build_absolute_uri(
+            reverse("portal:sign_in", args=[user.clinic.public_id])
+        ),
     }
     return render(request, "portal/desk.html", context, status=status)
 

@@ -16,6 +16,7 @@ from medassist.core.middleware import client_address
 from medassist.practice import throttle
 from medassist.practice.errors import Code
 from medassist.practice.models import User
+from medassist.practice.roles import Role
 
 
 def locked_message(refusal: throttle.Refusal) -> str:
@@ -132,3 +133,79 @@ class SetPasswordForm(forms.Form):
         if data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", "The two new passwords differ.")
         return data
+
+
+class StaffChoiceField(forms.ChoiceField):
+    """A staff member of the clinic, by public id (the choices are set by the view)."""
+
+
+class CredentialForm(forms.Form):
+    user = StaffChoiceField(label="Staff member")
+    kind = forms.ChoiceField(label="Credential", choices=())
+    number = forms.CharField(label="Number", required=False, max_length=40)
+    issued_on = forms.DateField(
+        label="Issued on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="Expires on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        from medassist.practice.models import StaffCredential
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [(str(u.public_id), u.display_name) for u in staff]
+        self.fields["kind"].choices = StaffCredential.Kind.choices
+
+
+class TrainingForm(forms.Form):
+    user = StaffChoiceField(label="Staff member")
+    task = forms.ChoiceField(label="Task", choices=())
+    hours = forms.DecimalField(label="Hours", min_value=0, max_digits=6, decimal_places=2)
+    supervised_procedures = forms.IntegerField(
+        label="Procedures done under supervision", min_value=0
+    )
+    certificate = forms.CharField(
+        label="Trainer's written certificate",
+        required=False,
+        max_length=200,
+        help_text="Its reference, e.g. who signed it and when.",
+    )
+    trainer = forms.CharField(label="Trainer", required=False, max_length=200)
+    completed_on = forms.DateField(
+        label="Completed on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label="Lapses on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        from medassist.practice.models import ScopeTask
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [(str(u.public_id), u.display_name) for u in staff]
+        self.fields["task"].choices = ScopeTask.choices
+
+
+class StaffForm(forms.Form):
+    """A staff account as the clinic admin sees it: who, what role, where. Passwords are never
+    typed here for someone else unless the admin chooses to; a reset link is the default."""
+
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    location = forms.ChoiceField(label="Home location", required=False)
+    active = forms.BooleanField(label="Active (may sign in)", required=False, initial=True)
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locations = {str(loc.public_id): loc for loc in locations}
+        self.fields["location"].choices = [("", "No home location")] + [
+            (pid, loc.name) for pid, loc in self.locations.items()
+        ]
+
+    def clean_location(self):
+        value = self.cleaned_data.get("location") or ""
+        return self.locations.get(value)

@@ -93,6 +93,14 @@ class User(AbstractUser):
         Clinic, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    location = models.ForeignKey(
+        "practice.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="Where the staff member usually works (their home location).",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -234,3 +242,62 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.user}"
+
+
+class ScopeTask(models.TextChoices):
+    """Clinical tasks a state may restrict for medical assistants (`practice.scope`)."""
+
+    INJECTION = "injection", "Give an injection"
+    VENIPUNCTURE = "venipuncture", "Draw blood (venipuncture)"
+    DISPENSING = "dispensing", "Dispense a medication"
+    POC_TEST = "poc_test", "Run a point-of-care test"
+    VACCINE_ADMINISTRATION = "vaccine_administration", "Give a vaccine"
+
+
+class StaffCredential(BaseModel):
+    """A medical assistant's certification (or an explicit "none"), with its expiry."""
+
+    class Kind(models.TextChoices):
+        CMA = "CMA", "CMA (AAMA)"
+        RMA = "RMA", "RMA (AMT)"
+        NCMA = "NCMA", "NCMA (NCCT)"
+        CCMA = "CCMA", "CCMA (NHA)"
+        NONE = "none", "No certification"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_credentials")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    number = models.CharField(max_length=40, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user_id", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.user}"
+
+
+class TrainingRecord(BaseModel):
+    """Training for one task: hours, procedures performed under supervision, the trainer's
+    written certificate, when it was completed and (for some) when it lapses."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="training_records")
+    task = models.CharField(max_length=32, choices=ScopeTask.choices)
+    hours = models.DecimalField(
+        max_digits=6, decimal_places=2, validators=[MinValueValidator(0)], default=0
+    )
+    supervised_procedures = models.PositiveIntegerField(default=0)
+    certificate = models.CharField(
+        max_length=200, blank=True, help_text="The trainer's written certification (reference)."
+    )
+    trainer = models.CharField(max_length=200, blank=True)
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user_id", "task", "completed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_task_display()} training of {self.user}"

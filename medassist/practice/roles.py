@@ -64,6 +64,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "note.sign": frozenset({DR}),  # sign, amend or mark a signed note in error
     "document.upload": frozenset({FD, MA, DR, AD}),
     "record.export": frozenset({FD, DR, AD}),  # patient right of access: Bundle and PDF
+    # orders
+    "order.view": frozenset({MA, DR, AD}),
+    "order.sign": frozenset({DR}),  # sign lab/imaging/referral orders, cancel them
+    "order.manage": frozenset({MA, DR}),  # send, record the outside appointment
+    "specimen.collect": frozenset({MA, DR}),
+    "result.receive": frozenset({MA, DR}),  # file HL7 results, work the unmatched queue
+    "result.review": frozenset({DR}),  # review a result, tell the patient
+    "poc.run": frozenset({MA, DR}),
+    "poc.manage": frozenset({MA, AD}),  # kits, devices, daily QC
+    "compendium.manage": frozenset({AD}),
+    # intake: questionnaires (edit the clinic's own), answer on a patient's behalf, see scores
+    # and alerts (staff only, never the patient), unlock a clinic tablet for self check-in
+    "questionnaire.manage": frozenset({AD}),
+    "questionnaire.answer": frozenset({FD, MA, DR}),
+    "questionnaire.score_view": frozenset({MA, DR, AD}),
+    "kiosk.unlock": frozenset({FD, MA, AD}),
     # practice set-up and oversight
     "practice.manage": frozenset({AD}),
     "audit.view": frozenset({AD}),
@@ -72,12 +88,34 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # break-the-glass: open time-boxed emergency access to a chart; review who did
     "emergency_access.open": frozenset({DR, MA}),
     "emergency_access.review": frozenset({AD}),
+    # pharmacy: in-office stock, medication orders, dispensing/administration, refills
+    # (giving, dispensing and injecting also need the task in scope: `practice.scope`)
+    "stock.view": frozenset({MA, DR, AD}),
+    "stock.manage": frozenset({MA, DR, AD}),  # receive, count, waste, return
+    "medication.order": frozenset({DR}),
+    "medication.give": frozenset({MA, DR}),  # dispense or administer against an order
+    "refill.view": frozenset({FD, MA, DR, AD}),
+    "refill.request": frozenset({FD, MA, DR, AD}),  # enter a request from any source
+    "refill.prepare": frozenset({MA, DR}),  # run the protocol, prepare for the prescriber
+    "refill.decide": frozenset({DR}),  # approve or deny
+    "handout.give": frozenset({MA, DR}),  # relay a clinician's change, record the talk
     # ecg: the MA records a tracing and sees whether it is technically acceptable; the
     # physician sees the measurements and flags and signs the tracing as reviewed
     "ecg.record": frozenset({MA, DR}),
     "ecg.review": frozenset({DR}),
     # the clinician co-signs a procedure the MA performed (records.services.procedures_ma)
     "procedure.cosign": frozenset({DR}),
+    # billing
+    "billing.view": frozenset({FD, BI, AD}),  # ledger, claims, statements, A/R, daily close
+    "billing.setup": frozenset({BI, AD}),  # payer billing details, fee schedule, provider
+    "billing.code": frozenset({DR, BI}),  # superbill: diagnoses and procedure lines
+    "billing.claims": frozenset({BI, AD}),  # scrub, 837P batches, acknowledgements, remittance
+    "billing.payments": frozenset({FD, BI, AD}),  # patient payments, copays, refunds
+    # assistant
+    "assistant.inbox": ALL_STAFF,  # the one staff inbox (clinician items: assistant.clinical)
+    "assistant.clinical": frozenset({DR}),  # care-team questions from patients
+    "assistant.manage": frozenset({AD}),  # the clinic's information text the assistant repeats
+    "assistant.letters": frozenset({FD, MA, DR, AD}),  # outgoing letters from clinic templates
 }
 
 # Roles that must use two-step sign-in (an authenticator code after the password); a clinic may

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medassist.records import export_views, views
+from medassist.records import export_views, previsit_views, rooming, views
 
 app_name = "records"
 urlpatterns = [
@@ -26,4 +26,9 @@ urlpatterns = [
     path("documents/<uuid:item_id>/", views.document_download, name="document_download"),
     path("documents/<uuid:item_id>/error/", views.document_error, name="document_error"),
     path("visits/<uuid:id>/start/", views.start_visit, name="start_visit"),
+    # rooming's chart steps (intake stores them)
+    path("visits/<uuid:id>/reconcile/", rooming.reconcile, name="med_reconcile"),
+    path("visits/<uuid:id>/allergies/", rooming.allergies, name="allergies_confirm"),
+    path("visits/<uuid:id>/previsit/", previsit_views.previsit, name="previsit"),
+    path("visits/<uuid:id>/previsit.pdf", previsit_views.previsit_pdf, name="previsit_pdf"),
 ]

@@ -188,10 +188,11 @@ def test_rooming_in_f_lb_in_stores_metric_and_shows_flags(
     assert response.redirect_chain[-1][0] == reverse("intake:room", args=[arrived.public_id])
     assert "In Exam 2" in html
     assert re.search(r'data-vital="bp"><span class="flag" title="[^"]+">150/95</span>', html)
-    assert re.search(r'data-vital="temperature"><span class="flag"[^>]*>38.5 °C', html)
+    # in the clinic's unit first (°F, as typed on the form), metric beside it
+    assert re.search(r'data-vital="temperature"><span class="flag"[^>]*>101.3 °F \(38.5 °C\)', html)
     assert 'data-vital="bmi">25.8<' in html
     assert 'data-vital="pulse">88/min<' in html
-    assert "Temperature 38.5 °C is high" in html
+    assert "Temperature 101.3 °F (38.5 °C) is high" in html
 
 
 def test_a_critical_value_is_highlighted_as_critical(medical_assistant, client_for, arrived, rooms):
@@ -363,7 +364,7 @@ def test_another_set_of_vitals_is_added_and_listed_with_flags(physician, client_
     # then
     html = response.content.decode()
     assert Vitals.objects.filter(appointment=roomed).count() == 1
-    assert re.search(r'data-vital="temperature"><span class="flag"[^>]*>39.1 °C', html)
+    assert re.search(r'data-vital="temperature"><span class="flag"[^>]*>102.4 °F \(39.1 °C\)', html)
     assert re.search(r'data-vital="pulse"><span class="flag"[^>]*>112/min', html)
     assert "Vitals recorded" in html
 

@@ -46,9 +46,9 @@ def test_the_navigation_lists_only_what_the_role_may_open(biller, clinic_admin, 
     # then the biller has no flow board or set-up, the clinic admin has both
     assert f'href="{reverse("patients:search")}"' in biller_html
     assert f'href="{reverse("frontdesk:board")}"' not in biller_html
-    assert f'href="{reverse("admin:index")}"' not in biller_html
+    assert f'href="{reverse("practice:setup")}"' not in biller_html
     assert f'href="{reverse("frontdesk:board")}"' in admin_html
-    assert f'href="{reverse("admin:index")}"' in admin_html
+    assert f'href="{reverse("practice:setup")}"' in admin_html
 
 
 @pytest.mark.parametrize("role", factories.STAFF_ROLES)

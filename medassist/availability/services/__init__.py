@@ -31,6 +31,7 @@ from medassist.availability.services.setup import (
     holiday_remove,
     holidays_load,
     session_add,
+    session_change,
     session_remove,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "resource_booking_add",
     "resource_visits_reassign",
     "session_add",
+    "session_change",
     "session_remove",
     "exception_add",
     "exception_remove",

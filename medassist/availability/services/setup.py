@@ -104,6 +104,36 @@ def session_remove(*, actor, session: WeeklySession) -> WeeklySession:
 
 
 @transaction.atomic
+def session_change(
+    *,
+    actor,
+    session: WeeklySession,
+    location: Location,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+) -> WeeklySession:
+    """Change a session's day, hours, location or dates: the old row is kept, inactive, for
+    history, and the changed session takes its place (with every check `session_add` makes),
+    in one transaction, so a refused change leaves the old session as it was."""
+    if not session.active:
+        raise ValidationFailed("This session was removed; add a new one instead.")
+    _deactivate(actor, session, "session")
+    return session_add(
+        actor=actor,
+        provider=session.provider,
+        location=location,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        effective_from=effective_from,
+        effective_to=effective_to,
+    )
+
+
+@transaction.atomic
 def exception_add(
     *,
     actor,

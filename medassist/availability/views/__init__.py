@@ -10,6 +10,7 @@ from medassist.availability.views.hours import (  # noqa: F401 - the views urls.
     holidays_load_view,
     session_create,
     session_delete,
+    session_edit,
     setup,
     template,
 )

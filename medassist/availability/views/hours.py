@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from medassist.availability.forms import (
     ExceptionForm,
@@ -29,6 +29,7 @@ from medassist.availability.services import (
     holiday_remove,
     holidays_load,
     session_add,
+    session_change,
     session_remove,
 )
 from medassist.core.errors import ApplicationError
@@ -107,6 +108,44 @@ def session_create(request: StaffRequest, id) -> HttpResponse:
             )
             return redirect("availability:template", id=provider.public_id)
     return _template_page(request, provider, session_form=form, status=422)
+
+
+@staff_view("schedule.manage")
+@require_http_methods(["GET", "POST"])
+def session_edit(request: StaffRequest, id) -> HttpResponse:
+    """Change one session of the weekly template in place (its history is kept)."""
+    user = request.user
+    session = access_session(user=user, id=id)
+    initial = {
+        "location": session.location,
+        "weekday": session.weekday,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "effective_from": session.effective_from,
+        "effective_to": session.effective_to,
+    }
+    form = SessionForm(request.POST or None, user=user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                s = session_change(actor=user, session=session, **form.cleaned_data)
+            except ApplicationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Changed to {s.get_weekday_display()} "
+                    f"{s.start_time:%H:%M}–{s.end_time:%H:%M}.",
+                )
+                return redirect("availability:template", id=session.provider.public_id)
+        status = 422
+    return render(
+        request,
+        "availability/session_edit.html",
+        {"session": session, "provider": session.provider, "form": form},
+        status=status,
+    )
 
 
 @staff_view("schedule.manage")

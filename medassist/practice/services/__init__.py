@@ -19,6 +19,12 @@ from medassist.practice.services.clinic import (
     room_create,
     room_update,
 )
+from medassist.practice.services.credentials import (
+    staff_credential_add,
+    staff_credential_withdraw,
+    training_record_add,
+    training_record_withdraw,
+)
 from medassist.practice.services.passwords import (
     password_change,
     password_reset_complete,
@@ -34,6 +40,7 @@ from medassist.practice.services.staff import (
     staff_user_create,
     staff_user_set_active,
     staff_user_set_admin_access,
+    staff_user_set_location,
     staff_user_set_password,
     staff_user_update,
 )
@@ -66,15 +73,20 @@ __all__ = [
     "recovery_codes_renew",
     "room_create",
     "room_update",
+    "staff_credential_add",
+    "staff_credential_withdraw",
     "staff_user_change_role",
     "staff_user_create",
     "staff_user_reset_two_step",
     "staff_user_set_active",
     "staff_user_set_admin_access",
+    "staff_user_set_location",
     "staff_user_set_password",
     "staff_user_update",
     "totp_enrolment_begin",
     "totp_enrolment_confirm",
+    "training_record_add",
+    "training_record_withdraw",
     "two_step_turn_off",
     "visit_type_create",
     "visit_type_update",

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.practice.errors import AlreadyExists, LastAdmin
-from medassist.practice.models import Clinic, User
+from medassist.practice.models import Clinic, Location, User
 from medassist.practice.roles import Role
 from medassist.practice.services._common import (
     apply,
@@ -68,6 +68,12 @@ def _check_password(password: str, user: User) -> None:
         ) from exc
 
 
+def _location(clinic: Clinic | None, location: Location | None) -> Location | None:
+    if location is not None and (clinic is None or location.clinic_id != clinic.pk):
+        raise ValidationFailed("Choose one of the clinic's locations.", field="location")
+    return location
+
+
 def _keep_an_admin(user: User, *, field: str) -> None:
     """Refuse a change that takes the clinic's last active clinic admin away from it."""
     if user.clinic_id is None or not (user.is_active and user.role == Role.CLINIC_ADMIN):
@@ -96,14 +102,16 @@ def staff_user_create(
     last_name: str = "",
     email: str = "",
     password: str | None = None,
+    location: Location | None = None,
 ) -> User:
     """A staff account of the clinic, with one role. Without a password nobody can log in
-    as it until one is set (`staff_user_set_password`)."""
+    as it until one is set (`staff_user_set_password`) or a reset link is used."""
     check_manage(actor, clinic.pk, "clinic")
     user = User(
         clinic=clinic,
         username=_username(username),
         role=_role(role),
+        location=_location(clinic, location),
         **cleaned({"first_name": first_name, "last_name": last_name, "email": email}),
     )
     validated(user, exclude=_NOT_INPUT)
@@ -120,6 +128,7 @@ def staff_user_create(
         created=True,
         username=user.username,
         role=user.role,
+        location=user.location.name if user.location else "",
         password="set" if password is not None else "none",
     )
     return user
@@ -166,6 +175,24 @@ def staff_user_change_role(*, actor: User, user: User, role: str) -> User:
     changed = apply(user, {"role": role})
     save(user, actor=actor)
     audit(actor, user, clinic=clinic, changed=changed)
+    return user
+
+
+@unchanged_if_refused("user")
+@transaction.atomic
+def staff_user_set_location(*, actor: User, user: User, location: Location | None) -> User:
+    """Where the staff member usually works (None: no home location)."""
+    clinic = _check_may_change(actor, user)
+    location = _location(clinic, location)
+    if location == user.location:
+        return user
+    before = user.location.name if user.location else ""
+    user.location = location
+    save(user, actor=actor)
+    audit(
+        actor, user, clinic=clinic,
+        changed={"location": {"from": before, "to": location.name if location else ""}},
+    )  # fmt: skip
     return user
 
 

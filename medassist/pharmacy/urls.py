@@ -1,0 +1,14 @@
+from django.urls import path
+
+from medassist.pharmacy import views
+
+app_name = "pharmacy"
+
+urlpatterns = [
+    path("refills/", views.refill_queue, name="refills"),
+    path("refills/<str:id>/", views.refill_detail, name="refill"),
+    path("portal/refill/", views.portal_refill, name="portal_refill"),
+    path("stock/", views.stock, name="stock"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/<str:id>/give/", views.give, name="give"),
+]

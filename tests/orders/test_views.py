@@ -1,0 +1,91 @@
+"""The orders screens, end to end through the test client."""
+
+from __future__ import annotations
+
+from medassist.orders.ingest import receive
+from medassist.orders.models import Order, PatientNotice
+from medassist.reminders.models import Message
+from tests.orders.samples import oru
+
+
+def test_order_draw_result_review_tell(
+    client_for, physician, medical_assistant, patient, lab, test_by_code
+):
+    doc, ma = client_for(physician), client_for(medical_assistant)
+    page = doc.get(f"/orders/new/{patient.public_id}/")
+    assert page.status_code == 200 and "Lipid panel" in page.content.decode()
+    lipid = test_by_code("LIPID")
+    r = doc.post(
+        f"/orders/new/{patient.public_id}/",
+        {"kind": "lab", "lab": str(lab.public_id), "tests": [str(lipid.public_id)]},
+    )
+    assert r.status_code == 302
+    order = Order.objects.get()
+    assert ma.post(f"/orders/new/{patient.public_id}/", {"kind": "lab"}).status_code == 403
+
+    draws = ma.get("/orders/phlebotomy/").content.decode()
+    assert "Red / gold SST (serum)" in draws and "Fasting required" in draws
+    r = ma.post("/orders/phlebotomy/", {"order": str(order.public_id), "site": "left antecubital"})
+    assert r.status_code == 422 and "fasted" in r.content.decode()
+    r = ma.post(
+        "/orders/phlebotomy/",
+        {"order": str(order.public_id), "site": "left antecubital", "fasting": "yes"},
+    )
+    assert r.status_code == 302
+    pdf = ma.get(f"/orders/{order.public_id}/labels.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+    for n, value in enumerate(("242", "198")):
+        receive(
+            actor=medical_assistant,
+            data=oru(
+                control_id=f"C{n}",
+                mrn=patient.mrn,
+                family=patient.last_name,
+                given=patient.first_name,
+                placer=order.placer_number,
+                results=[
+                    ("2093-3", "Cholesterol", "NM", value, "mg/dL", "<200", "H" if n == 0 else "")
+                ],
+            ),
+        )
+    detail = doc.get(f"/orders/{order.public_id}/").content.decode()
+    assert "Mark reviewed" in detail and "242" in detail
+    assert (
+        doc.post(
+            f"/orders/{order.public_id}/", {"action": "review", "comment": "recheck"}
+        ).status_code
+        == 302
+    )
+    r = doc.post(
+        f"/orders/{order.public_id}/",
+        {"action": "tell", "template": "clinician_message", "clinician_text": ""},
+    )
+    assert r.status_code == 422 and not PatientNotice.objects.exists()
+    r = doc.post(
+        f"/orders/{order.public_id}/",
+        {
+            "action": "tell",
+            "template": "clinician_message",
+            "clinician_text": "Cholesterol is better. Keep walking.",
+        },
+    )
+    assert r.status_code == 302
+    msg = Message.objects.get(patient=patient)
+    assert "Keep walking." in msg.body and msg.status == Message.Status.QUEUED
+    order.refresh_from_db()
+    assert order.status == Order.Status.TOLD
+
+    results = doc.get(f"/orders/results/{patient.public_id}/").content.decode()
+    assert "<svg" in results and "<script>" not in results and "198" in results
+
+
+def test_queue_and_worklist_screens(
+    client_for, medical_assistant, physician, lipid_order, front_desk
+):
+    receive(actor=medical_assistant, data=oru(mrn="NOPE", placer=lipid_order.placer_number))
+    ma = client_for(medical_assistant)
+    page = ma.get("/orders/queue/").content.decode()
+    assert "Unmatched result" in page
+    assert client_for(front_desk).get("/orders/queue/").status_code == 403
+    assert client_for(physician).get("/orders/").status_code == 200
