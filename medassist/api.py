@@ -201,6 +201,7 @@ def _register_routers() -> None:
     from medassist.booking.api import router as scheduling_router
     from medassist.booking.api_slots import router as slot_booking_router
     from medassist.coding.api import router as coding_router
+    from medassist.ecg.api import router as ecg_router
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
     from medassist.intake.api_questionnaires import router as questionnaires_router
@@ -230,6 +231,7 @@ def _register_routers() -> None:
     api.add_router("/waitlist", waitlist_router, tags=["waitlist and recall"])
     api.add_router("/portal", portal_router, tags=["patient portal"])
     api.add_router("/pharmacy", pharmacy_router, tags=["pharmacy and refills"])
+    api.add_router("/ecg", ecg_router, tags=["ECGs"])
     api.add_router("/billing", billing_router, tags=["billing"])
 
 

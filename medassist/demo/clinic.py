@@ -27,6 +27,7 @@ from medassist.demo import people, setup, visits
 from medassist.demo.availability import availability_demo
 from medassist.demo.billing import billing_demo
 from medassist.demo.charts import Charts
+from medassist.demo.ecg import ecg_demo
 from medassist.demo.errors import AlreadyLoaded
 from medassist.demo.orders import orders_demo
 from medassist.demo.pharmacy import pharmacy_demo
@@ -116,6 +117,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     waitlist_demo(practice.clinic, now=now)  # also the demo reminders
     pharmacy_demo(practice.clinic, now=now)
     billing_demo(practice.clinic)
+    done |= ecg_demo(practice.clinic)
     _confirmations(schedule.visits)
     orders_demo(practice.clinic, now=now)
     done |= intake_demo(practice.clinic)
