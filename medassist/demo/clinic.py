@@ -29,9 +29,9 @@ from medassist.demo.billing import billing_demo
 from medassist.demo.charts import Charts
 from medassist.demo.ecg import ecg_demo
 from medassist.demo.errors import AlreadyLoaded
+from medassist.demo.intake import intake_demo
 from medassist.demo.orders import orders_demo
 from medassist.demo.pharmacy import pharmacy_demo
-from medassist.demo.intake import intake_demo
 from medassist.demo.setup import write_columns
 from medassist.demo.waitlist import waitlist_demo
 from medassist.patients.models import Coverage, Patient
