@@ -121,6 +121,7 @@ def staff_user_create(
         _check_password(password, user)
         user.set_password(password)
     save(user, actor=actor, duplicate=f"The username {user.username!r} is taken.", field="username")
+    where = {"location": user.location.name} if user.location else {}
     audit(
         actor,
         user,
@@ -128,7 +129,7 @@ def staff_user_create(
         created=True,
         username=user.username,
         role=user.role,
-        location=user.location.name if user.location else "",
+        **where,
         password="set" if password is not None else "none",
     )
     return user
