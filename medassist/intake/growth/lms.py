@@ -57,7 +57,9 @@ class Table:
         rows = self.rows[sex]
         xs = [r[0] for r in rows]
         if not xs[0] <= x <= xs[-1]:
-            raise ValidationFailed(f"{x:g} is outside the {self.source} table ({xs[0]:g}–{xs[-1]:g}).")
+            raise ValidationFailed(
+                f"{x:g} is outside the {self.source} table ({xs[0]:g}–{xs[-1]:g})."
+            )
         i = bisect_right(xs, x)
         if i >= len(xs):
             return rows[-1][1:]
@@ -73,7 +75,9 @@ def _rows(file: str, x_name: str) -> dict[int, list[tuple[float, float, float, f
     out: dict[int, list[tuple[float, float, float, float]]] = {1: [], 2: []}
     with open(DATA / file, newline="", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            out[int(r["sex"])].append((float(r[x_name]), float(r["L"]), float(r["M"]), float(r["S"])))
+            out[int(r["sex"])].append(
+                (float(r[x_name]), float(r["L"]), float(r["M"]), float(r["S"]))
+            )
     for rows in out.values():
         rows.sort()
     return out
@@ -114,11 +118,21 @@ INDICATORS = {
         Indicator("length_for_age", "Length/height-for-age", "height_cm", "cm", WHO_LFA, CDC_SFA),
         Indicator("bmi_for_age", "BMI-for-age", "bmi", "kg/m²", None, CDC_BMI),
         Indicator(
-            "head_for_age", "Head circumference-for-age", "head_circumference_cm", "cm",
-            WHO_HCFA, CDC_HCFA, until_months=36.0,
+            "head_for_age",
+            "Head circumference-for-age",
+            "head_circumference_cm",
+            "cm",
+            WHO_HCFA,
+            CDC_HCFA,
+            until_months=36.0,
         ),
         Indicator(
-            "weight_for_length", "Weight-for-length", "weight_kg", "kg", WHO_WFL, None,
+            "weight_for_length",
+            "Weight-for-length",
+            "weight_kg",
+            "kg",
+            WHO_WFL,
+            None,
             until_months=WHO_UNTIL_MONTHS,
         ),
     )
@@ -278,7 +292,10 @@ def assess_vitals(*, sex: str, born: date, on: date, vitals) -> list[Result]:
         try:
             results.append(
                 assess(
-                    indicator.key, sex=sex, age_months=months, value=value,
+                    indicator.key,
+                    sex=sex,
+                    age_months=months,
+                    value=value,
                     length_cm=have.get("height_cm"),
                 )
             )
