@@ -57,12 +57,13 @@ def _x_axis_title(frame: Frame) -> str:
 
 def _x_ticks(frame: Frame) -> list[float]:
     if frame.table.x_name == "length_cm":
-        start, step = math.ceil(frame.x_lo / 10) * 10, 10.0
+        start, step = float(math.ceil(frame.x_lo / 10) * 10), 10.0
     elif frame.x_lo >= lms.WHO_UNTIL_MONTHS:
         start, step = 24.0, 24.0  # every two years
     else:
         start, step = 0.0, 3.0
-    ticks, t = [], start
+    ticks: list[float] = []
+    t: float = start
     while t <= frame.x_hi + 1e-9:
         ticks.append(t)
         t += step
@@ -119,13 +120,15 @@ def growth_chart(*, frame: Frame, sex: str, points: list[Point]) -> SafeString:
         f'<text class="axis" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 3}" '
         f'text-anchor="middle">{_x_axis_title(frame)}</text>'
     )
-    for p, curve in curves.items():
-        css = "p50" if p == 50 else "pmid" if p in (25, 75) else "pout"
+    for pct, curve in curves.items():
+        css = "p50" if pct == 50 else "pmid" if pct in (25, 75) else "pout"
         pts = " ".join(f"{X(x):.1f},{Y(v):.1f}" for x, v in curve)
-        parts.append(f'<polyline class="curve {css}" points="{pts}"><title>P{p}</title></polyline>')
+        parts.append(
+            f'<polyline class="curve {css}" points="{pts}"><title>P{pct}</title></polyline>'
+        )
         last_x, last_v = curve[-1]
         parts.append(
-            f'<text class="plabel" x="{X(last_x) + 3:.1f}" y="{Y(last_v) + 3:.1f}">{p}</text>'
+            f'<text class="plabel" x="{X(last_x) + 3:.1f}" y="{Y(last_v) + 3:.1f}">{pct}</text>'
         )
     if len(points) > 1:
         pts = " ".join(f"{X(p.x):.1f},{Y(p.value):.1f}" for p in points)

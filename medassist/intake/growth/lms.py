@@ -191,7 +191,8 @@ class Result:
 
     @property
     def z_text(self) -> str:
-        return f"{self.z:+.2f}"
+        z = round(self.z, 2)
+        return f"{z + 0.0 if z else 0.0:+.2f}"  # no "-0.00"
 
     @property
     def percentile_text(self) -> str:
