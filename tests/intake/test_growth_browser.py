@@ -41,4 +41,3 @@ def test_child_chart_shows_the_growth_chart(page, clinic, front_desk, medical_as
     assert page.locator("svg.growth polyline.curve").count() == 27
     box = page.locator("svg.growth").first.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 100
-    page.screenshot(path="/tmp/growth_chart.png", full_page=False)
