@@ -120,3 +120,40 @@ def test_previsit_summary_has_growth(client_for, clinic, front_desk, medical_ass
     page = client_for(physician).get(f"/records/visits/{appt.public_id}/previsit/")
     html = page.content.decode()
     assert "Growth percentiles" in html and '<svg class="growth"' in html
+
+
+def test_vitals_screen_records_head_circumference_and_shows_percentiles(
+    client_for, clinic, front_desk, medical_assistant, provider
+):
+    from django.urls import reverse
+
+    today = timezone.localdate(timezone=clinic.tz)
+    baby = factories.make_patient(
+        front_desk, first_name="Mia", date_of_birth=today - dt.timedelta(days=183), sex="F"
+    )
+    appt = factories.book(front_desk, baby, provider)
+    appointment_transition(actor=front_desk, appointment=appt, to_status="arrived")
+    url = reverse("intake:vitals", args=[appt.public_id])
+    ma = client_for(medical_assistant)
+    # an impossible head circumference is refused with a clear message, nothing saved
+    bad = ma.post(url, {"weight": "7.3", "weight_unit": "kg", "head_circumference": "95"})
+    assert bad.status_code == 422
+    assert "Head circumference 95 cm is not possible" in bad.content.decode()
+    assert not Vitals.objects.filter(patient=baby).exists()
+    # a real one is stored in cm and charted (WHO 2006, under 2 years)
+    ok = ma.post(
+        url,
+        {"weight": "7.3", "weight_unit": "kg", "height": "65.7", "height_unit": "cm",
+         "head_circumference": "42.2"},
+    )  # fmt: skip
+    assert ok.status_code == 302
+    v = Vitals.objects.get(patient=baby)
+    assert float(v.head_circumference_cm) == 42.2
+    html = ma.get(url).content.decode()
+    assert "Growth percentiles" in html
+    assert "Head circumference-for-age, girls (WHO 2006)" in html
+    # WHO girls, 6 months: median head circumference 42.2 cm, weight 7.3 kg, length 65.7 cm
+    row = growth_for(baby, [v], tz=clinic.tz).rows[0]
+    by = row.by_key()
+    assert abs(by["head_for_age"].z) < 0.05 and abs(by["weight_for_age"].z) < 0.05
+    assert abs(by["length_for_age"].z) < 0.05
