@@ -161,6 +161,8 @@ def normalize(
         weight = weight * Decimal("0.45359237")
     v["weight_kg"] = _q(Decimal(weight), "0.01") if weight is not None else None
     head = _number(head_circumference, "head_circumference_cm", integer=False)  # cm
+    if head is not None:
+        entered["head_circumference_cm"] = (Decimal(head), "cm")
     v["head_circumference_cm"] = _q(Decimal(head), "0.1") if head is not None else None
 
     if all(value is None for value in v.values()):

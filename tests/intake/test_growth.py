@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 
 import pytest
 
@@ -165,3 +166,21 @@ def test_age_in_months_uses_days():
     assert lms.age_in_months(dt.date(2024, 1, 1), dt.date(2024, 1, 1) + dt.timedelta(days=365)) == (
         pytest.approx(365 / 30.4375)
     )
+
+
+def test_head_circumference_is_a_fhir_vital_sign():
+    from medassist.fhir.mappers.observation import VITALS_BY_KEY, vitals_present
+    from medassist.intake.models import Vitals
+
+    assert VITALS_BY_KEY["head"].loinc == "9843-4"
+    assert vitals_present(Vitals(head_circumference_cm=42.2)) == ["head"]
+
+
+def test_head_circumference_plausibility():
+    from medassist.intake import vitals
+
+    assert vitals.normalize(head_circumference="42.2").values["head_circumference_cm"] == Decimal(
+        "42.2"
+    )
+    with pytest.raises(ValidationFailed, match="Head circumference 12 cm is not possible"):
+        vitals.normalize(head_circumference="12")
