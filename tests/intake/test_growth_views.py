@@ -120,6 +120,14 @@ def test_previsit_summary_has_growth(client_for, clinic, front_desk, medical_ass
     page = client_for(physician).get(f"/records/visits/{appt.public_id}/previsit/")
     html = page.content.decode()
     assert "Growth percentiles" in html and '<svg class="growth"' in html
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = client_for(physician).get(f"/records/visits/{appt.public_id}/previsit.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Growth (WHO 2006 under 2 years, CDC 2000 from 2 years)" in text
+    assert "Weight-for-age" in text and "BMI-for-age" in text
 
 
 def test_vitals_screen_records_head_circumference_and_shows_percentiles(
