@@ -36,3 +36,18 @@ def test_the_lab_order_code_also_matches(clinic, appointment, lipid_order):
         clinic=clinic, title="Before your blood draw", body="Drink water.", test_code="LIPID"
     )
     assert "Drink water." in reminder_context(appointment)["prep"]
+
+
+def test_the_patients_forms_page_shows_the_test_preparation(
+    client, clinic, appointment, lipid_order, test_by_code
+):
+    from medassist.intake.links import fill_token
+
+    PrepInstruction.objects.create(
+        clinic=clinic,
+        title="Lipid panel",
+        body="Fast 9-12 hours; water is fine.",
+        test_code=test_by_code("LIPID").loinc,
+    )
+    page = client.get(f"/intake/fill/{fill_token(appointment)}/")
+    assert b"How to prepare" in page.content and b"Fast 9-12 hours" in page.content

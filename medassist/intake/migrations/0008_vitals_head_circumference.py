@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0007_prep_instructions'),
+        ("intake", "0007_prep_instructions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='vitals',
-            name='head_circumference_cm',
-            field=models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='Head circumference'),
+            model_name="vitals",
+            name="head_circumference_cm",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=1,
+                max_digits=4,
+                null=True,
+                verbose_name="Head circumference",
+            ),
         ),
     ]
