@@ -70,6 +70,19 @@ def _x_ticks(frame: Frame) -> list[float]:
     return ticks
 
 
+def _end_labels(curves: dict, X, Y, gap: float = 9.0) -> list[str]:
+    """The percentile names at the right end of the curves, pushed apart so none overlap."""
+    ends = sorted(((Y(c[-1][1]), pct, X(c[-1][0])) for pct, c in curves.items()), reverse=True)
+    placed: list[tuple[float, int, float]] = []
+    for y, pct, x in ends:  # bottom (P3) first, each at least `gap` above the one below
+        if placed and placed[-1][0] - y < gap:
+            y = placed[-1][0] - gap
+        placed.append((y, pct, x))
+    return [
+        f'<text class="plabel" x="{x + 3:.1f}" y="{y + 3:.1f}">{pct}</text>' for y, pct, x in placed
+    ]
+
+
 def growth_chart(*, frame: Frame, sex: str, points: list[Point]) -> SafeString:
     """One chart: nine percentile curves and the patient's points (oldest first)."""
     sex_n = lms.SEXES[sex]
@@ -126,10 +139,7 @@ def growth_chart(*, frame: Frame, sex: str, points: list[Point]) -> SafeString:
         parts.append(
             f'<polyline class="curve {css}" points="{pts}"><title>P{pct}</title></polyline>'
         )
-        last_x, last_v = curve[-1]
-        parts.append(
-            f'<text class="plabel" x="{X(last_x) + 3:.1f}" y="{Y(last_v) + 3:.1f}">{pct}</text>'
-        )
+    parts += _end_labels(curves, X, Y)
     if len(points) > 1:
         pts = " ".join(f"{X(p.x):.1f},{Y(p.value):.1f}" for p in points)
         parts.append(f'<polyline class="patient" points="{pts}"/>')
