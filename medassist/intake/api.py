@@ -44,6 +44,7 @@ def vitals_data(vitals: Vitals, tz, *, appointment_id=None) -> dict:
         "weight_kg": _float(vitals.weight_kg),
         "bmi": _float(vitals.bmi),
         "pain": vitals.pain,
+        "head_circumference_cm": _float(vitals.head_circumference_cm),
         "flags": vitals.flags,
         "entered_in_error": vitals.entered_in_error,
     }

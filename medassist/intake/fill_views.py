@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from medassist.core.errors import ApplicationError, NotFound
+from medassist.core.extensions import prep_extras
 from medassist.core.web import clinic_zone
 from medassist.intake import engine, links
 from medassist.intake.models import Questionnaire, QuestionnaireResponse
@@ -167,7 +168,7 @@ def forms_home(request: HttpRequest, who: Pass, extra: dict | None = None) -> Ht
         "done": done,
         "who": who,
         "flash": request.GET.get("sent") == "1",
-        "prep": prep_for_visit(who.appointment) if who.appointment else [],
+        "prep": _prep(who.appointment),
         **(extra or {}),
     }
     return _page(request, "intake/fill.html", context)
@@ -385,3 +386,17 @@ fill.permission = "signed link (the visit's fill token)"  # type: ignore[attr-de
 fill_form.permission = "signed link (the visit's fill token)"  # type: ignore[attr-defined]
 portal_forms.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]
 portal_form.permission = "portal link or patient session cookie"  # type: ignore[attr-defined]
+
+
+def _prep(appointment) -> list:
+    """The visit type's instructions, then those other apps add (tests waiting for
+    collection, from orders), each once."""
+    if appointment is None:
+        return []
+    rows = prep_for_visit(appointment)
+    seen = {p.pk for p in rows}
+    for p in prep_extras(appointment):
+        if getattr(p, "pk", None) not in seen:
+            rows.append(p)
+            seen.add(getattr(p, "pk", None))
+    return rows

@@ -12,6 +12,7 @@ SERVICE_FIELD_TO_FORM = {
     "temperature_c": "temperature",
     "height_cm": "height",
     "weight_kg": "weight",
+    "head_circumference_cm": "head_circumference",
 }
 
 VITAL_KEYS = (
@@ -27,6 +28,7 @@ VITAL_KEYS = (
     "weight",
     "weight_unit",
     "pain",
+    "head_circumference",
 )
 
 
@@ -73,6 +75,7 @@ class VitalsForm(forms.Form):
         error_messages={"invalid_choice": "Weight unit must be kg or lb."},
     )
     pain = _number("Pain (0–10)", size=3)
+    head_circumference = _number("Head circumference (cm)", decimal=True, size=5)
 
     def vitals(self) -> dict:
         """The readings as keyword arguments of intake.vitals.normalize (units included; a

@@ -32,6 +32,9 @@ class Vitals(BaseModel):
     height_cm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     weight_kg = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     bmi = models.DecimalField("BMI", max_digits=4, decimal_places=1, null=True, blank=True)
+    head_circumference_cm = models.DecimalField(
+        "Head circumference", max_digits=4, decimal_places=1, null=True, blank=True
+    )
     pain = models.PositiveSmallIntegerField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True)
     entered_in_error = models.BooleanField(default=False)

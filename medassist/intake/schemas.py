@@ -28,6 +28,7 @@ class VitalsIn(In):
     weight: Measure | None = None
     weight_unit: Literal["kg", "lb"] = "lb"
     pain: StrictInt | None = None
+    head_circumference: Measure | None = None  # cm
 
 
 class RoomIn(In):
@@ -60,6 +61,7 @@ class VitalsOut(Schema):
     weight_kg: float | None
     bmi: float | None
     pain: int | None
+    head_circumference_cm: float | None
     flags: list[VitalFlagOut]
     entered_in_error: bool
 

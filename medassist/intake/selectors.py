@@ -333,3 +333,18 @@ def prep_text(appointment) -> str:
     """The preparation instructions of a visit as reminder text (registered in apps.py)."""
     rows = prep_for_visit(appointment)
     return "\n\n".join(f"{p.title}:\n{p.body.strip()}" for p in rows)
+
+
+GROWTH_SETS_SHOWN = 120
+
+
+def growth_vitals(*, patient) -> list[Vitals]:
+    """The vitals sets with a weight, height/length or head circumference (not entered in
+    error), for the growth percentiles and chart: one query, at most the latest 120."""
+    has_growth = Q(weight_kg__isnull=False) | Q(height_cm__isnull=False)
+    has_growth |= Q(head_circumference_cm__isnull=False)
+    return list(
+        Vitals.objects.filter(has_growth, patient=patient, entered_in_error=False).order_by(
+            "-taken_at"
+        )[:GROWTH_SETS_SHOWN]
+    )

@@ -12,9 +12,11 @@ from django.utils import timezone
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
 from medassist.core.web import StaffRequest, error_page, staff_view
 from medassist.intake.forms import RoomingForm, VitalsForm
+from medassist.intake.growth.report import Growth, growth_for
 from medassist.intake.models import Vitals
 from medassist.intake.selectors import (
     free_rooms,
+    growth_vitals,
     latest_vitals_by_appointment,
     rooming_for,
     roomings_by_appointment,
@@ -178,6 +180,15 @@ def room(request: StaffRequest, id) -> HttpResponse:
 # ---------------------------------------------------------------------------- vitals
 
 
+def _growth(appt) -> Growth | None:
+    """Growth percentiles and chart for a patient under 20 (staff screens only)."""
+    tz = appt.clinic.tz
+    patient = appt.patient
+    if patient.age_on(timezone.localdate(timezone=tz)) >= 20:
+        return None
+    return growth_for(patient, growth_vitals(patient=patient), tz=tz)
+
+
 @staff_view("vitals.view")
 def vitals(request: StaffRequest, id) -> HttpResponse:
     user = request.user
@@ -211,6 +222,7 @@ def vitals(request: StaffRequest, id) -> HttpResponse:
             "in_clinic": in_clinic,
             "may_record": may_record,
             "vitals_sets": _with_cells(visit_vitals(appointment=appt)),
+            "growth": _growth(appt),
         },
         status=status,
     )

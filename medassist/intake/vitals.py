@@ -22,6 +22,7 @@ PLAUSIBLE = {
     "spo2": (50, 100),
     "height_cm": (Decimal("25.0"), Decimal("250.0")),
     "weight_kg": (Decimal("0.3"), Decimal("450.0")),
+    "head_circumference_cm": (Decimal("20.0"), Decimal("70.0")),
     "pain": (0, 10),
 }
 LABELS = {
@@ -33,6 +34,7 @@ LABELS = {
     "spo2": "SpO2",
     "height_cm": "Height",
     "weight_kg": "Weight",
+    "head_circumference_cm": "Head circumference",
     "pain": "Pain score",
 }
 UNITS = {
@@ -44,6 +46,7 @@ UNITS = {
     "spo2": "%",
     "height_cm": "cm",
     "weight_kg": "kg",
+    "head_circumference_cm": "cm",
     "pain": "/10",
 }
 
@@ -120,6 +123,7 @@ def normalize(
     weight=None,
     weight_unit: str = "lb",
     pain=None,
+    head_circumference=None,
     age_years: int | None = None,
 ) -> Reading:
     """Convert to metric, refuse impossible values, compute BMI, and flag out-of-range values."""
@@ -156,6 +160,10 @@ def normalize(
     if weight is not None and weight_unit == "lb":
         weight = weight * Decimal("0.45359237")
     v["weight_kg"] = _q(Decimal(weight), "0.01") if weight is not None else None
+    head = _number(head_circumference, "head_circumference_cm", integer=False)  # cm
+    if head is not None:
+        entered["head_circumference_cm"] = (Decimal(head), "cm")
+    v["head_circumference_cm"] = _q(Decimal(head), "0.1") if head is not None else None
 
     if all(value is None for value in v.values()):
         raise ValidationFailed("Enter at least one vital sign.")

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from medassist.intake import engine
+from medassist.intake.growth.report import Growth, growth_for
 from medassist.intake.models import (
     AllergyConfirmation,
     MedReconciliation,
@@ -25,6 +26,7 @@ from medassist.intake.models import (
     Rooming,
     Vitals,
 )
+from medassist.intake.selectors import growth_vitals
 from medassist.intake.starter import KEY as VISIT_INTAKE
 from medassist.patients.models import Patient
 from medassist.records.models import (
@@ -209,6 +211,7 @@ class Summary:
     reconciliation: list[MedReconciliation] = field(default_factory=list)
     allergy_check: AllergyConfirmation | None = None
     gaps: list[Gap] = field(default_factory=list)
+    growth: Growth | None = None  # percentiles and z-scores, patients under 20
     generated_at: dt.datetime | None = None
 
 
@@ -314,6 +317,10 @@ def previsit_summary(*, appointment: Appointment, today: dt.date) -> Summary:
             if intake.answers.get(link):
                 summary.changes.insert(0, (label, intake.answers[link]))
     summary.gaps = _gaps(patient, today, summary.vitals, responses)
+    if patient.age_on(today) < 20:
+        summary.growth = growth_for(
+            patient, growth_vitals(patient=patient), tz=patient.clinic.tz, today=today
+        )
     return summary
 
 

@@ -120,6 +120,27 @@ def previsit_pdf_bytes(summary: Summary, *, printed_by) -> bytes:
         if rows
         else [_p("No vital signs recorded.")]
     )
+    growth = summary.growth
+    if growth is not None and growth.applies:
+        story += [Paragraph("Growth (WHO 2006 under 2 years, CDC 2000 from 2 years)", H2)]
+        if growth.note:
+            story += [_p(growth.note)]
+        latest = growth.latest
+        story += (
+            [
+                _p(f"Measured {latest.when:%m/%d/%Y}, age {latest.age}."),
+                _table(
+                    ["Indicator", "Value", "Percentile", "z"],
+                    [
+                        [r.label, f"{r.value:g} {r.unit}", r.percentile_text, r.z_text]
+                        for r in latest.results
+                    ],
+                    [2.6, 1.4, 1.2, 1.0],
+                ),
+            ]
+            if latest is not None
+            else [_p("No percentiles: no weight, length or head circumference on record.")]
+        )
     story += [Paragraph("Instruments", H2)]
     inst = [
         [

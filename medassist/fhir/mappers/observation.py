@@ -65,6 +65,13 @@ VITAL_SIGNS: tuple[VitalSign, ...] = (
     VitalSign("weight", "29463-7", "Body weight", "weight_kg", "kg"),
     VitalSign("bmi", "39156-5", "Body mass index (BMI) [Ratio]", "bmi", "kg/m2"),
     VitalSign(
+        "head",
+        "9843-4",
+        "Head Occipital-frontal circumference",
+        "head_circumference_cm",
+        "cm",
+    ),
+    VitalSign(
         "pain",
         "72514-3",
         "Pain severity - 0-10 verbal numeric rating [Score] - Reported",

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from medassist.core.errors import ApplicationError, NotFound, PermissionDenied
 from medassist.core.web import StaffRequest, form_errors
+from medassist.intake.growth.report import growth_for
+from medassist.intake.selectors import growth_vitals
 from medassist.practice.roles import can
 from medassist.records import selectors
 from medassist.records.charts import KG_TO_LB, vitals_trends
@@ -82,6 +84,8 @@ def chart_context(request: StaffRequest, patient, *, sections: bool = True, **ex
             vitals_rows=_vitals_rows(summary.vitals),
             trends=vitals_trends(summary.vitals),
         )
+        if ctx["age"] < 20:  # growth percentiles and chart, staff only
+            ctx["growth"] = growth_for(patient, growth_vitals(patient=patient), tz=tz)
     return ctx
 
 
