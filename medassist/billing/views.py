@@ -36,7 +36,14 @@ def worklist(request: StaffRequest) -> HttpResponse:
         days = 30
     work = selectors.biller_worklist(user=request.user, unpaid_days=days)
     return render(
-        request, "billing/worklist.html", {"work": work, "days": days, "tz": request.user.clinic.tz}
+        request,
+        "billing/worklist.html",
+        {
+            "work": work,
+            "days": days,
+            "tz": request.user.clinic.tz,
+            "can_setup": can(request.user, "billing.setup"),
+        },
     )
 
 
