@@ -13,9 +13,10 @@ from django.db.models import Q, Sum
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.billing import suggest
+from medassist.billing import reference, suggest
 from medassist.billing.models import (
     ZERO,
+    BillingProvider,
     Bucket,
     Claim,
     ClaimStatus,
@@ -283,6 +284,16 @@ def superbill_starting_point(*, user, encounter) -> StartingPoint:
         object_id=str(encounter.public_id),
     )
     return StartingPoint(problems, suggest.suggest("\n".join(texts)))
+
+
+def places_of_service_offered(*, clinic) -> tuple[list[tuple[str, str]], str]:
+    """The (code, name) places of service the superbill offers, and the default: the billing
+    provider's choice, else every CMS code with 11 (office)."""
+    known = reference.places_of_service()
+    provider = BillingProvider.objects.filter(clinic=clinic).first()
+    codes = (provider.places_of_service if provider else []) or list(known)
+    default = provider.default_place_of_service if provider else "11"
+    return [(code, known[code]) for code in codes if code in known], default
 
 
 # --- the remittance work queue ---------------------------------------------------------------

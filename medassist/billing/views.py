@@ -98,6 +98,7 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
         except ApplicationError as exc:
             error = exc.message
     fees = FeeScheduleItem.objects.filter(clinic=request.user.clinic, active=True)
+    places, default_pos = selectors.places_of_service_offered(clinic=request.user.clinic)
     prefill = [code for code, _ in start.problems][:12]
     return render(
         request,
@@ -111,6 +112,8 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
             "rows": range(MAX_SUPERBILL_LINES),
             "prefill": " ".join(prefill),
             "post": request.POST if request.method == "POST" else {},
+            "places": places,
+            "pos": request.POST.get("place_of_service", default_pos),
         },
     )
 
