@@ -4,6 +4,7 @@ not match, find the claim, post it there or mark it handled), and enter a paper 
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -55,8 +56,10 @@ def _why(line: RemittanceLine) -> list[str]:
 def _parse_target(raw: str) -> tuple[str, int | None]:
     """`<claim public id>:<line number>` or `<claim public id>:` (the claim as a whole)."""
     claim_id, _, number = (raw or "").partition(":")
-    if not claim_id:
-        raise ValidationFailed("Choose the claim (and line) this payment belongs to.")
+    try:
+        claim_id = str(uuid.UUID(claim_id))
+    except ValueError:
+        raise ValidationFailed("Choose the claim (and line) this payment belongs to.") from None
     if number and not number.isdigit():
         raise ValidationFailed("Choose a line of the claim.")
     return claim_id, int(number) if number else None
