@@ -319,15 +319,6 @@ def access_remittance_line(*, user, id) -> RemittanceLine:
     return line
 
 
-def unmatched_lines(*, user, limit: int = 200) -> list[RemittanceLine]:
-    require(user, "billing.claims")
-    return list(
-        RemittanceLine.objects.filter(
-            remittance__clinic=staff_clinic(user), state=RemittanceLine.State.UNMATCHED
-        ).select_related("remittance__payer", "claim")[:limit]
-    )
-
-
 CLAIM_SEARCH_LIMIT = 20
 
 
