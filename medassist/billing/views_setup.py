@@ -116,7 +116,8 @@ def payer_edit(request: StaffRequest, id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def fees(request: StaffRequest) -> HttpResponse:
     clinic = staff_clinic(request.user)
-    form = FeeItemForm(request.POST or None)
+    adding = request.method == "POST" and request.POST.get("action") != "demo"
+    form = FeeItemForm(request.POST if adding else None)
     status = 200
     if request.method == "POST":
         try:

@@ -288,3 +288,13 @@ def test_bad_paper_remittance_is_refused_and_posts_nothing(
     assert response.status_code == 422
     assert words in response.content.decode()
     assert _money_state() == before
+
+
+def test_line_screen_query_count_is_bounded(
+    client_for, biller, dropped, django_assert_max_num_queries
+):
+    client = client_for(biller)
+    url = f"/billing/remittance/lines/{dropped.public_id}/"
+    client.get(url)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200

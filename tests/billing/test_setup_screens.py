@@ -324,3 +324,14 @@ def test_setup_hub_and_billing_home_link_the_billing_setup(client_for, clinic_ad
     assert desk.get("/setup/").status_code == 403
     assert "/billing/setup/" in desk.get("/billing/worklist/").content.decode()
     assert desk.get("/billing/setup/").status_code == 200
+
+
+def test_fee_list_query_count_does_not_grow_with_items(
+    client_for, biller, billing_setup, django_assert_max_num_queries
+):
+    # given the demo sample (16 items) on the schedule
+    client = client_for(biller)
+    client.get("/billing/setup/fees/")
+    # then the list is a fixed handful of queries
+    with django_assert_max_num_queries(12):
+        assert client.get("/billing/setup/fees/").status_code == 200
