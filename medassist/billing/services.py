@@ -102,7 +102,8 @@ def payer_billing_save(
         raise ValidationFailed("Submission is 837p or paper.", field="submission")
     if submission == Submission.ELECTRONIC and not payer.payer_id.strip():
         raise ValidationFailed(
-            "An electronic (837P) payer needs its payer id: add it to the payer first.",
+            "An electronic (837P) payer needs its payer id: a clinic admin adds it on the payer's "
+            "set-up screen (or choose paper).",
             field="submission",
         )
     if state and not re.fullmatch(r"[A-Z]{2}", state):
