@@ -8,6 +8,7 @@ expected to pay, and what the patient owes (`patient_balance` is the sum of the 
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -87,6 +88,12 @@ class BillingProvider(BaseModel):
         max_length=1, choices=[("T", "Test"), ("P", "Production")], default="T"
     )
     last_interchange_number = models.PositiveIntegerField(default=0, editable=False)
+    default_place_of_service = models.CharField(
+        max_length=2, default="11", help_text="Offered first on the superbill (11: office)."
+    )
+    places_of_service = models.JSONField(
+        default=list, blank=True, help_text="Codes offered on the superbill; empty: all."
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -250,6 +257,15 @@ class RemittanceLine(models.Model):
         UNMATCHED = "unmatched", "Needs a person"
         RESOLVED = "resolved", "Resolved by hand"
 
+    class Resolution(models.TextChoices):
+        POSTED = "posted", "Posted by hand to a claim"
+        REVERSAL = "reversal", "Reversal of an earlier payment, handled"
+        TAKE_BACK = "take_back", "Take-back / recoupment, handled"
+        DUPLICATE = "duplicate", "Duplicate of a line already posted"
+        NOT_OURS = "not_ours", "Not our patient or claim (returned to the payer)"
+        OTHER = "other", "Other (see the note)"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     remittance = models.ForeignKey(Remittance, on_delete=models.CASCADE, related_name="lines")
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="remittance_lines"
@@ -268,6 +284,12 @@ class RemittanceLine(models.Model):
     remarks = models.JSONField(default=list)
     state = models.CharField(max_length=10, choices=State.choices)
     problem = models.CharField(max_length=300, blank=True)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolution_note = models.CharField(max_length=300, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["remittance", "id"]

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
-from medassist.billing import suggest
+from medassist.billing import reference, suggest
 from medassist.billing.models import (
     ZERO,
+    BillingProvider,
     Bucket,
     Claim,
     ClaimStatus,
@@ -26,6 +27,7 @@ from medassist.billing.models import (
 from medassist.core.clock import clinic_today
 from medassist.core.errors import NotFound
 from medassist.core.inbox import InboxItem
+from medassist.core.normalize import name_key
 from medassist.practice.roles import can, require, staff_clinic
 
 CENT = Decimal("0.01")
@@ -240,7 +242,7 @@ def inbox_items(*, clinic, user) -> list[InboxItem]:
                 kind="remittance_unmatched",
                 title=f"Remittance line for {line.patient_control} needs a person: {line.problem}",
                 created_at=line.remittance.created_at,
-                url="/billing/worklist/",
+                url=f"/billing/remittance/lines/{line.public_id}/",
                 sla_hours=72.0,
             )
         )
@@ -282,3 +284,65 @@ def superbill_starting_point(*, user, encounter) -> StartingPoint:
         object_id=str(encounter.public_id),
     )
     return StartingPoint(problems, suggest.suggest("\n".join(texts)))
+
+
+def places_of_service_offered(*, clinic) -> tuple[list[tuple[str, str]], str]:
+    """The (code, name) places of service the superbill offers, and the default: the billing
+    provider's choice, else every CMS code with 11 (office)."""
+    known = reference.places_of_service()
+    provider = BillingProvider.objects.filter(clinic=clinic).first()
+    codes = (provider.places_of_service if provider else []) or list(known)
+    default = provider.default_place_of_service if provider else "11"
+    return [(code, known[code]) for code in codes if code in known], default
+
+
+# --- the remittance work queue ---------------------------------------------------------------
+
+
+def access_remittance_line(*, user, id) -> RemittanceLine:
+    """One remittance line of the user's clinic (billing.claims), audited as a read."""
+    require(user, "billing.claims")
+    line = (
+        RemittanceLine.objects.filter(remittance__clinic=staff_clinic(user), public_id=id)
+        .select_related("remittance__payer", "claim__patient", "claim_line", "resolved_by")
+        .first()
+    )
+    if line is None:
+        raise NotFound("No such remittance line in your clinic.")
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.READ,
+        obj=line,
+        object_type="billing.RemittanceLine",
+        patient=line.claim.patient if line.claim is not None else None,
+    )
+    return line
+
+
+CLAIM_SEARCH_LIMIT = 20
+
+
+def claim_search(*, user, q: str = "", service_date: date | None = None) -> list[Claim]:
+    """Claims of the clinic by claim number, payer claim number, MRN or patient name
+    (`last, first` or words of either), and/or date of service; at most 20, newest first."""
+    require(user, "billing.claims")
+    claims = Claim.objects.filter(clinic=staff_clinic(user))
+    q = (q or "").strip()
+    if not q and service_date is None:
+        return []
+    if service_date is not None:
+        claims = claims.filter(service_date=service_date)
+    if q:
+        exact = Q(number__iexact=q) | Q(payer_claim_number__iexact=q) | Q(patient__mrn__iexact=q)
+        words = [name_key(w) for w in q.replace(",", " ").split() if name_key(w)]
+        named = Q()
+        for word in words:
+            named &= Q(patient__last_name_key__startswith=word) | Q(
+                patient__first_name_key__startswith=word
+            )
+        claims = claims.filter(exact | named) if words else claims.filter(exact)
+    return list(
+        claims.select_related("patient", "payer")
+        .prefetch_related("lines")
+        .order_by("-service_date", "-number")[:CLAIM_SEARCH_LIMIT]
+    )

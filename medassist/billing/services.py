@@ -102,7 +102,8 @@ def payer_billing_save(
         raise ValidationFailed("Submission is 837p or paper.", field="submission")
     if submission == Submission.ELECTRONIC and not payer.payer_id.strip():
         raise ValidationFailed(
-            "An electronic (837P) payer needs its payer id: add it to the payer first.",
+            "An electronic (837P) payer needs its payer id: a clinic admin adds it on the payer's "
+            "set-up screen (or choose paper).",
             field="submission",
         )
     if state and not re.fullmatch(r"[A-Z]{2}", state):
@@ -139,7 +140,17 @@ _PROVIDER_RULES = {
 
 
 @transaction.atomic
-def billing_provider_save(*, actor: User, npi: str, usage: str = "T", **fields) -> BillingProvider:
+def billing_provider_save(
+    *,
+    actor: User,
+    npi: str,
+    usage: str = "T",
+    default_place_of_service: str = "11",
+    places_of_service: list[str] | None = None,
+    **fields,
+) -> BillingProvider:
+    """The clinic's billing provider (one per clinic), and the place-of-service codes its
+    superbill offers (`places_of_service` empty: every code of the CMS set)."""
     require(actor, "billing.setup")
     clinic = staff_clinic(actor)
     npi = (npi or "").strip()
@@ -162,10 +173,27 @@ def billing_provider_save(*, actor: User, npi: str, usage: str = "T", **fields) 
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if usage not in ("T", "P"):
         raise ValidationFailed("Usage is T (test) or P (production).", field="usage")
+    known = reference.places_of_service()
+    offered = sorted(set(places_of_service or []))
+    for code in [*offered, default_place_of_service]:
+        if code not in known:
+            raise ValidationFailed(
+                f"{code!r} is not a place-of-service code of the CMS set.",
+                field="default_place_of_service",
+            )
+    if offered and default_place_of_service not in offered:
+        raise ValidationFailed(
+            "The default place of service must be one of the codes offered.",
+            field="default_place_of_service",
+        )
     provider = BillingProvider.objects.filter(clinic=clinic).first() or BillingProvider(
         clinic=clinic
     )
     provider.npi, provider.usage = npi, usage
+    provider.default_place_of_service, provider.places_of_service = (
+        default_place_of_service,
+        offered,
+    )
     for name, value in values.items():
         setattr(provider, name, value)
     provider.stamp(actor)
@@ -188,6 +216,7 @@ def fee_item_save(
     price,
     modifiers: str = "",
     demo: bool = False,
+    active: bool = True,
 ) -> FeeScheduleItem:
     require(actor, "billing.setup")
     clinic = staff_clinic(actor)
@@ -211,7 +240,7 @@ def fee_item_save(
         clinic=clinic, code=code
     )
     item.system, item.description, item.price = system, description[:200], amount
-    item.modifiers, item.demo, item.active = " ".join(mods), demo, True
+    item.modifiers, item.demo, item.active = " ".join(mods), demo, bool(active)
     item.stamp(actor)
     item.save()
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=item, detail={"code": code})
@@ -1176,28 +1205,6 @@ def remittance_enter_paper(
         detail={"amount": str(total)},
     )
     return remittance
-
-
-@transaction.atomic
-def remittance_line_resolve(*, actor: User, line: RemittanceLine, note: str) -> RemittanceLine:
-    require(actor, "billing.claims")
-    if line.remittance.clinic_id != staff_clinic(actor).pk:
-        raise NotFound("No such remittance line in your clinic.")
-    if line.state != RemittanceLine.State.UNMATCHED:
-        raise Conflict("This line is not waiting for a person.")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationFailed("Say how it was resolved.", field="note")
-    line.state = RemittanceLine.State.RESOLVED
-    line.problem = f"{line.problem} | Resolved: {note}"[:300]
-    line.save(update_fields=["state", "problem"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.TRANSITION,
-        object_type="billing.RemittanceLine",
-        object_id=str(line.pk),
-    )
-    return line
 
 
 # --- patient ledger --------------------------------------------------------------------------

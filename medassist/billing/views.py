@@ -36,7 +36,14 @@ def worklist(request: StaffRequest) -> HttpResponse:
         days = 30
     work = selectors.biller_worklist(user=request.user, unpaid_days=days)
     return render(
-        request, "billing/worklist.html", {"work": work, "days": days, "tz": request.user.clinic.tz}
+        request,
+        "billing/worklist.html",
+        {
+            "work": work,
+            "days": days,
+            "tz": request.user.clinic.tz,
+            "can_setup": can(request.user, "billing.setup"),
+        },
     )
 
 
@@ -91,6 +98,7 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
         except ApplicationError as exc:
             error = exc.message
     fees = FeeScheduleItem.objects.filter(clinic=request.user.clinic, active=True)
+    places, default_pos = selectors.places_of_service_offered(clinic=request.user.clinic)
     prefill = [code for code, _ in start.problems][:12]
     return render(
         request,
@@ -104,6 +112,8 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
             "rows": range(MAX_SUPERBILL_LINES),
             "prefill": " ".join(prefill),
             "post": request.POST if request.method == "POST" else {},
+            "places": places,
+            "pos": request.POST.get("place_of_service", default_pos),
         },
     )
 

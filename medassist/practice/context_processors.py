@@ -32,6 +32,7 @@ NAV = [
     ("Admin", "Hours", "availability:setup", "schedule.manage"),
     ("Admin", "Questionnaires", "intake:questionnaires", "questionnaire.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
+    ("Admin", "Billing set-up", "billing:setup", "billing.setup"),
     ("Admin", "Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 

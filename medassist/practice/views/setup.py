@@ -36,6 +36,8 @@ SCREENS = [
     ("Online booking", "portal:settings", "What patients may book themselves.", "practice.manage"),
     ("Scope of practice", "practice:scope", "Credentials, training, state rules.",
      "practice.manage"),
+    ("Billing set-up", "billing:setup", "Payers, fee schedule, billing provider, places of "
+     "service.", "billing.setup"),
     ("Audit report", "audit:report", "Who saw or changed what.", "audit.view"),
 ]  # fmt: skip
 
