@@ -19,7 +19,9 @@ from medassist.practice.roles import require, staff_clinic
 
 CLINICIAN_KINDS = frozenset({Task.Kind.CARE_TEAM})
 URGENT_KINDS = frozenset({Task.Kind.EMERGENCY, Task.Kind.LOCKED})
-INFO_FIELDS = ("hours", "parking", "insurance", "what_to_bring", "preparation", "directions")
+INFO_TOPICS = ("hours", "parking", "insurance", "what_to_bring", "preparation", "directions")
+INFO_FIELDS = INFO_TOPICS + tuple(f"{name}_es" for name in INFO_TOPICS)  # English, Spanish
+INFO_LIMIT, SIGNATURE_LIMIT = 2000, 200
 
 
 @transaction.atomic
@@ -99,21 +101,30 @@ def task_set_status(*, actor: User, task: Task, status: str) -> Task:
 @transaction.atomic
 def clinic_info_save(*, actor: User, **fields: str) -> ClinicInfo:
     """The clinic's own text for patients (hours, parking, insurance, what to bring,
-    preparation, directions): the assistant repeats it word for word."""
+    preparation, directions; each in English and, as `<name>_es`, Spanish): the assistant
+    repeats it word for word. The clinic admin's text is the clinic's reviewed text."""
     require(actor, "assistant.manage")
     clinic = staff_clinic(actor)
     unknown = set(fields) - set(INFO_FIELDS) - {"letter_signature"}
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    info, _ = ClinicInfo.objects.get_or_create(clinic=clinic)
     for name, value in fields.items():
         if not isinstance(value, str):
             raise ValidationFailed("Text expected.", field=name)
-        limit = 200 if name == "letter_signature" else 2000
+        limit = SIGNATURE_LIMIT if name == "letter_signature" else INFO_LIMIT
         if len(value.strip()) > limit:
-            raise ValidationFailed(f"Limited to {limit} characters.", field=name)
-        setattr(info, name, value.strip())
+            label = name.replace("_es", " (Spanish)").replace("_", " ").capitalize()
+            raise ValidationFailed(f"{label} is limited to {limit} characters.", field=name)
+        if "\x00" in value:
+            raise ValidationFailed("The text holds a character that cannot be stored.", field=name)
+    info, created = ClinicInfo.objects.select_for_update().get_or_create(clinic=clinic)
+    changed = sorted(n for n, v in fields.items() if getattr(info, n) != v.strip())
+    for name, value in fields.items():
+        setattr(info, name, value.replace("\r\n", "\n").strip())
     info.updated_by = actor
     info.save()
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=info, clinic=clinic)
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=info, clinic=clinic, detail={"changed": changed},
+    )
     return info
