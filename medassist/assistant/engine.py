@@ -769,9 +769,10 @@ class _Turn:
         and the clinic wrote them (else its English text)."""
         if info is None:
             return ""
-        if self.lang == "es" and getattr(info, f"{topic}_es", ""):
-            return getattr(info, f"{topic}_es")
-        return getattr(info, topic, "")
+        spanish = str(getattr(info, f"{topic}_es", "") or "")
+        if self.lang == "es" and spanish:
+            return spanish
+        return str(getattr(info, topic, "") or "")
 
 
 INFO_TOPICS = [

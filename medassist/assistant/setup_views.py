@@ -83,7 +83,10 @@ def _templates_page(request: StaffRequest, *, editing) -> HttpResponse:
             "active": request.POST.get("active") == "on",
         }
         try:
-            letters.letter_template_save(actor=request.user, **form)
+            letters.letter_template_save(
+                actor=request.user, key=str(form["key"]), title=str(form["title"]),
+                body=str(form["body"]), active=bool(form["active"]),
+            )
             return redirect("assistant:letter_templates")
         except ApplicationError as exc:
             error, status = exc.message, 422
