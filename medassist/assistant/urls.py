@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/mail/", views.mail_upload, name="mail_upload"),
     path("inbox/<uuid:id>/", views.task, name="task"),
+    path("inbox/<uuid:id>/mail.pdf", views.mail_pdf, name="mail_pdf"),
     path("conversations/<uuid:id>/", views.conversation, name="conversation"),
     path("letters/<slug:kind>/<uuid:patient>/", setup_views.letter, name="letter"),
     path("patients/<uuid:patient>/letters/", setup_views.patient_letters, name="patient_letters"),

@@ -346,6 +346,21 @@ def mail_upload(request: StaffRequest) -> HttpResponse:
 
 
 @staff_view("assistant.inbox")
+def mail_pdf(request: StaffRequest, id) -> HttpResponse:
+    """The office mail's PDF, to read it before matching it to a patient (audited read)."""
+    item = selectors.access_task(user=request.user, id=id)
+    if item.kind != Task.Kind.OFFICE_MAIL or not item.file:
+        raise NotFound("No such office mail.")
+    with item.file.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="office-mail.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_view("assistant.inbox")
 def conversation(request: StaffRequest, id) -> HttpResponse:
     clinic_zone(request.user.clinic)
     c = selectors.access_conversation(user=request.user, id=id)

@@ -116,6 +116,9 @@ def test_folder_mail_is_filed_to_the_chart_from_the_inbox(
     task = Task.objects.get(kind=Task.Kind.OFFICE_MAIL)
     c = client_for(front_desk)
     assert "referral.pdf" in c.get(reverse("assistant:inbox")).content.decode()
+    opened = c.get(reverse("assistant:mail_pdf", args=[task.public_id]))
+    assert opened.status_code == 200 and opened.content == pdf_bytes()
+    assert opened["Content-Type"] == "application/pdf"
     # when the front desk matches it to the patient
     response = c.post(reverse("assistant:task", args=[task.public_id]),
                       {"action": "file", "mrn": patient.mrn, "title": "Referral"})
@@ -178,3 +181,11 @@ def test_the_command_refuses_an_unknown_clinic_or_folder(db, clinic, tmp_path):
         call_command("office_mail", clinic="Nowhere", folder=str(tmp_path))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("office_mail", clinic=clinic.name, folder=str(tmp_path / "missing"))
+
+
+def test_another_clinics_mail_pdf_is_404(front_desk, other_clinic, client_for, tmp_path):
+    drop(tmp_path, "theirs.pdf", pdf_bytes())
+    mail.office_mail_scan_folder(clinic=other_clinic, folder=tmp_path)
+    task = Task.objects.get(kind=Task.Kind.OFFICE_MAIL)
+    response = client_for(front_desk).get(reverse("assistant:mail_pdf", args=[task.public_id]))
+    assert response.status_code == 404
