@@ -17,6 +17,7 @@ from medassist.assistant.mail import office_mail_upload
 from medassist.assistant.models import Channel, Conversation, Task
 from medassist.assistant.services import clinic_info_save
 from medassist.patients.models import Patient
+from medassist.pharmacy.models import RefillRequest
 from medassist.practice.models import Clinic, User
 from medassist.practice.roles import Role
 
@@ -94,6 +95,7 @@ def assistant_demo(clinic: Clinic, *, now: datetime | None = None) -> dict:
     conversations = 0
     for hours_ago, channel, who, by_phone, messages in CONVERSATIONS:
         at = now - timedelta(hours=hours_ago)
+        since = timezone.now()
         patient = patients[who] if who is not None else None
         c = engine.conversation_start(
             clinic=clinic, channel=channel,
@@ -103,7 +105,7 @@ def assistant_demo(clinic: Clinic, *, now: datetime | None = None) -> dict:
         for n, text in enumerate(messages):
             engine.respond(conversation=c, text=text, now=at + timedelta(minutes=n))
         conversations += 1
-        _age(c, at)
+        _age(c, at, since=since)
     mail = office_mail_upload(
         actor=desk,
         uploaded_file=ContentFile(_fax_pdf(patients[1]), name="fax-samaritan-discharge.pdf"),
@@ -113,7 +115,12 @@ def assistant_demo(clinic: Clinic, *, now: datetime | None = None) -> dict:
     return {"assistant_conversations": conversations}
 
 
-def _age(conversation: Conversation, at: datetime) -> None:
-    """The conversation happened at `at`: its row and the staff work it created say so."""
+def _age(conversation: Conversation, at: datetime, *, since: datetime) -> None:
+    """The conversation happened at `at`: its row and the work it created say so (its tasks,
+    and a refill request it put in the pharmacy's queue)."""
     Conversation.objects.filter(pk=conversation.pk).update(created_at=at)
     Task.objects.filter(conversation=conversation).update(created_at=at, updated_at=at)
+    if conversation.patient_id is not None:
+        RefillRequest.objects.filter(
+            patient_id=conversation.patient_id, source="assistant", created_at__gte=since
+        ).update(created_at=at)
