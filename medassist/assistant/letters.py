@@ -22,6 +22,7 @@ from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.clock import clinic_today
 from medassist.core.errors import NotFound, ValidationFailed
+from medassist.core.normalize import phone_display
 from medassist.practice.models import Clinic, User
 from medassist.practice.roles import require, staff_clinic
 from medassist.records.services.documents import document_upload
@@ -165,7 +166,7 @@ def _values(clinic: Clinic, patient) -> dict[str, str]:
         "patient_first_name": patient.first_name,
         "patient_last_name": patient.last_name,
         "clinic_name": clinic.name,
-        "clinic_phone": clinic.phone or "the clinic",
+        "clinic_phone": phone_display(clinic.phone) or "the clinic",
         "clinic_address": address,
         "today": clinic_today(clinic).strftime("%B %d, %Y").replace(" 0", " "),
         "signature": (info.letter_signature if info and info.letter_signature else clinic.name),
@@ -189,7 +190,7 @@ def _render(clinic: Clinic, template, patient) -> tuple[str, bytes]:
     if values["clinic_address"]:
         story.append(Paragraph(escape(values["clinic_address"]), styles["Normal"]))
     if clinic.phone:
-        story.append(Paragraph(escape(clinic.phone), styles["Normal"]))
+        story.append(Paragraph(escape(phone_display(clinic.phone)), styles["Normal"]))
     story += [
         Spacer(1, 18),
         Paragraph(escape(values["today"]), styles["Normal"]),
