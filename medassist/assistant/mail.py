@@ -10,6 +10,7 @@ Two ways in, one rule: each file is stored once per clinic (by its SHA-256).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -196,22 +197,25 @@ def office_mail_scan_folder(
     limit = settings.MEDASSIST_MAX_DOCUMENT_BYTES
     now = time.time()
     for path in sorted(root.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith(".") or path.is_dir():
             continue
         try:
-            info = path.stat()
-        except OSError:
-            continue  # gone meanwhile
-        if now - info.st_mtime < settle_seconds:
-            result.waiting.append(path.name)
-            continue
-        if info.st_size > limit:
-            reason = f"The file is too large ({info.st_size} bytes; the limit is {limit})."
-        else:
-            data = path.read_bytes()
-            reason = pdf_problem(data)
+            info = path.lstat()
+            if now - info.st_mtime < settle_seconds:
+                result.waiting.append(path.name)
+                continue
+            if path.is_symlink() or not path.is_file():
+                reason = "Not a plain file (a link or a device): put the PDF itself here."
+            elif info.st_size > limit:
+                reason = f"The file is too large ({info.st_size} bytes; the limit is {limit})."
+            else:
+                data = path.read_bytes()
+                reason = pdf_problem(data)
+            if reason:
+                _move_aside(path, root / REJECTED_DIR, reason)
+        except FileNotFoundError:
+            continue  # taken meanwhile (another worker's pass)
         if reason:
-            _move_aside(path, root / REJECTED_DIR, reason)
             result.rejected.append((path.name, reason))
             audit_record(
                 actor=None, action=AuditEvent.Action.CREATE, object_type="assistant.mail_rejected",
@@ -221,6 +225,8 @@ def office_mail_scan_folder(
             continue
         digest = hashlib.sha256(data).hexdigest()
         with transaction.atomic():
+            # one pass at a time per clinic: two workers never store the same file twice
+            Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
             if _duplicate(clinic, digest) is None:
                 _store(actor=None, clinic=clinic, data=data, name=path.name[:100], title="",
                        source="folder")
@@ -229,7 +235,8 @@ def office_mail_scan_folder(
                 result.duplicates.append(path.name)
         # the row is committed: only now does the original leave the folder (a crash in
         # between finds it again next pass, and its hash says it is already stored)
-        _move_aside(path, root / DONE_DIR)
+        with contextlib.suppress(FileNotFoundError):
+            _move_aside(path, root / DONE_DIR)
     return result
 
 

@@ -189,3 +189,15 @@ def test_another_clinics_mail_pdf_is_404(front_desk, other_clinic, client_for, t
     task = Task.objects.get(kind=Task.Kind.OFFICE_MAIL)
     response = client_for(front_desk).get(reverse("assistant:mail_pdf", args=[task.public_id]))
     assert response.status_code == 404
+
+
+def test_a_link_in_the_folder_is_moved_aside_and_its_target_is_not_read(db, clinic, tmp_path):
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-secret.pdf"
+    elsewhere.write_bytes(pdf_bytes("not for the inbox"))
+    (tmp_path / "link.pdf").symlink_to(elsewhere)
+    old = time.time() - 60
+    os.utime(tmp_path / "link.pdf", (old, old), follow_symlinks=False)
+    result = mail.office_mail_scan_folder(clinic=clinic, folder=tmp_path)
+    assert "Not a plain file" in result.rejected[0][1]
+    assert not Task.objects.exists()
+    assert (tmp_path / "rejected" / "link.pdf").is_symlink() and elsewhere.exists()
