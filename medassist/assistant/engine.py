@@ -757,12 +757,22 @@ class _Turn:
         if topic == "phone":
             return self.clinic.phone
         if topic == "insurance":
-            text = info.insurance if info else ""
+            text = self.info_text(info, "insurance")
             if not text:
                 names = Payer.objects.filter(clinic=self.clinic, active=True).order_by("name")
                 text = ", ".join(p.name for p in names[:30])
             return text
-        return getattr(info, topic, "") if info else ""
+        return self.info_text(info, topic)
+
+    def info_text(self, info: ClinicInfo | None, topic: str) -> str:
+        """The clinic's own words on a topic, in Spanish when the conversation is in Spanish
+        and the clinic wrote them (else its English text)."""
+        if info is None:
+            return ""
+        spanish = str(getattr(info, f"{topic}_es", "") or "")
+        if self.lang == "es" and spanish:
+            return spanish
+        return str(getattr(info, topic, "") or "")
 
 
 INFO_TOPICS = [

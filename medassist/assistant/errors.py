@@ -13,7 +13,9 @@ class Code(StrEnum):
     TASK_STATUS_INVALID = "task_status_invalid"
     MAIL_NOT_PDF = "mail_not_pdf"
     MAIL_FILED = "mail_already_filed"
+    MAIL_DUPLICATE = "mail_duplicate"
     LETTER_UNKNOWN = "letter_unknown"
+    LETTER_TEMPLATE_INVALID = "letter_template_invalid"
     BACKEND_FAILED = "backend_failed"
 
 
@@ -23,3 +25,7 @@ class MessageInvalid(ValidationFailed):
 
 class MailNotPdf(ValidationFailed):
     code: str = Code.MAIL_NOT_PDF
+
+
+class LetterTemplateInvalid(ValidationFailed):
+    code: str = Code.LETTER_TEMPLATE_INVALID

@@ -110,6 +110,10 @@ class Task(BaseModel):
     urgent = models.BooleanField(default=False)
     # office mail: the uploaded PDF until it is filed to the chart
     file = models.FileField(upload_to="assistant/mail/%Y/%m/", blank=True)
+    content_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the mail's file"
+    )
+    source = models.CharField(max_length=20, blank=True, help_text="upload or watched folder")
     filed_document_id = models.UUIDField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -132,4 +136,30 @@ class ClinicInfo(BaseModel):
     what_to_bring = models.TextField(blank=True)
     preparation = models.TextField(blank=True, help_text="Before a visit: fasting, forms, ...")
     directions = models.TextField(blank=True)
+    # the same text in Spanish (the assistant answers a Spanish conversation with it)
+    hours_es = models.TextField(blank=True)
+    parking_es = models.TextField(blank=True)
+    insurance_es = models.TextField(blank=True)
+    what_to_bring_es = models.TextField(blank=True)
+    preparation_es = models.TextField(blank=True)
+    directions_es = models.TextField(blank=True)
     letter_signature = models.CharField(max_length=200, blank=True)
+
+
+class LetterTemplate(BaseModel):
+    """A letter the clinic sends (e.g. "we could not reach you", a recall): the clinic admin's
+    reviewed text with placeholders from a fixed set, checked when it is saved."""
+
+    clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "key"], name="assistant_letter_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

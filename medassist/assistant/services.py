@@ -1,14 +1,14 @@
 """Writes of the assistant app: staff work items (tasks) and their status, the clinic's
-information text, office mail (upload, match to a patient, file to the chart through the
-records app's document service). Conversations and turns are written by `engine`."""
+information text. Office mail is in `mail` (re-exported here), letters in `letters`.
+Conversations and turns are written by `engine`."""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from medassist.assistant.errors import Code, MailNotPdf
+from medassist.assistant.errors import Code
+from medassist.assistant.mail import office_mail_file, office_mail_upload  # noqa: F401
 from medassist.assistant.models import ClinicInfo, Conversation, Task
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
@@ -16,11 +16,12 @@ from medassist.core.errors import ValidationFailed
 from medassist.patients.models import Patient
 from medassist.practice.models import Clinic, User
 from medassist.practice.roles import require, staff_clinic
-from medassist.records.services.documents import document_upload, read_upload
 
 CLINICIAN_KINDS = frozenset({Task.Kind.CARE_TEAM})
 URGENT_KINDS = frozenset({Task.Kind.EMERGENCY, Task.Kind.LOCKED})
-INFO_FIELDS = ("hours", "parking", "insurance", "what_to_bring", "preparation", "directions")
+INFO_TOPICS = ("hours", "parking", "insurance", "what_to_bring", "preparation", "directions")
+INFO_FIELDS = INFO_TOPICS + tuple(f"{name}_es" for name in INFO_TOPICS)  # English, Spanish
+INFO_LIMIT, SIGNATURE_LIMIT = 2000, 200
 
 
 @transaction.atomic
@@ -100,81 +101,30 @@ def task_set_status(*, actor: User, task: Task, status: str) -> Task:
 @transaction.atomic
 def clinic_info_save(*, actor: User, **fields: str) -> ClinicInfo:
     """The clinic's own text for patients (hours, parking, insurance, what to bring,
-    preparation, directions): the assistant repeats it word for word."""
+    preparation, directions; each in English and, as `<name>_es`, Spanish): the assistant
+    repeats it word for word. The clinic admin's text is the clinic's reviewed text."""
     require(actor, "assistant.manage")
     clinic = staff_clinic(actor)
     unknown = set(fields) - set(INFO_FIELDS) - {"letter_signature"}
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    info, _ = ClinicInfo.objects.get_or_create(clinic=clinic)
     for name, value in fields.items():
         if not isinstance(value, str):
             raise ValidationFailed("Text expected.", field=name)
-        limit = 200 if name == "letter_signature" else 2000
+        limit = SIGNATURE_LIMIT if name == "letter_signature" else INFO_LIMIT
         if len(value.strip()) > limit:
-            raise ValidationFailed(f"Limited to {limit} characters.", field=name)
-        setattr(info, name, value.strip())
+            label = name.replace("_es", " (Spanish)").replace("_", " ").capitalize()
+            raise ValidationFailed(f"{label} is limited to {limit} characters.", field=name)
+        if "\x00" in value:
+            raise ValidationFailed("The text holds a character that cannot be stored.", field=name)
+    info, created = ClinicInfo.objects.select_for_update().get_or_create(clinic=clinic)
+    changed = sorted(n for n, v in fields.items() if getattr(info, n) != v.strip())
+    for name, value in fields.items():
+        setattr(info, name, value.replace("\r\n", "\n").strip())
     info.updated_by = actor
     info.save()
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=info, clinic=clinic)
-    return info
-
-
-@transaction.atomic
-def office_mail_upload(*, actor: User, uploaded_file, title: str = "") -> Task:
-    """A scanned letter or fax (PDF) waiting in the inbox to be matched to a patient."""
-    require(actor, "document.upload")
-    clinic = staff_clinic(actor)
-    data, mime = read_upload(uploaded_file)
-    if mime != "application/pdf":
-        raise MailNotPdf("Office mail must be a PDF (a scanned letter or fax).", field="file")
-    name = (getattr(uploaded_file, "name", "") or "mail.pdf").rsplit("/", 1)[-1][:100]
-    task = Task(
-        clinic=clinic,
-        kind=Task.Kind.OFFICE_MAIL,
-        title=(title or "").strip()[:200] or f"Office mail: {name}",
-        created_by=actor,
-        updated_by=actor,
-    )
-    task.file.save(name, ContentFile(data), save=False)
-    task.save()
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=task, clinic=clinic)
-    return task
-
-
-@transaction.atomic
-def office_mail_file(*, actor: User, task: Task, patient: Patient, title: str = "") -> Task:
-    """File a piece of office mail to the patient's chart (records' document service) and
-    mark it done."""
-    require(actor, "document.upload")
-    clinic = staff_clinic(actor)
-    if task.kind != Task.Kind.OFFICE_MAIL or task.clinic_id != clinic.pk:
-        raise ValidationFailed("Unknown office mail.", field="task")
-    if task.filed_document_id:
-        raise ValidationFailed("This mail is already filed.", code=Code.MAIL_FILED)
-    if patient.clinic_id != clinic.pk:
-        raise ValidationFailed("Unknown patient.", field="patient")
-    with task.file.open("rb") as fh:
-        data = fh.read()
-    upload = ContentFile(data, name=(task.file.name or "mail.pdf").rsplit("/", 1)[-1])
-    doc = document_upload(
-        actor=actor,
-        patient=patient,
-        uploaded_file=upload,
-        title=(title or task.title)[:200],
-        note="Filed from the office mail inbox.",
-    )
-    task.patient = patient
-    task.filed_document_id = doc.public_id
-    task.status = Task.Status.DONE
-    task.done_at = timezone.now()
-    task.updated_by = actor
-    task.save()
     audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=task,
-        patient=patient,
-        detail={"filed_document": str(doc.public_id)},
+        actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=info, clinic=clinic, detail={"changed": changed},
     )
-    return task
+    return info

@@ -108,6 +108,55 @@ class Model:
     classes: tuple[str, ...]
     trained_in: float  # seconds
     examples: int
+    fast: FastScorer | None = None
+
+
+class FastScorer:
+    """The trained pipeline's own arithmetic for one message, without scikit-learn's per-call
+    input checks (four fifths of a turn's time): each TF-IDF part's analyzer, vocabulary, idf
+    and l2 norm, then the logistic regression's softmax. `train` checks it gives the
+    pipeline's probabilities on every training line before it is used."""
+
+    def __init__(self, pipeline) -> None:
+        import numpy as np
+
+        union = pipeline.named_steps["features"]
+        clf = pipeline.named_steps["clf"]
+        self.parts = []
+        offset = 0
+        for _, vec in union.transformer_list:
+            if vec.norm != "l2" or not vec.use_idf or vec.binary:
+                raise ValueError("FastScorer handles l2-normalized TF-IDF only")
+            self.parts.append((vec.build_analyzer(), vec.vocabulary_, vec.idf_,
+                               vec.sublinear_tf, offset))
+            offset += len(vec.vocabulary_)
+        self.coef_t = np.ascontiguousarray(clf.coef_.T)  # features x classes
+        self.intercept = clf.intercept_
+        if len(clf.classes_) < 3:
+            raise ValueError("FastScorer handles a multinomial (3+ class) regression only")
+        self.np = np
+
+    def proba(self, text: str):
+        np = self.np
+        scores = self.intercept.copy()
+        for analyzer, vocabulary, idf, sublinear, offset in self.parts:
+            counts: dict[int, int] = {}
+            for token in analyzer(text):
+                j = vocabulary.get(token)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            if sublinear:
+                tf = np.log(tf) + 1.0
+            values = tf * idf[index]
+            values /= np.sqrt(np.dot(values, values))
+            scores += values @ self.coef_t[index + offset]
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
 
 
 _lock = threading.Lock()
@@ -157,7 +206,23 @@ def train(path: Path = TRAIN_FILE) -> Model:
     )
     pipeline.fit(texts, labels)
     classes = tuple(pipeline.classes_)
-    return Model(pipeline, classes, time.perf_counter() - started, len(rows))
+    return Model(pipeline, classes, time.perf_counter() - started, len(rows),
+                 _checked_fast(pipeline, texts))
+
+
+def _checked_fast(pipeline, texts: list[str]) -> FastScorer | None:
+    """The fast scorer, if it reproduces the pipeline's probabilities (else None: the
+    pipeline itself is used)."""
+    import numpy as np
+
+    try:
+        fast = FastScorer(pipeline)
+    except (ValueError, AttributeError, KeyError):
+        return None
+    sample = [*texts, "", "zzzz qqqq", "book me next tuesday"]
+    expected = pipeline.predict_proba(sample)
+    got = np.array([fast.proba(t) for t in sample])
+    return fast if np.allclose(got, expected, rtol=0, atol=1e-9) else None
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +235,11 @@ def model() -> Model:
 def classify(norm: str) -> dict[str, float]:
     """Probability of each intent for a normalized message."""
     m = model()
-    probs = m.pipeline.predict_proba([norm])[0]  # type: ignore[attr-defined]
+    fast = m.fast
+    probs = (
+        fast.proba(norm) if fast is not None
+        else m.pipeline.predict_proba([norm])[0]  # type: ignore[attr-defined]
+    )
     return dict(zip(m.classes, (float(p) for p in probs), strict=True))
 
 

@@ -1,7 +1,7 @@
 """Screens and webhooks of the assistant: the portal chat widget (htmx, no inline script), the
 SMS webhook (Twilio-style form post in, TwiML out, signature checked; reminder keywords still
 answered by the reminders app), the voice webhook (TwiML <Say>/<Gather input="speech">), and
-the one staff inbox with office mail and outgoing letters."""
+the one staff inbox with office mail. Clinic information and letters: `setup_views`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from medassist.assistant import engine, letters, selectors, services
+from medassist.assistant import engine, selectors, services
 from medassist.assistant.models import Channel, Conversation, Task
 from medassist.core.errors import ApplicationError, NotFound, ValidationFailed
 from medassist.core.normalize import phone_e164
@@ -311,7 +311,8 @@ def task(request: StaffRequest, id) -> HttpResponse:
         request,
         "assistant/task.html",
         {"task": item, "turns": turns, "error": error, "statuses": Task.Status.choices,
-         "labels": KIND_LABELS, "clinic_tz": request.user.clinic.tz},
+         "labels": KIND_LABELS, "clinic_tz": request.user.clinic.tz,
+         "can_letters": can(request.user, "assistant.letters")},
         status=422 if error else 200,
     )
 
@@ -345,6 +346,21 @@ def mail_upload(request: StaffRequest) -> HttpResponse:
 
 
 @staff_view("assistant.inbox")
+def mail_pdf(request: StaffRequest, id) -> HttpResponse:
+    """The office mail's PDF, to read it before matching it to a patient (audited read)."""
+    item = selectors.access_task(user=request.user, id=id)
+    if item.kind != Task.Kind.OFFICE_MAIL or not item.file:
+        raise NotFound("No such office mail.")
+    with item.file.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="office-mail.pdf"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_view("assistant.inbox")
 def conversation(request: StaffRequest, id) -> HttpResponse:
     clinic_zone(request.user.clinic)
     c = selectors.access_conversation(user=request.user, id=id)
@@ -352,17 +368,3 @@ def conversation(request: StaffRequest, id) -> HttpResponse:
         request, "assistant/conversation.html",
         {"conversation": c, "turns": list(c.turns.all()), "clinic_tz": request.user.clinic.tz},
     )
-
-
-@staff_view("assistant.letters")
-def letter(request: StaffRequest, kind: str, patient: str) -> HttpResponse:
-    from medassist.patients.selectors import access_patient
-
-    if kind not in letters.LETTERS:
-        raise NotFound("No such letter.")
-    who = access_patient(user=request.user, id=patient)
-    pdf = letters.letter_pdf(actor=request.user, kind=kind, patient=who)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{kind}-{who.mrn}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response

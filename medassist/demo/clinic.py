@@ -24,6 +24,7 @@ from medassist.audit.purge import clinic_purge
 from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict
 from medassist.demo import people, setup, visits
+from medassist.demo.assistant import assistant_demo
 from medassist.demo.availability import availability_demo
 from medassist.demo.billing import billing_demo
 from medassist.demo.charts import Charts
@@ -121,6 +122,7 @@ def load(*, now: datetime | None = None) -> Loaded:
     _confirmations(schedule.visits)
     orders_demo(practice.clinic, now=now)
     done |= intake_demo(practice.clinic)
+    done |= assistant_demo(practice.clinic, now=now)
     clinic = practice.clinic
     result = {**counts(clinic), **done}
     audit_record(

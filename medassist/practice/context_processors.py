@@ -33,6 +33,8 @@ NAV = [
     ("Admin", "Questionnaires", "intake:questionnaires", "questionnaire.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
     ("Admin", "Billing set-up", "billing:setup", "billing.setup"),
+    ("Admin", "Clinic information", "assistant:clinic_info", "assistant.manage"),
+    ("Admin", "Letters", "assistant:letter_templates", "assistant.manage"),
     ("Admin", "Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
 

@@ -5,7 +5,8 @@
 3. stale reminders (visit cancelled or moved) → cancelled;
 4. reminder planning for booked visits ahead;
 5. sending every due message (claimed, so two workers never send the same one);
-6. sealing settled audit events into their clinic's hash chain, and signing checkpoints.
+6. office mail dropped into each clinic's watched folder (MEDASSIST_OFFICE_MAIL_DIR);
+7. sealing settled audit events into their clinic's hash chain, and signing checkpoints.
 
 `run_once(now=...)` is one pass (tests, cron: `medassist worker --once`); `run_forever` loops
 until SIGTERM/SIGINT, finishing the pass in progress."""
@@ -21,6 +22,7 @@ from datetime import datetime
 from django.db import close_old_connections
 from django.utils import timezone
 
+from medassist.assistant import mail as office_mail
 from medassist.audit import chain as audit
 from medassist.reminders import services as reminders
 from medassist.waitlist import services as waitlist
@@ -37,6 +39,7 @@ def _jobs() -> list[tuple[str, Callable[..., int]]]:
         ("sending_released", reminders.messages_release_stale),
         ("reminders_planned", reminders.reminders_plan),
         ("messages_sent", reminders.messages_send_due),
+        ("office_mail", office_mail.office_mail_scan),
         ("audit_sealed", audit.audit_seal),
     ]
 
