@@ -64,7 +64,9 @@ def access_order(*, user, id, audit: bool = True) -> MedicationOrder:
 def access_refill(*, user, id, audit: bool = True) -> RefillRequest:
     require(user, "refill.view")
     refill = get_scoped(
-        RefillRequest.objects.select_related("patient", "clinic", "order", "decided_by"),
+        RefillRequest.objects.select_related(
+            "patient", "clinic", "order", "decided_by", "patient_notice"
+        ),
         public_id=id,
         what="refill request",
         clinic_id=user.clinic_id,

@@ -91,3 +91,14 @@ def test_a_patient_with_no_address_shows_up_as_a_failed_message(
 def test_no_message_before_the_decision(front_desk, patient, prescription):  # noqa: F811
     _request(front_desk, patient)
     assert not Message.objects.filter(kind=Message.Kind.REFILL).exists()
+
+
+def test_the_refill_page_shows_how_the_patient_was_told(client_for, front_desk, physician,
+                                                        patient, prescription):  # noqa: F811
+    from django.urls import reverse
+
+    patient.phone_mobile = "+15185550123"
+    patient.save()
+    refill = _decide(front_desk, physician, patient)
+    page = client_for(physician).get(reverse("pharmacy:refill", args=[refill.public_id]))
+    assert "Text message to +15185550123: queued" in page.content.decode()
