@@ -102,3 +102,23 @@ def test_the_refill_page_shows_how_the_patient_was_told(client_for, front_desk, 
     refill = _decide(front_desk, physician, patient)
     page = client_for(physician).get(reverse("pharmacy:refill", args=[refill.public_id]))
     assert "Text message to +15185550123: queued" in page.content.decode()
+
+
+def test_the_outbox_worker_sends_the_email(settings, front_desk, physician, patient,
+                                           prescription):  # noqa: F811
+    from django.core import mail
+
+    from medassist.reminders.services import messages_send_due
+
+    # given an approval told by email, outside quiet hours
+    settings.MEDASSIST_QUIET_HOURS = ""
+    patient.phone_mobile, patient.email = "", "jordan@example.org"
+    patient.save()
+    refill = _decide(front_desk, physician, patient)
+    # when the outbox runs
+    messages_send_due(now=timezone.now() + dt.timedelta(minutes=1))
+    # then one email went to the patient, and the request's message is sent
+    assert [m.to for m in mail.outbox] == [["jordan@example.org"]]
+    assert "Your refill request was approved" in mail.outbox[0].body
+    refill.patient_notice.refresh_from_db()
+    assert refill.patient_notice.status == "sent"
