@@ -17,23 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from medassist.core.errors import ValidationFailed
+from medassist.ecg import loinc
 from medassist.practice.roles import require
 from medassist.records.models import CodeSystem, Observation
 from medassist.records.services import observation_create
 
 EXAM = Observation.Category.EXAM
 
-# LOINC: visual acuity by Snellen eye chart.
-VISION_CODES = {
-    ("right", False): ("79882-7", "Visual acuity uncorrected Right eye by Snellen eye chart"),
-    ("left", False): ("79883-5", "Visual acuity uncorrected Left eye by Snellen eye chart"),
-    ("right", True): ("79880-1", "Visual acuity best corrected Right eye by Snellen eye chart"),
-    ("left", True): ("79881-9", "Visual acuity best corrected Left eye by Snellen eye chart"),
-}
-# LOINC: spirometry.
-FEV1 = ("20150-9", "FEV1")
-FVC = ("19870-5", "Forced vital capacity [Volume] Respiratory system by Spirometry")
-RATIO = ("19926-5", "FEV1/FVC")
+# LOINC codes and where each was checked: ecg/loinc.py.
+VISION_CODES = {k: (t.code, t.display) for k, t in loinc.VISION.items()}
+HEARING_CODES = {k: (t.code, t.display) for k, t in loinc.HEARING.items()}
+FEV1 = (loinc.FEV1.code, loinc.FEV1.display)
+FVC = (loinc.FVC.code, loinc.FVC.display)
+RATIO = (loinc.FEV1_FVC.code, loinc.FEV1_FVC.display)
 
 SNELLEN = re.compile(r"^(20|6)/(\d{1,3}(?:\.\d)?)(?:\s*([+-])\s*(\d))?$")
 FREQUENCIES = (250, 500, 1000, 2000, 3000, 4000, 6000, 8000)
@@ -126,20 +122,20 @@ def parse_thresholds(thresholds: dict) -> dict[str, dict[int, int]]:
 @transaction.atomic
 def hearing_record(*, actor, patient, thresholds: dict, encounter=None, effective_at=None,
                    note: str = "") -> list[Observation]:
-    """One Observation per ear and frequency (pure-tone air conduction, dB HL). No LOINC
-    term per frequency is shipped, so these are text-coded (see docs/ecg.md)."""
+    """One Observation per ear and frequency (pure-tone air conduction, dB HL), each coded
+    with its member of the LOINC panel 89015-2 (ecg/loinc.py)."""
     require(actor, "chart.edit")
     when = _effective(effective_at)
     levels = parse_thresholds(thresholds)
     out = []
     for ear in EARS:
         for f, db in sorted(levels.get(ear, {}).items()):
+            code, display = HEARING_CODES[(ear, f)]
             out.append(observation_create(
                 actor=actor, patient=patient, encounter=encounter, effective_at=when,
-                code_system=CodeSystem.TEXT,
-                display=f"Pure-tone hearing threshold, {ear} ear, {f} Hz (air conduction)",
+                code_system=CodeSystem.LOINC, code=code, display=display,
                 category=EXAM, value_quantity=Decimal(db), value_unit="dB HL",
-                note=note.strip(),
+                note=f"Pure-tone air conduction, {ear} ear, {f} Hz. {note}".strip(),
             ))
     return out
 
@@ -260,7 +256,7 @@ def spirometry_record(*, actor, patient, fev1_l, fvc_l, height_cm, encounter=Non
         raise ValidationFailed("Height must be a number of cm.", field="height_cm") from exc
     if not 50 <= height <= 250:
         raise ValidationFailed("Height must be 50–250 cm.", field="height_cm")
-    ratio = (fev1 / fvc).quantize(Decimal("0.01"))
+    ratio = (fev1 / fvc * 100).quantize(Decimal("0.1"))  # LOINC 19926-5 is a % (volume fraction)
     pred = predicted(sex=patient.sex, age_years=_age(patient.date_of_birth, when),
                      height_cm=height)
     source = "NHANES III (Hankinson 1999), Caucasian equations"
@@ -285,7 +281,7 @@ def spirometry_record(*, actor, patient, fev1_l, fvc_l, height_cm, encounter=Non
     out.append(observation_create(
         actor=actor, patient=patient, encounter=encounter, effective_at=when,
         code_system=CodeSystem.LOINC, code=RATIO[0], display=RATIO[1],
-        category=Observation.Category.PROCEDURE, value_quantity=ratio, value_unit="ratio",
+        category=Observation.Category.PROCEDURE, value_quantity=ratio, value_unit="%",
         note=note.strip(),
     ))
     return out

@@ -9,6 +9,7 @@ urlpatterns = [
     path("patients/<uuid:id>/tests/", views.office_tests, name="office_tests"),
     path("patients/<uuid:id>/procedures/", views.procedures, name="procedures"),
     path("procedures/<uuid:item_id>/cosign/", views.procedure_cosign, name="procedure_cosign"),
+    path("checklists/", views.checklists, name="checklists"),
     path("<uuid:id>/", views.recording, name="recording"),
     path("<uuid:id>/review/", views.review, name="review"),
     path("<uuid:id>/error/", views.enter_in_error, name="error"),

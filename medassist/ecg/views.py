@@ -310,3 +310,58 @@ def procedure_cosign(request: StaffRequest, item_id) -> HttpResponse:
     else:
         messages.success(request, "Procedure co-signed.")
     return redirect("ecg:procedures", proc.patient.public_id)
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+@staff_view("practice.manage")
+@require_http_methods(["GET", "POST"])
+def checklists(request: StaffRequest) -> HttpResponse:
+    """The clinic admin edits each MA procedure kind's checklist (one item a line) and
+    whether it needs consent, or goes back to the built-in one."""
+    from medassist.records.models import MaKind, ProcedureChecklist
+    from medassist.records.services.procedures_ma import (
+        checklist_for,
+        procedure_checklist_reset,
+        procedure_checklist_set,
+    )
+
+    error, error_kind, posted = "", "", ""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        try:
+            if request.POST.get("action") == "reset":
+                procedure_checklist_reset(actor=request.user, kind=kind)
+                done = "back to the built-in checklist"
+            else:
+                posted = request.POST.get("items", "")
+                procedure_checklist_set(
+                    actor=request.user,
+                    kind=kind,
+                    items=posted.splitlines(),
+                    consent_required=request.POST.get("consent_required") == "on",
+                )
+                done = "saved"
+        except ApplicationError as exc:
+            error, error_kind = f"Nothing was saved. {exc.message}", kind
+        else:
+            label = MaKind(kind).label
+            messages.success(request, f"{label} checklist {done}.")
+            return redirect("ecg:checklists")
+    own = {
+        c.kind for c in ProcedureChecklist.objects.filter(clinic=request.user.clinic)
+    }
+    rows = []
+    for value, label in MaKind.choices:
+        items, consent = checklist_for(request.user.clinic, value)
+        rows.append({
+            "kind": value,
+            "label": label,
+            "text": posted if value == error_kind else "\n".join(items),
+            "consent_required": consent,
+            "own": value in own,
+            "error": error if value == error_kind else "",
+        })
+    return render(request, "ecg/checklists.html", {"rows": rows, "error": error},
+                  status=422 if error else 200)

@@ -3,10 +3,12 @@ sign, plus the practitioners and locations these refer to — one query per kind
 
 from __future__ import annotations
 
+from medassist.ecg.models import EcgRecording
 from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_fhir
 from medassist.fhir.mappers.appointment import appointment_to_fhir
 from medassist.fhir.mappers.condition import condition_to_fhir
 from medassist.fhir.mappers.document_reference import document_to_fhir, note_to_fhir
+from medassist.fhir.mappers.ecg import ecg_observation_to_fhir, ecg_present
 from medassist.fhir.mappers.encounter import encounter_to_fhir
 from medassist.fhir.mappers.history import (
     family_history_to_fhir,
@@ -150,6 +152,11 @@ def patient_everything(ctx, patient) -> list[dict]:
             patient,
         )
         out += [vital_sign_to_fhir(v, key) for v in vitals for key in vitals_present(v)]
+    if can(ctx.user, "ecg.review"):
+        recordings = _with_patient(
+            EcgRecording.objects.filter(patient=patient).select_related("encounter"), patient
+        )
+        out += [ecg_observation_to_fhir(r, key) for r in recordings for key in ecg_present(r)]
     out += [
         document_to_fhir(d, base_url=ctx.site_url)
         for d in _with_patient(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from medassist.fhir import search as s
+from medassist.fhir.ecg_sources import ECG_OBSERVATIONS
 from medassist.fhir.intake_sources import INTAKE_TYPES
 from medassist.fhir.mappers.allergy_intolerance import allergy_to_fhir, nka_to_fhir
 from medassist.fhir.mappers.appointment import STATUS_IN, appointment_to_fhir
@@ -463,5 +464,6 @@ TYPES: dict[str, list[Source]] = {
 TYPES.update(PHARMACY_TYPES)
 TYPES.update(ORDER_TYPES)  # ServiceRequest, Specimen, DiagnosticReport (fhir/orders_resources.py)
 TYPES.update(INTAKE_TYPES)
+TYPES["Observation"].append(ECG_OBSERVATIONS)  # an ECG recording's measurements (ecg_sources.py)
 
 CODE_SYSTEMS_SEARCHABLE = sorted(k for k in CodeSystem.values if k != "text")

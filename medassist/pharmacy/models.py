@@ -293,6 +293,10 @@ class RefillRequest(BaseModel):
     patient_message = models.TextField(blank=True)
     pharmacy_message = models.TextField(blank=True)
     told_at = models.DateTimeField(null=True, blank=True)
+    # The text or email that told the patient (reminders' outbox: quiet hours, retries).
+    patient_notice = models.ForeignKey(
+        "reminders.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -64,7 +64,9 @@ def access_order(*, user, id, audit: bool = True) -> MedicationOrder:
 def access_refill(*, user, id, audit: bool = True) -> RefillRequest:
     require(user, "refill.view")
     refill = get_scoped(
-        RefillRequest.objects.select_related("patient", "clinic", "order", "decided_by"),
+        RefillRequest.objects.select_related(
+            "patient", "clinic", "order", "decided_by", "patient_notice"
+        ),
         public_id=id,
         what="refill request",
         clinic_id=user.clinic_id,
@@ -234,3 +236,13 @@ def access_handout(*, user, id) -> ChangeDiscussion:
     )
     audit_record(actor=user, action="read", obj=handout, patient=handout.patient)
     return handout
+
+
+def patient_handouts(*, user, patient) -> list[ChangeDiscussion]:
+    """A patient's handouts, newest first, with who wrote and who went over each."""
+    require(user, "patient.view")
+    return list(
+        ChangeDiscussion.objects.filter(patient=patient, clinic_id=user.clinic_id)
+        .select_related("clinician", "order", "discussed_by")
+        .order_by("-created_at")[:100]
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("stock/", views.stock, name="stock"),
     path("orders/", views.orders, name="orders"),
     path("orders/<str:id>/give/", views.give, name="give"),
+    path("patients/<uuid:id>/handouts/", views.handouts, name="handouts"),
     path("handouts/<str:id>.pdf", views.handout_pdf_view, name="handout_pdf"),
     path("handouts/<str:id>/discussed/", views.handout_discussed_view, name="handout_discussed"),
 ]

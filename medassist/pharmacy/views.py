@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from medassist.core.errors import ApplicationError, ValidationFailed
+from medassist.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from medassist.core.web import StaffRequest, clinic_zone, form_errors, staff_view
 from medassist.pharmacy import selectors, services
 from medassist.pharmacy.forms import (
@@ -27,6 +27,7 @@ from medassist.pharmacy.forms import (
 from medassist.pharmacy.handouts import handout_pdf
 from medassist.pharmacy.models import (
     Administration,
+    ChangeDiscussion,
     Dispense,
     MedicationOrder,
     RefillRequest,
@@ -35,6 +36,7 @@ from medassist.pharmacy.models import (
 from medassist.portal.selectors import portal_user
 from medassist.portal.signin import SESSION_COOKIE, SessionEnded, patient_from_session
 from medassist.practice.roles import can
+from medassist.records.selectors import access_chart_patient
 
 # ---------------------------------------------------------------------------- refills
 
@@ -359,8 +361,75 @@ def handout_pdf_view(request: StaffRequest, id) -> HttpResponse:
 @require_http_methods(["POST"])
 def handout_discussed_view(request: StaffRequest, id) -> HttpResponse:
     handout = selectors.access_handout(user=request.user, id=id)
-    services.handout_discussed(
-        actor=request.user, handout=handout, note=request.POST.get("note", "")
-    )
-    messages.success(request, "Recorded as discussed.")
+    back = request.POST.get("back") == "patient"
+    try:
+        services.handout_discussed(
+            actor=request.user, handout=handout, note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        if not back:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Recorded as discussed.")
+    if back:
+        return redirect("pharmacy:handouts", handout.patient.public_id)
     return redirect("pharmacy:orders")
+
+
+@staff_view("patient.view")
+@require_http_methods(["GET", "POST"])
+def handouts(request: StaffRequest, id) -> HttpResponse:
+    """A patient's medication-change and diet handouts: the clinician writes one (their own
+    words, the order for a medication change, English or Spanish); the MA prints the PDF and
+    records that it was discussed."""
+    patient = access_chart_patient(user=request.user, id=id)
+    may_write = can(request.user, "medication.order")
+    orders = list(
+        MedicationOrder.objects.filter(patient=patient, clinic_id=request.user.clinic_id)
+        .exclude(status=MedicationOrder.Status.ENTERED_IN_ERROR)
+        .order_by("-created_at")[:50]
+    )
+    error, posted = "", request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied("Only the clinician writes a change to relay.")
+        order = None
+        if request.POST.get("order"):
+            order = next((o for o in orders if str(o.public_id) == request.POST["order"]), None)
+            if order is None:
+                error = "Nothing was saved. Choose one of this patient's orders."
+        if not error:
+            try:
+                handout = services.handout_create(
+                    actor=request.user,
+                    patient=patient,
+                    kind=request.POST.get("kind", ""),
+                    clinician_text=request.POST.get("clinician_text", ""),
+                    order=order,
+                    language=request.POST.get("language", ""),
+                )
+            except ApplicationError as exc:
+                error = f"Nothing was saved. {exc.message}"
+            else:
+                messages.success(
+                    request, f"{handout.get_kind_display()} written for the MA to go over."
+                )
+                return redirect("pharmacy:handouts", patient.public_id)
+    rows = selectors.patient_handouts(user=request.user, patient=patient)
+    return render(
+        request,
+        "pharmacy/handouts.html",
+        {
+            "patient": patient,
+            "handouts": rows,
+            "orders": orders,
+            "kinds": ChangeDiscussion.Kind.choices,
+            "may_write": may_write,
+            "may_give": can(request.user, "handout.give"),
+            "error": error,
+            "posted": posted,
+            "clinic_tz": request.user.clinic.tz,
+        },
+        status=422 if error else 200,
+    )

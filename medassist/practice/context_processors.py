@@ -31,6 +31,7 @@ NAV = [
     (None, "Billing", "billing:worklist", "billing.claims"),
     ("Admin", "Hours", "availability:setup", "schedule.manage"),
     ("Admin", "Questionnaires", "intake:questionnaires", "questionnaire.manage"),
+    ("Admin", "Procedure checklists", "ecg:checklists", "practice.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
     ("Admin", "Billing set-up", "billing:setup", "billing.setup"),
     ("Admin", "Clinic information", "assistant:clinic_info", "assistant.manage"),

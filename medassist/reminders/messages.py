@@ -18,6 +18,7 @@ SUBJECTS = {
     "booked": "Your visit at {clinic} is booked",
     "reply": "Your reply to {clinic}",
     "sign_in_code": "Your sign-in code for {clinic}",
+    "refill": "Your refill request to {clinic}",
 }
 
 

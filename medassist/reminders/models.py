@@ -44,6 +44,7 @@ class Message(BaseModel):
         BOOKED = "booked", "Booking confirmation"
         REPLY = "reply", "Reply to patient"
         SIGN_IN_CODE = "sign_in_code", "Portal sign-in code"
+        REFILL = "refill", "Refill answer"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

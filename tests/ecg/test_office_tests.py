@@ -39,7 +39,10 @@ def test_hearing_thresholds_and_audiogram(medical_assistant, patient):
     raw = {"right": {500: "20", 1000: "25", 2000: "", 4000: "40"}, "left": {1000: "15"}}
     obs = ot.hearing_record(actor=medical_assistant, patient=patient, thresholds=raw)
     assert len(obs) == 4 and all(o.value_unit == "dB HL" for o in obs)
-    assert obs[0].display == "Pure-tone hearing threshold, right ear, 500 Hz (air conduction)"
+    assert [(o.code_system, o.code) for o in obs] == [
+        ("loinc", "89025-1"), ("loinc", "89017-8"), ("loinc", "89023-6"), ("loinc", "89016-0")]
+    assert obs[0].display == "Hearing threshold Ear - right --500 Hz"
+    assert "air conduction, right ear, 500 Hz" in obs[0].note
     svg = ot.audiogram_svg(ot.parse_thresholds(raw))
     assert svg.startswith("<svg") and svg.count("<circle") == 3 and "left 1000 Hz 15 dB" in svg
 
@@ -72,7 +75,7 @@ def test_spirometry_files_three_observations(medical_assistant, patient):
     obs = ot.spirometry_record(actor=medical_assistant, patient=patient, fev1_l="3.20",
                                fvc_l="4.00", height_cm="175")
     assert [o.code for o in obs] == ["20150-9", "19870-5", "19926-5"]
-    assert str(obs[2].value_quantity.normalize()) == "0.8"
+    assert obs[2].value_quantity == 80 and obs[2].value_unit == "%"
     assert "% of predicted" in obs[0].note and "NHANES III" in obs[0].note
     assert obs[0].reference_range.startswith("predicted ")
 
@@ -95,3 +98,30 @@ def test_office_tests_screen(client_for, medical_assistant, patient):
     r = c.post(url, {"test": "vision", "right": "20/oops"})
     assert r.status_code == 422 and "Nothing was saved" in r.content.decode()
     assert Observation.objects.count() == 2
+
+
+def test_every_hearing_code_is_a_distinct_member_of_the_panel():
+    # given the shipped table
+    from medassist.ecg import loinc
+
+    # then each (ear, frequency) the form offers has its own code, and no code serves two
+    assert set(loinc.HEARING) == {(ear, f) for ear in ot.EARS for f in ot.FREQUENCIES}
+    codes = [t.code for t in loinc.HEARING.values()]
+    assert len(set(codes)) == len(codes)
+    for (ear, f), term in loinc.HEARING.items():
+        assert term.display == f"Hearing threshold Ear - {ear} --{f} Hz" and term.source
+    # and no LOINC code in the module is used for two different terms
+    all_codes = [t.code for t in loinc.ALL]
+    assert len(set(all_codes)) == len(all_codes)
+
+
+def test_hearing_observation_reads_as_fhir_with_ucum_decibels(medical_assistant, patient):
+    from medassist.fhir.mappers.observation import observation_to_fhir
+
+    obs = ot.hearing_record(actor=medical_assistant, patient=patient,
+                            thresholds={"left": {4000: "35"}})
+    data = observation_to_fhir(obs[0])
+    assert data["code"]["coding"][0] == {"system": "http://loinc.org", "code": "89022-8",
+                                         "display": "Hearing threshold Ear - left --4000 Hz"}
+    assert data["valueQuantity"] == {"value": 35, "unit": "dB HL",
+                                     "system": "http://unitsofmeasure.org", "code": "dB"}

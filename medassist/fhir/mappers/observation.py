@@ -34,6 +34,8 @@ INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpreta
 LOINC = SYSTEM_URIS[CodeSystem.LOINC]
 STATUSES = {v: v for v in Observation.Status.values if v != "entered-in-error"}
 CATEGORIES = {v: v for v in Observation.Category.values}
+# units we show that are not UCUM codes themselves → their UCUM code
+UCUM_CODE = {"dB HL": "dB"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def observation_to_fhir(obs: Observation) -> dict:
     if o.value_quantity is not None:
         quantity: dict = {"value": decimal_out(o.value_quantity)}
         if o.value_unit:
-            quantity.update(unit=o.value_unit, system=UCUM, code=o.value_unit)
+            code = UCUM_CODE.get(o.value_unit, o.value_unit)
+            quantity.update(unit=o.value_unit, system=UCUM, code=code)
         value["valueQuantity"] = quantity
     elif o.value_code:
         value["valueCodeableConcept"] = concept(

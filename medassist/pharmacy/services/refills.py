@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from medassist.audit.services import audit_record
@@ -23,6 +24,10 @@ from medassist.pharmacy.services._common import clinic_of, text, whole
 from medassist.pharmacy.services.orders import medication_order_create
 from medassist.practice.roles import Role
 from medassist.records.models import CodeSystem, Encounter, Observation
+from medassist.reminders import links
+from medassist.reminders.messages import greeting
+from medassist.reminders.models import Message
+from medassist.reminders.services import message_queue, preferred_channel
 from medassist.scheduling.models import Appointment, Status
 
 Source = RefillRequest.Source
@@ -298,6 +303,31 @@ def _tell(refill: RefillRequest, outcome: str, context: dict) -> None:
         else ""
     )
     refill.told_at = timezone.now()
+    refill.patient_notice = _notify_patient(refill, outcome, lang)
+
+
+def _notify_patient(refill: RefillRequest, outcome: str, lang: str) -> Message:
+    """A text (or an email without a mobile number) through the reminders outbox, from its
+    reviewed template: that the request was answered, the outcome, and where to read it (the
+    portal) — no drug name, no reason, nothing clinical in a text. The outbox holds it until
+    the clinic's quiet hours end and retries it; a patient with no way to reach them gets a
+    failed row that the desk sees."""
+    patient = refill.patient
+    return message_queue(
+        clinic=refill.clinic,
+        patient=patient,
+        channel=preferred_channel(patient),
+        kind=Message.Kind.REFILL,
+        context={
+            "lang": lang,
+            "greeting": greeting(patient),
+            "greeting_es": f"Hola {patient.preferred_name or patient.first_name}",
+            "approved": outcome == "approved",
+            "pharmacy": bool(refill.pharmacy_text),
+            "link": links.absolute(reverse("pharmacy:portal_refill")),
+        },
+        scheduled_for=timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from medassist.audit.models import AuditEvent
+from medassist.audit.services import audit_record
 from medassist.core.errors import Conflict, ValidationFailed
 from medassist.practice.models import User
 from medassist.practice.roles import require
@@ -95,11 +97,30 @@ def procedure_checklist_set(*, actor: User, kind: str, items: list[str],
         raise ValidationFailed("A checklist needs at least one item.", field="items")
     if len(cleaned) > 30 or len(set(cleaned)) != len(cleaned):
         raise ValidationFailed("At most 30 different items.", field="items")
-    obj, _ = ProcedureChecklist.objects.update_or_create(
+    obj, created = ProcedureChecklist.objects.update_or_create(
         clinic=actor.clinic, kind=kind,
         defaults={"items": cleaned, "consent_required": bool(consent_required)},
     )
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=obj, clinic=actor.clinic,
+        detail={"kind": kind, "items": len(cleaned), "consent_required": obj.consent_required},
+    )
     return obj
+
+
+@transaction.atomic
+def procedure_checklist_reset(*, actor: User, kind: str) -> None:
+    """The clinic admin drops the clinic's own checklist for a kind: the built-in one applies."""
+    require(actor, "practice.manage")
+    if kind not in MaKind.values:
+        raise ValidationFailed("Choose the kind of procedure.", field="kind")
+    own = ProcedureChecklist.objects.filter(clinic=actor.clinic, kind=kind).first()
+    if own is None:
+        raise Conflict("This kind already uses the built-in checklist.")
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=own, clinic=actor.clinic,
+                 detail={"kind": kind, "reset_to": "built-in", "previous": list(own.items)})
+    own.delete()
 
 
 def _cm(value, field: str, label: str) -> Decimal | None:
