@@ -130,7 +130,10 @@ def add_coverage(actor: User, patient: Patient, copay: str = "25.00"):
 def next_slot(clinic: Clinic, hours_ahead: int = 1) -> datetime:
     """A start time later today (or tomorrow), on the quarter hour, in the clinic's zone."""
     now = timezone.now().astimezone(clinic.tz) + timedelta(hours=hours_ahead)
-    return now.replace(minute=(now.minute // 15) * 15, second=0, microsecond=0)
+    minute = (now.minute // 15) * 15
+    if now.hour == 23:  # a visit must end by midnight, where the all-week hours end
+        minute = min(minute, 15)
+    return now.replace(minute=minute, second=0, microsecond=0)
 
 
 def book(
