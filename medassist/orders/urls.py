@@ -13,4 +13,5 @@ urlpatterns = [
     path("queue/<uuid:id>/", views.work_item, name="work_item"),
     path("results/<uuid:patient_id>/", views.patient_results, name="results"),
     path("poc/", views.poc, name="poc"),
+    path("labs/", views.lab_connections, name="lab_connections"),
 ]

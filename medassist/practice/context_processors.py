@@ -31,6 +31,7 @@ NAV = [
     (None, "Billing", "billing:worklist", "billing.claims"),
     ("Admin", "Hours", "availability:setup", "schedule.manage"),
     ("Admin", "Questionnaires", "intake:questionnaires", "questionnaire.manage"),
+    ("Admin", "Lab connections", "orders:lab_connections", "compendium.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
     ("Admin", "Emergency access", "patients:emergency_access_review", "emergency_access.review"),
 ]
