@@ -29,6 +29,7 @@ from medassist.orders.models import (
     Transport,
 )
 from medassist.orders.outbound import STRUCTURES, order_send
+from medassist.orders.requisition import order_requisition
 from medassist.orders.selectors import (
     access_order,
     access_work_item,
@@ -293,6 +294,15 @@ def labels(request: StaffRequest, id) -> HttpResponse:
         labels_pdf(order, specimens, _tz(request)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="labels-{order.placer_number}.pdf"'
+    return response
+
+
+@staff_view("order.view")
+def requisition(request: StaffRequest, id) -> HttpResponse:
+    order = access_order(user=request.user, id=id)
+    pdf = order_requisition(user=request.user, order=order, tz=_tz(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="requisition-{order.placer_number}.pdf"'
     return response
 
 
