@@ -57,6 +57,7 @@ from medassist.patients.selectors import access_patient
 from medassist.practice.roles import can, staff_clinic
 from medassist.records.charts import Series as ChartSeries
 from medassist.records.charts import line_chart
+from medassist.reminders.models import Message
 
 
 def _tz(request: StaffRequest):
@@ -169,7 +170,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "tubes": tube_list(order) if order.kind == Order.Kind.LAB else [],
             "specimens": list(order.specimens.select_related("collected_by")),
             "events": list(order.events.select_related("by")),
-            "notices": list(order.notices.all()),
+            "notices": _with_delivery(list(order.notices.all())),
             "templates": list(notices.TEMPLATES.values()),
             "can_review": can(request.user, "result.review"),
             "can_sign": can(request.user, "order.sign"),
@@ -184,6 +185,15 @@ def detail(request: StaffRequest, id) -> HttpResponse:
         },
         status=422 if error else 200,
     )
+
+
+def _with_delivery(notices_: list) -> list:
+    """Each notice with its reminders.Message (queued, sent, failed...) as `delivery`."""
+    ids = [n.delivery_id for n in notices_ if n.delivery_id]
+    sent = {m.pk: m for m in Message.objects.filter(pk__in=ids)}
+    for n in notices_:
+        n.delivery = sent.get(n.delivery_id)
+    return notices_
 
 
 def _act(request: StaffRequest, order: Order, action: str) -> None:
