@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from ninja import Router, Schema
+from ninja import Field, Router
 from ninja.responses import codes_4xx
 
 from medassist.core.errors import ValidationFailed
@@ -13,14 +13,14 @@ from medassist.orders.models import Order
 from medassist.orders.selectors import access_order, open_orders, results_for_order
 from medassist.orders.services import order_review
 from medassist.patients.selectors import access_patient
-from medassist.practice.schemas import ErrorOut
+from medassist.practice.schemas import ErrorOut, In
 
 router = Router()
 ERRORS = {codes_4xx: ErrorOut}
 
 
-class ReviewIn(Schema):
-    comment: str = ""
+class ReviewIn(In):
+    comment: str = Field("", max_length=2000, description="For the chart")
 
 
 def _when(value, tz) -> str | None:
@@ -71,7 +71,7 @@ def order_data(order: Order, user, *, full: bool = False) -> dict:
     return body
 
 
-@router.get("/", response={200: list[dict], **ERRORS})
+@router.get("", response={200: list[dict], **ERRORS})
 def orders(
     request,
     patient: uuid.UUID | None = None,

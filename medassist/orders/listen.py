@@ -62,19 +62,27 @@ class Listener:
     ) -> None:
         self.actor, self.log, self.interval = actor, log, interval
         self.host, self.port = host, port
-        self.drops: list[tuple[str, FileDrop]] = [
+        self.folders: list[tuple[str, FileDrop]] = [
             (str(f), FileDrop(Path(f) / "out", Path(f) / "in")) for f in folders or []
         ]
-        if labs:
-            for lab in PerformingLab.objects.filter(
-                clinic=staff_clinic(actor), transport=Transport.FILE, active=True
-            ):
-                out, inbox = lab_folders(lab)
-                self.drops.append((lab.code, FileDrop(out, inbox)))
+        self.labs = labs
+        self.drops = self._drops()
         self.server: MLLPServer | None = None
         self.stopping = threading.Event()
         self.count = 0
         self._lock = threading.Lock()
+
+    def _drops(self) -> list[tuple[str, FileDrop]]:
+        """The folders, and (with `labs`) every file-drop lab's, read again on each pass so a
+        lab connected on *Lab connections* is picked up without a restart."""
+        drops = list(self.folders)
+        if self.labs:
+            for lab in PerformingLab.objects.filter(
+                clinic=staff_clinic(self.actor), transport=Transport.FILE, active=True
+            ):
+                out, inbox = lab_folders(lab)
+                drops.append((lab.code, FileDrop(out, inbox)))
+        return drops
 
     def handler(self, source: str) -> Callable[[bytes], str]:
         def handle(data: bytes) -> str:
@@ -110,6 +118,13 @@ class Listener:
 
     def poll_once(self) -> int:
         n = 0
+        if self.labs:
+            close_old_connections()
+            known = {name for name, _ in self.drops}
+            self.drops = self._drops()
+            for name, drop in self.drops:
+                if name not in known:
+                    self.log(f"hl7-listen: watching {drop.inbox} for {name}")
         for name, drop in self.drops:
             if drop.inbox is not None:
                 drop.inbox.mkdir(parents=True, exist_ok=True)

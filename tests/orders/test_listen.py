@@ -53,7 +53,7 @@ def test_listen_files_mllp_and_folder_and_stops_on_sigterm(
     medical_assistant, clinic_admin, lipid_order, lab, tmp_path, settings
 ):
     settings.MEDASSIST_HL7_DIR = tmp_path / "hl7"
-    lab_connection_set(actor=clinic_admin, lab=lab, transport="file", drop_folder="acme")
+    lab.drop_folder = "acme"
     lab_out, lab_in = lab_folders(lab)
     folder = tmp_path / "drop"
     port = free_port()
@@ -64,6 +64,8 @@ def test_listen_files_mllp_and_folder_and_stops_on_sigterm(
         try:
             client = MLLPClient("127.0.0.1", port, timeout=30)
             assert _wait_for(lambda: _connects(port))
+            # connected while the listener runs: picked up on its next pass, no restart
+            lab_connection_set(actor=clinic_admin, lab=lab, transport="file", drop_folder="acme")
             seen["ack"] = client.send(_oru(lipid_order, "MLLP-1"))
             seen["again"] = client.send(_oru(lipid_order, "MLLP-1"))
             seen["junk"] = client.send("not hl7")
