@@ -205,6 +205,7 @@ def _register_routers() -> None:
     from medassist.frontdesk.api import router as frontdesk_router
     from medassist.intake.api import router as intake_router
     from medassist.intake.api_questionnaires import router as questionnaires_router
+    from medassist.orders.api import router as orders_router
     from medassist.patients.api import router as patients_router
     from medassist.pharmacy.api import router as pharmacy_router
     from medassist.portal.api import router as portal_router
@@ -232,6 +233,7 @@ def _register_routers() -> None:
     api.add_router("/portal", portal_router, tags=["patient portal"])
     api.add_router("/pharmacy", pharmacy_router, tags=["pharmacy and refills"])
     api.add_router("/ecg", ecg_router, tags=["ECGs"])
+    api.add_router("/orders", orders_router, tags=["orders and results"])
     api.add_router("/billing", billing_router, tags=["billing"])
 
 

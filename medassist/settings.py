@@ -182,6 +182,9 @@ MEDASSIST_AUDIT_CHECKPOINT_SECONDS = int(
 MEDASSIST_AUDIT_KEY = os.environ.get("MEDASSIST_AUDIT_KEY", "")
 # Where `medassist backup` writes when no --output is given (docs/operations.md).
 MEDASSIST_BACKUP_DIR = Path(os.environ.get("MEDASSIST_BACKUP_DIR", DATA_DIR / "backups"))
+# HL7 file drops: each lab's folder (set on *Lab connections*) lives under this one, with
+# out/ (orders we write) and in/ (results the lab writes, read by `medassist hl7-listen`).
+MEDASSIST_HL7_DIR = Path(os.environ.get("MEDASSIST_HL7_DIR", DATA_DIR / "hl7"))
 # Automatic logoff: an idle session ends after this many seconds (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("MEDASSIST_SESSION_SECONDS", "900"))
 # Only the user's own requests extend it; self-refreshing screens don't (core.middleware).

@@ -9,6 +9,7 @@ from medassist.core.errors import Conflict, ValidationFailed
 
 class Code(StrEnum):
     BAD_TRANSITION = "order_bad_transition"
+    ALREADY_SENT = "order_already_sent"
     NOT_A_CLINICIAN = "order_not_a_clinician"
     BAD_COMPENDIUM = "order_bad_compendium"
     HL7_MALFORMED = "hl7_malformed"
@@ -22,6 +23,10 @@ class Code(StrEnum):
 
 class BadTransition(Conflict):
     code = Code.BAD_TRANSITION
+
+
+class AlreadySent(BadTransition):
+    code = Code.ALREADY_SENT
 
 
 class NotAClinician(ValidationFailed):

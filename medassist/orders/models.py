@@ -27,6 +27,12 @@ class Tube(models.TextChoices):
 ORDER_OF_DRAW = [t.value for t in Tube]  # the enum's order is the CLSI order of draw
 
 
+class Transport(models.TextChoices):
+    NONE = "", "Not connected (send on paper)"
+    FILE = "file", "File drop folder"
+    MLLP = "mllp", "MLLP (TCP host and port)"
+
+
 class PerformingLab(BaseModel):
     clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
     code = models.CharField(max_length=40, help_text="HL7 receiving facility / lab id")
@@ -35,6 +41,16 @@ class PerformingLab(BaseModel):
         max_length=300, blank=True, help_text="Where the compendium came from"
     )
     active = models.BooleanField(default=True)
+    # How orders reach this lab (set by the clinic admin on *Lab connections*).
+    transport = models.CharField(
+        max_length=10, choices=Transport.choices, default=Transport.NONE, blank=True
+    )
+    drop_folder = models.CharField(
+        max_length=200, blank=True, help_text="File drop: a folder under MEDASSIST_HL7_DIR"
+    )
+    mllp_host = models.CharField(max_length=253, blank=True)
+    mllp_port = models.PositiveIntegerField(null=True, blank=True)
+    message_type = models.CharField(max_length=10, default="OML^O21")
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from hl7apy.core import Segment
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.errors import ApplicationError, NotFound
-from medassist.orders.errors import BadTransition
+from medassist.orders.errors import AlreadySent, BadTransition
 from medassist.orders.hl7 import (
     HL7Error,
     MessageHeader,
@@ -20,8 +20,8 @@ from medassist.orders.hl7 import (
     new_message,
     read_messages,
 )
-from medassist.orders.models import HL7Message, Order
-from medassist.orders.services import new_number, order_mark_sent
+from medassist.orders.models import HL7Message, Order, OrderEvent
+from medassist.orders.services import lock, new_number, order_mark_sent
 from medassist.practice.models import User
 from medassist.practice.roles import require
 
@@ -109,16 +109,42 @@ def build_order_message(
     return m.to_er7()
 
 
+REFUSED = ("AE", "AR", "CE", "CR")
+
+
 @transaction.atomic
 def order_send(
-    *, actor: User, order: Order, transport, message_type: str = "OML^O21"
+    *,
+    actor: User,
+    order: Order,
+    transport,
+    message_type: str = "OML^O21",
+    resend: bool = False,
 ) -> HL7Message:
-    """Send a lab order to its performing lab. If the transport fails nothing is recorded."""
+    """Send a lab order to its performing lab: after its specimens are collected, or while
+    still *ordered* when the lab draws them. If the transport fails or the lab refuses the
+    message, nothing is recorded. An order already sent is only sent again with `resend`.
+
+    The order row stays locked while the message goes out, so a second click waits and then
+    finds the order sent."""
     require(actor, "order.manage")
     if order.clinic_id != actor.clinic_id:
         raise NotFound("No such order.")
+    lock(order)
     if order.kind != Order.Kind.LAB or order.lab is None:
         raise BadTransition("Only a lab order goes to a lab by HL7.")
+    if order.status == Order.Status.SENT:
+        if not resend:
+            raise AlreadySent(
+                f"This order was already sent to {order.lab.name}; use Send again to send it "
+                "once more."
+            )
+    elif order.status in (Order.Status.ORDERED, Order.Status.COLLECTED):
+        resend = False
+    else:
+        raise BadTransition(
+            f"This order is {order.get_status_display().lower()}; it cannot be sent."
+        )
     control_id = new_number("M")
     text = build_order_message(order, message_type=message_type, control_id=control_id)
     row = HL7Message(
@@ -135,11 +161,23 @@ def order_send(
     )
     row.stamp(actor)
     row.save()
-    order_mark_sent(actor=actor, order=order, note=f"{message_type} {control_id}")
+    note = f"{message_type} {control_id}"
+    if resend:
+        OrderEvent.objects.create(
+            order=order, status=Order.Status.SENT, at=row.at, by=actor, note=f"sent again: {note}"
+        )
+        order.sent_at = row.at
+        order.stamp(actor)
+        order.save(update_fields=["sent_at", "updated_at", "updated_by"])
+    else:
+        order_mark_sent(actor=actor, order=order, note=note)
     try:
         ack = transport.send(text)
-    except OSError as exc:
-        raise TransportFailed(f"The order could not be sent to {order.lab.name}: {exc}.") from exc
+    except (OSError, ValueError) as exc:
+        raise TransportFailed(
+            f"The order could not be sent to {order.lab.name}: {exc}. Nothing was recorded "
+            "as sent; try again when the connection is back."
+        ) from exc
     if ack:
         try:
             (reply,) = read_messages(ack)[:1]
@@ -148,8 +186,16 @@ def order_send(
         except (HL7Error, ValueError):
             code = ""
         row.ack_code = code[:2]
-        if code in ("AE", "AR"):
-            raise TransportFailed(f"{order.lab.name} refused the order ({code}).")
+        if code in REFUSED:
+            raise TransportFailed(
+                f"{order.lab.name} refused the order ({code}); nothing was recorded as sent."
+            )
         row.save(update_fields=["ack_code"])
-    audit_record(actor=actor, action=AuditEvent.Action.EXPORT, obj=row, patient=order.patient)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=row,
+        patient=order.patient,
+        detail={"resend": resend, "control_id": control_id},
+    )
     return row

@@ -51,7 +51,7 @@ class FileDrop:
         done.mkdir(exist_ok=True)
         failed.mkdir(exist_ok=True)
         count = 0
-        for path in sorted(p for p in self.inbox.iterdir() if p.is_file()):
+        for path in sorted(p for p in self.inbox.iterdir() if _ready(p)):
             data = path.read_bytes()
             try:
                 ack = handler(data)
@@ -64,6 +64,11 @@ class FileDrop:
             os.replace(path, done / path.name)
             count += 1
         return count
+
+
+def _ready(path: Path) -> bool:
+    """A whole file: not one still being written under a temporary or hidden name."""
+    return path.is_file() and not path.name.startswith(".") and path.suffix not in (".tmp", ".part")
 
 
 def _control_id(text: str) -> str:

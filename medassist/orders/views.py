@@ -17,9 +17,19 @@ from medassist.core.errors import ApplicationError, ValidationFailed
 from medassist.core.web import StaffRequest, staff_view
 from medassist.orders import notices
 from medassist.orders import poc as poc_rules
+from medassist.orders.connections import describe, lab_connection_set, transport_for
 from medassist.orders.ingest import unmatched_file
 from medassist.orders.labels import labels_pdf
-from medassist.orders.models import Order, PerformingLab, PocDevice, PocKit
+from medassist.orders.models import (
+    HL7Message,
+    Order,
+    PerformingLab,
+    PocDevice,
+    PocKit,
+    Transport,
+)
+from medassist.orders.outbound import STRUCTURES, order_send
+from medassist.orders.requisition import order_requisition
 from medassist.orders.selectors import (
     access_order,
     access_work_item,
@@ -47,6 +57,7 @@ from medassist.patients.selectors import access_patient
 from medassist.practice.roles import can, staff_clinic
 from medassist.records.charts import Series as ChartSeries
 from medassist.records.charts import line_chart
+from medassist.reminders.models import Message
 
 
 def _tz(request: StaffRequest):
@@ -159,16 +170,30 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "tubes": tube_list(order) if order.kind == Order.Kind.LAB else [],
             "specimens": list(order.specimens.select_related("collected_by")),
             "events": list(order.events.select_related("by")),
-            "notices": list(order.notices.all()),
+            "notices": _with_delivery(list(order.notices.all())),
             "templates": list(notices.TEMPLATES.values()),
             "can_review": can(request.user, "result.review"),
             "can_sign": can(request.user, "order.sign"),
             "can_manage": can(request.user, "order.manage"),
+            "lab_connected": order.lab is not None and transport_for(order.lab) is not None,
+            "lab_connection": describe(order.lab) if order.lab is not None else "",
+            "sent_messages": list(
+                order.messages.filter(direction=HL7Message.Direction.OUT).order_by("at", "id")
+            ),
             "error": error,
             "clinic_tz": _tz(request),
         },
         status=422 if error else 200,
     )
+
+
+def _with_delivery(notices_: list) -> list:
+    """Each notice with its reminders.Message (queued, sent, failed...) as `delivery`."""
+    ids = [n.delivery_id for n in notices_ if n.delivery_id]
+    sent = {m.pk: m for m in Message.objects.filter(pk__in=ids)}
+    for n in notices_:
+        n.delivery = sent.get(n.delivery_id)
+    return notices_
 
 
 def _act(request: StaffRequest, order: Order, action: str) -> None:
@@ -188,6 +213,8 @@ def _act(request: StaffRequest, order: Order, action: str) -> None:
     elif action == "send":
         order_mark_sent(actor=user, order=order, note=post.get("note", ""))
         messages.success(request, "Marked as sent.")
+    elif action in ("send_lab", "resend_lab"):
+        _send_to_lab(request, order, resend=action == "resend_lab")
     elif action == "schedule":
         at = _local_datetime(post.get("appointment_at", ""), _tz(request))
         order_schedule(actor=user, order=order, appointment_at=at, place=post.get("place", ""))
@@ -197,6 +224,30 @@ def _act(request: StaffRequest, order: Order, action: str) -> None:
         messages.success(request, "Order cancelled.")
     else:
         raise ValidationFailed("Unknown action.")
+
+
+def _send_to_lab(request: StaffRequest, order: Order, *, resend: bool) -> None:
+    lab = order.lab
+    transport = transport_for(lab) if lab is not None else None
+    if lab is None or transport is None:
+        raise ValidationFailed(
+            "This lab is not connected: ask the clinic admin to set it up under Lab "
+            "connections, or send the requisition on paper and use Mark sent."
+        )
+    row = order_send(
+        actor=request.user,
+        order=order,
+        transport=transport,
+        message_type=lab.message_type,
+        resend=resend,
+    )
+    how = describe(lab)
+    ack = f", acknowledged {row.ack_code}" if row.ack_code else ""
+    messages.success(
+        request,
+        f"{'Sent again' if resend else 'Sent'} to {lab.name} by {how}: "
+        f"{row.message_type} control id {row.control_id}{ack}.",
+    )
 
 
 def _local_datetime(text: str, tz) -> datetime:
@@ -253,6 +304,15 @@ def labels(request: StaffRequest, id) -> HttpResponse:
         labels_pdf(order, specimens, _tz(request)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="labels-{order.placer_number}.pdf"'
+    return response
+
+
+@staff_view("order.view")
+def requisition(request: StaffRequest, id) -> HttpResponse:
+    order = access_order(user=request.user, id=id)
+    pdf = order_requisition(user=request.user, order=order, tz=_tz(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="requisition-{order.placer_number}.pdf"'
     return response
 
 
@@ -357,6 +417,49 @@ def poc(request: StaffRequest) -> HttpResponse:
             "recent": poc_rules.recent_runs(user=request.user),
             "error": error,
             "clinic_tz": clinic.tz,
+        },
+        status=422 if error else 200,
+    )
+
+
+@staff_view("compendium.manage")
+def lab_connections(request: StaffRequest) -> HttpResponse:
+    """The clinic admin's set-up of how orders reach each performing lab."""
+    clinic = staff_clinic(request.user)
+    labs = list(PerformingLab.objects.filter(clinic=clinic))
+    error, failed_lab = None, None
+    if request.method == "POST":
+        post = request.POST
+        lab = next((x for x in labs if str(x.public_id) == post.get("lab")), None)
+        try:
+            if lab is None:
+                raise ValidationFailed("Choose a lab.", field="lab")
+            lab_connection_set(
+                actor=request.user,
+                lab=lab,
+                transport=post.get("transport", ""),
+                drop_folder=post.get("drop_folder", ""),
+                mllp_host=post.get("mllp_host", ""),
+                mllp_port=post.get("mllp_port", ""),
+                message_type=post.get("message_type", ""),
+            )
+        except ApplicationError as exc:
+            error, failed_lab = exc, lab
+            if lab is not None:
+                lab.refresh_from_db()
+        else:
+            messages.success(request, f"{lab.name}: {describe(lab)}.")
+            return redirect("orders:lab_connections")
+    return render(
+        request,
+        "orders/lab_connections.html",
+        {
+            "rows": [{"lab": x, "how": describe(x)} for x in labs],
+            "transports": Transport.choices,
+            "message_types": list(STRUCTURES),
+            "error": error,
+            "failed_lab": failed_lab,
+            "post": request.POST,
         },
         status=422 if error else 200,
     )

@@ -32,6 +32,7 @@ NAV = [
     ("Admin", "Hours", "availability:setup", "schedule.manage"),
     ("Admin", "Questionnaires", "intake:questionnaires", "questionnaire.manage"),
     ("Admin", "Procedure checklists", "ecg:checklists", "practice.manage"),
+    ("Admin", "Lab connections", "orders:lab_connections", "compendium.manage"),
     ("Admin", "Set-up", "practice:setup", "practice.manage"),
     ("Admin", "Billing set-up", "billing:setup", "billing.setup"),
     ("Admin", "Clinic information", "assistant:clinic_info", "assistant.manage"),
