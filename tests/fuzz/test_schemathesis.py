@@ -8,6 +8,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -24,6 +26,18 @@ MAX_EXAMPLES = 5  # per operation and role: bounded, so the suite's time stays p
 document = json.loads(json.dumps(api.get_openapi_schema(), default=str))
 schema = schemathesis.openapi.from_dict(document)
 schema.app = application
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go straight to the WSGI application, whose request signals would close the test's
+    database connection (it is inside the test's transaction): Django's test client unhooks
+    them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ def test_a_clinic_admin_enrols_then_signs_in_with_a_code(page, clinic_admin):
     # then they are asked to set up two-step sign-in, with a QR image served by the site
     page.get_by_role("heading", name="Set up two-step sign-in").wait_for()
     qr = page.get_by_role("img", name="QR code for your authenticator app")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    # (waited for: on a busy machine the image may still be loading when the heading shows)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=20_000
+    )
     # when the code from the app is typed
     secret = page.locator("#secret").inner_text().replace(" ", "")
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
