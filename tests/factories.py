@@ -136,6 +136,15 @@ def next_slot(clinic: Clinic, hours_ahead: int = 1) -> datetime:
     return now.replace(minute=minute, second=0, microsecond=0)
 
 
+def slot_today(clinic: Clinic, hours_ahead: int = 2) -> datetime:
+    """`next_slot(hours_ahead)` when that is still today in the clinic's zone; late in the
+    evening, a slot earlier today instead (a visit that must be checked in today)."""
+    start = next_slot(clinic, hours_ahead)
+    if start.date() != timezone.now().astimezone(clinic.tz).date():
+        start = next_slot(clinic, -hours_ahead - 1)
+    return start
+
+
 def book(
     actor: User,
     patient: Patient,

@@ -40,7 +40,7 @@ def test_a_whole_visit_runs_through_the_api_and_every_step_is_audited(
     front_desk, medical_assistant, physician, provider, clinic
 ):
     desk, ma, doctor = Api(front_desk), Api(medical_assistant), Api(physician)
-    start = factories.next_slot(clinic, hours_ahead=2)
+    start = factories.slot_today(clinic, hours_ahead=2)
 
     # when: the front desk registers the patient
     mark = _last_event_id()
