@@ -248,7 +248,9 @@ class Person:
             "book (POST)",
             "POST",
             "/schedule/book/",
-            ok=(200, 302, 422),  # 422: refused with the reason on the form (taken, closed)
+            # 422: refused with the reason on the form (closed, rule); 409: another person took
+            # that time a moment earlier (the no-double-booking guarantee, not a failure)
+            ok=(200, 302, 409, 422),
             data={
                 "patient": patient,
                 "provider": self.rng.choice(self.seeded["providers"]),
