@@ -6,16 +6,14 @@ the user's clinic; every read is audited as patient data."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from medassist.audit.models import AuditEvent
 from medassist.audit.services import audit_record
 from medassist.core.access import get_scoped
 from medassist.core.errors import NotFound
 from medassist.ecg.models import EcgRecording
-from medassist.fhir import search as s
 from medassist.fhir.mappers.ecg import (
     ECG_BY_KEY,
     ECG_BY_LOINC,
@@ -23,59 +21,40 @@ from medassist.fhir.mappers.ecg import (
     ecg_observation_to_fhir,
     ecg_present,
 )
-from medassist.fhir.sources import Ctx, Item, Source, _date, _patient_params, _ref_in, _token_in
+from medassist.fhir.sources import (
+    Ctx,
+    Item,
+    KeyedQuery,
+    KeyedSource,
+    _date,
+    _patient_params,
+    _ref_in,
+    _token_in,
+    split_keyed_id,
+)
 from medassist.practice.roles import can, require
 
 _S = EcgRecording.Status
 RELATED = ("patient", "encounter")
 
 
-@dataclass
-class EcgQuery:
-    qs: QuerySet
-    keys: tuple[str, ...]
-
-    def filter(self, *args, **kwargs) -> EcgQuery:
-        return EcgQuery(self.qs.filter(*args, **kwargs), self.keys)
-
-
 def _split(rid: str) -> tuple[uuid.UUID, str] | None:
-    head, _, key = rid.rpartition("-")
-    pid = s.uuid_or_none(head)
-    if pid is None or key not in ECG_BY_KEY:
-        return None
-    return pid, key
+    return split_keyed_id(rid, ECG_BY_KEY)
 
 
-class EcgSource(Source):
+class EcgSource(KeyedSource):
+    by_key = ECG_BY_KEY
+    by_loinc = ECG_BY_LOINC
+    category = "procedure"
+
     def allowed(self, user) -> bool:
         return can(user, "patient.view") and can(user, "ecg.review")
 
-    def base(self, ctx: Ctx) -> EcgQuery:  # type: ignore[override]
+    def base(self, ctx: Ctx) -> KeyedQuery:  # type: ignore[override]
         qs = EcgRecording.objects.filter(patient__clinic_id=ctx.user.clinic_id)
-        return EcgQuery(qs, tuple(m.key for m in ECG_MEASURES))
+        return KeyedQuery(qs, tuple(m.key for m in ECG_MEASURES))
 
-    def filter(self, state, name: str, value: str, ctx: Ctx):
-        if name == "_id":
-            pairs = [p for p in (_split(v) for v in s.split_or(value)) if p is not None]
-            asked = {k for _, k in pairs}
-            return EcgQuery(
-                state.qs.filter(public_id__in=[u for u, _ in pairs]),
-                tuple(k for k in state.keys if k in asked),
-            )
-        if name == "code":
-            coded: set[str] = set()
-            for v in s.split_or(value):
-                system, code = s.token(v)
-                if system in (None, "", "http://loinc.org"):
-                    coded.update(ECG_BY_LOINC.get(code, []))
-            return EcgQuery(state.qs, tuple(k for k in state.keys if k in coded))
-        if name == "category":
-            codes = {s.token(v)[1] for v in s.split_or(value)}
-            return state if "procedure" in codes else EcgQuery(state.qs, ())
-        return state.filter(self.params[name](value, ctx))
-
-    def _rows(self, state: EcgQuery) -> list[tuple[int, str]]:
+    def _rows(self, state: KeyedQuery) -> list[tuple[int, str]]:
         """(recording pk, key) of every value present, newest recording first: one query
         that reads only the ids and the measured values."""
         if not state.keys:

@@ -212,32 +212,46 @@ class AppointmentSource(Source):
 
 
 @dataclass
-class VitalsQuery:
+class KeyedQuery:
+    """Rows that each hold several Observations (a vitals set, an ECG recording's measures):
+    the rows, and which of their keys are still asked for."""
+
     qs: QuerySet
     keys: tuple[str, ...]
 
-    def filter(self, *args, **kwargs) -> VitalsQuery:
-        return VitalsQuery(self.qs.filter(*args, **kwargs), self.keys)
+    def filter(self, *args, **kwargs) -> KeyedQuery:
+        return KeyedQuery(self.qs.filter(*args, **kwargs), self.keys)
 
 
-def _present(key: str) -> Q:
-    if key == "bp":
-        return Q(bp_systolic__isnull=False) | Q(bp_diastolic__isnull=False)
-    return Q(**{f"{VITALS_BY_KEY[key].field}__isnull": False})
+VitalsQuery = KeyedQuery
 
 
-class VitalsSource(Source):
-    """Each measurement of a vitals set is one Observation with id `<vitals id>-<key>`."""
+def split_keyed_id(rid: str, keys) -> tuple[uuid.UUID, str] | None:
+    """`<row public id>-<key>` into its parts, or None when it is not one of ours."""
+    head, _, key = rid.rpartition("-")
+    pid = s.uuid_or_none(head)
+    if pid is None or key not in keys:
+        return None
+    return pid, key
 
-    def base(self, ctx: Ctx) -> VitalsQuery:  # type: ignore[override]
-        qs = Vitals.objects.filter(patient__clinic_id=ctx.user.clinic_id)
-        return VitalsQuery(qs, tuple(v.key for v in VITAL_SIGNS))
+
+class KeyedSource(Source):
+    """Search over a `KeyedQuery`: `_id` and `code` narrow the keys as well as the rows, and
+    `category` keeps everything or nothing. Subclasses name their keys' LOINC map and
+    category."""
+
+    by_key: dict = {}
+    by_loinc: dict = {}
+    category: str = ""
+
+    def split(self, rid: str) -> tuple[uuid.UUID, str] | None:
+        return split_keyed_id(rid, self.by_key)
 
     def filter(self, state, name: str, value: str, ctx: Ctx):
         if name == "_id":
-            pairs = [p for p in (_split_vitals_id(v) for v in s.split_or(value)) if p is not None]
+            pairs = [p for p in (self.split(v) for v in s.split_or(value)) if p is not None]
             asked = {k for _, k in pairs}
-            return VitalsQuery(
+            return KeyedQuery(
                 state.qs.filter(public_id__in=[u for u, _ in pairs]),
                 tuple(k for k in state.keys if k in asked),
             )
@@ -246,12 +260,30 @@ class VitalsSource(Source):
             for v in s.split_or(value):
                 system, code = s.token(v)
                 if system in (None, "", "http://loinc.org"):
-                    coded.update(VITALS_BY_LOINC.get(code, []))
-            return VitalsQuery(state.qs, tuple(k for k in state.keys if k in coded))
+                    coded.update(self.by_loinc.get(code, []))
+            return KeyedQuery(state.qs, tuple(k for k in state.keys if k in coded))
         if name == "category":
             codes = {s.token(v)[1] for v in s.split_or(value)}
-            return state if "vital-signs" in codes else VitalsQuery(state.qs, ())
+            return state if self.category in codes else KeyedQuery(state.qs, ())
         return state.filter(self.params[name](value, ctx))
+
+
+def _present(key: str) -> Q:
+    if key == "bp":
+        return Q(bp_systolic__isnull=False) | Q(bp_diastolic__isnull=False)
+    return Q(**{f"{VITALS_BY_KEY[key].field}__isnull": False})
+
+
+class VitalsSource(KeyedSource):
+    """Each measurement of a vitals set is one Observation with id `<vitals id>-<key>`."""
+
+    by_key = VITALS_BY_KEY
+    by_loinc = VITALS_BY_LOINC
+    category = "vital-signs"
+
+    def base(self, ctx: Ctx) -> VitalsQuery:  # type: ignore[override]
+        qs = Vitals.objects.filter(patient__clinic_id=ctx.user.clinic_id)
+        return VitalsQuery(qs, tuple(v.key for v in VITAL_SIGNS))
 
     def _union(self, state: VitalsQuery):
         parts = [
@@ -312,11 +344,7 @@ def vitals_keys(vitals) -> list[str]:
 
 
 def _split_vitals_id(rid: str) -> tuple[uuid.UUID, str] | None:
-    head, _, key = rid.rpartition("-")
-    pid = s.uuid_or_none(head)
-    if pid is None or key not in VITALS_BY_KEY:
-        return None
-    return pid, key
+    return split_keyed_id(rid, VITALS_BY_KEY)
 
 
 def _patient_identifier(value: str, ctx: Ctx) -> Q:
