@@ -15,6 +15,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.browser_support"]
 
 
+def pytest_configure(config):
+    """`MEDASSIST_TEST_NOW=2026-12-04T23:10-05:00` runs the whole suite as if it were then (the
+    clock keeps ticking from there): how a failure that only happens at one hour of the clinic's
+    day is reproduced, e.g. late in the evening when the next slot is tomorrow. Processes the
+    tests start (the concurrency server, CLI subprocesses) keep the real clock."""
+    when = os.environ.get("MEDASSIST_TEST_NOW")
+    if when:
+        import time_machine
+
+        config._medassist_travel = time_machine.travel(when, tick=True)
+        config._medassist_travel.start()
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` check what only PostgreSQL provides (exclusion constraints,
     concurrent writers). On SQLite they are deselected, not skipped: the suite's PostgreSQL run
@@ -52,6 +65,12 @@ def _slowest_first(items) -> None:
         return next((i for i, p in enumerate(SLOWEST) if path.startswith(p)), len(SLOWEST))
 
     items.sort(key=rank)  # stable: within a rank, the collected order is kept
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_medassist_travel", None)
+    if travel is not None:
+        travel.stop()
 
 
 @pytest.fixture
@@ -119,6 +138,12 @@ def patient(front_desk):
 @pytest.fixture
 def appointment(front_desk, patient, provider):
     return factories.book(front_desk, patient, provider)
+
+
+@pytest.fixture
+def upcoming_appointment(front_desk, patient, provider):
+    """A visit that has not started yet (tomorrow's, late in the clinic's evening)."""
+    return factories.book(front_desk, patient, provider, start=factories.next_slot(patient.clinic))
 
 
 @pytest.fixture

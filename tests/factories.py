@@ -152,6 +152,8 @@ def book(
     start: datetime | None = None,
     visit_code: str = "follow-up",
 ):
+    """A visit booked through the booking service; by default in the next hour, or earlier
+    today late in the evening, so that it can be checked in (a visit's own day)."""
     clinic = patient.clinic
     return appointment_book(
         actor=actor,
@@ -159,7 +161,7 @@ def book(
         provider=provider,
         visit_type=VisitType.objects.get(clinic=clinic, code=visit_code),
         location=clinic.locations.first(),
-        start=start or next_slot(clinic),
+        start=start or slot_today(clinic, 1),
     )
 
 

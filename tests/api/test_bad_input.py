@@ -321,10 +321,10 @@ def test_an_illegal_transition_is_refused_and_changes_nothing(
     assert snapshot() == before
 
 
-def test_a_no_show_before_the_visit_starts_is_refused(front_desk, appointment):
+def test_a_no_show_before_the_visit_starts_is_refused(front_desk, upcoming_appointment):
     api = Api(front_desk)
     before = snapshot()
-    response = api.post(f"/api/appointments/{appointment.public_id}/no-show")
+    response = api.post(f"/api/appointments/{upcoming_appointment.public_id}/no-show")
     _refused(response, 422, "validation_failed", says="has not started yet")
     assert snapshot() == before
 

@@ -697,11 +697,11 @@ def test_cancel_ignores_an_off_site_next(
 
 
 def test_no_show_before_the_start_time_is_refused_with_a_message(
-    front_desk, client_for, appointment, snapshot
+    front_desk, client_for, upcoming_appointment, snapshot
 ):
     before = snapshot()
     response = client_for(front_desk).post(
-        reverse("scheduling:no_show", args=[appointment.public_id])
+        reverse("scheduling:no_show", args=[upcoming_appointment.public_id])
     )
     assert response.status_code == 422
     assert "has not started yet" in response.content.decode()

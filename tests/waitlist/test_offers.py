@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from medassist.booking.services import appointment_book, appointment_cancel
 from medassist.reminders.models import Message
@@ -260,8 +259,7 @@ def test_a_reminder_link_does_not_open_an_offer(busy_visit):
 
 
 def test_a_no_show_in_the_past_offers_nothing(front_desk, patient, provider, waiting):
-    start = timezone.now().astimezone(patient.clinic.tz) + timedelta(minutes=30)
-    start = start.replace(second=0, microsecond=0)
+    start = factories.next_slot(patient.clinic)  # to come (tomorrow's, late in the evening)
     appt = appointment_book(
         actor=front_desk,
         patient=patient,
