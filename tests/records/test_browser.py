@@ -133,7 +133,7 @@ def test_the_doctor_goes_from_the_worklist_to_the_chart_and_starts_the_visit(
     page, physician, medical_assistant, front_desk, patient, provider, clinic
 ):
     # given a patient roomed today with her reason for the visit
-    visit = factories.book(front_desk, patient, provider, start=timezone.now())
+    visit = factories.book(front_desk, patient, provider, start=factories.next_slot(clinic, 0))
     appointment_transition(actor=front_desk, appointment=visit, to_status="arrived")
     room = Room.objects.filter(location__clinic=clinic).order_by("name").first()
     rooming_complete(

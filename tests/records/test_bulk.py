@@ -338,7 +338,7 @@ def test_a_chart_with_a_social_history_or_nka_gets_no_second_one(
 
 
 def _visit(front_desk, patient, provider, days_ahead: int = 1):
-    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=days_ahead)
+    start = factories.next_slot(patient.clinic, 0) + dt.timedelta(days=days_ahead)
     return factories.book(front_desk, patient, provider, start=start)
 
 
