@@ -76,6 +76,7 @@ def _task_item(task: Task) -> InboxItem:
         patient_id=task.patient_id,
         patient_name=task.patient.display_name if task.patient is not None else "",
         assignee_id=task.assignee_id,
+        assignee_name=task.assignee.display_name if task.assignee is not None else "",
         clinician_only=task.clinician_only,
         urgent=task.urgent,
         sla_hours=SLA_HOURS.get(Task.Kind(task.kind), 48.0),

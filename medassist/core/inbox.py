@@ -17,6 +17,10 @@ class InboxStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
 
 @dataclass(frozen=True)
 class InboxItem:
@@ -28,6 +32,7 @@ class InboxItem:
     patient_id: int | None = None
     patient_name: str = ""
     assignee_id: int | None = None
+    assignee_name: str = ""  # who is working it, as staff see their name
     clinician_only: bool = False  # only clinicians (doctor role) see it
     urgent: bool = False  # emergencies and critical results: shown first, in red
     sla_hours: float = 48.0  # age past which the item turns red

@@ -154,7 +154,9 @@ def draws_due(*, user, day: date | None = None) -> list[Order]:
 
 def inbox_items(*, clinic, user) -> list[InboxItem]:
     """Open alerts (abnormal / critical results, for clinicians) and unmatched results."""
-    qs = WorkItem.objects.filter(clinic=clinic, done_at__isnull=True).select_related("patient")
+    qs = WorkItem.objects.filter(clinic=clinic, done_at__isnull=True).select_related(
+        "patient", "assignee"
+    )
     show_unmatched = can(user, "result.receive")
     is_clinician = getattr(user, "role", "") == DR
     if not is_clinician:
@@ -179,6 +181,7 @@ def inbox_items(*, clinic, user) -> list[InboxItem]:
                 patient_id=w.patient_id,
                 patient_name=w.patient.display_name if w.patient else "",
                 assignee_id=w.assignee_id,
+                assignee_name=w.assignee.display_name if w.assignee else "",
                 clinician_only=alert,
                 urgent=critical,
                 sla_hours=1.0 if critical else (24.0 if alert else 48.0),

@@ -60,6 +60,18 @@ def test_clinician_items_are_not_shown_to_the_front_desk(clinic, front_desk, phy
     assert "Secret question" in doctor
 
 
+def test_the_inbox_names_who_is_working_an_item_and_says_its_status_in_words(
+    clinic, front_desk, medical_assistant, client_for
+):
+    Task.objects.create(clinic=clinic, kind=Task.Kind.REFILL, title="Refill: metformin",
+                        assignee=medical_assistant, status=Task.Status.IN_PROGRESS)
+    html = client_for(front_desk).get(reverse("assistant:inbox")).content.decode()
+    row = html.split("Refill: metformin")[1].split("</tr>")[0]
+    assert medical_assistant.display_name in row
+    assert "In progress" in row and "Inprogress" not in html
+    assert "</a> · <a href=\"?status=in_progress\"" in html  # the filter links are apart
+
+
 def test_another_clinics_task_is_404(clinic, other_clinic, front_desk, client_for):
     task = Task.objects.create(clinic=other_clinic, kind=Task.Kind.REFILL, title="x")
     response = client_for(front_desk).get(reverse("assistant:task", args=[task.public_id]))
