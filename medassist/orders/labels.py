@@ -16,9 +16,21 @@ LABEL_W, LABEL_H = 2 * inch, 1 * inch
 
 def labels_pdf(order: Order, specimens: list[Specimen], tz) -> bytes:
     """One page per label. Names and times are the clinic's (tz)."""
+    return draw_labels_pdf([(order, specimens)], tz)
+
+
+def draw_labels_pdf(orders: list[tuple[Order, list[Specimen]]], tz) -> bytes:
+    """The labels of one draw (several orders), one page per label, in the order given."""
     buf = BytesIO()
     c = canvas.Canvas(buf, pagesize=(LABEL_W, LABEL_H))
-    c.setTitle(f"Specimen labels {order.placer_number}")
+    c.setTitle("Specimen labels " + ", ".join(o.placer_number for o, _ in orders))
+    for order, specimens in orders:
+        _order_labels(c, order, specimens, tz)
+    c.save()
+    return buf.getvalue()
+
+
+def _order_labels(c, order: Order, specimens: list[Specimen], tz) -> None:
     patient = order.patient
     for s in specimens:
         c.setFont("Helvetica-Bold", 7)
@@ -35,5 +47,3 @@ def labels_pdf(order: Order, specimens: list[Specimen], tz) -> bytes:
         c.drawString(6, 10, f"{when:%m/%d/%Y %H:%M} {who}"[:46])
         c.drawString(6, 3, f"Site: {s.site}  Order {order.placer_number}"[:46])
         c.showPage()
-    c.save()
-    return buf.getvalue()

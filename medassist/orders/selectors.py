@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -17,7 +18,7 @@ from medassist.core.access import get_scoped
 from medassist.core.clock import clinic_today
 from medassist.core.errors import NotFound
 from medassist.core.inbox import InboxItem, InboxStatus
-from medassist.orders.models import Order, OrderTest, ResultLink, WorkItem
+from medassist.orders.models import ORDER_OF_DRAW, Order, OrderTest, ResultLink, Tube, WorkItem
 from medassist.practice.roles import DR, can, require, staff_clinic
 from medassist.records.models import Observation
 
@@ -128,6 +129,34 @@ def open_orders(*, user, patient=None, status: str = "") -> list[Order]:
         actor=user, patients=[o.patient for o in rows], object_type="orders.Order"
     )
     return rows
+
+
+@dataclass
+class Draw:
+    """One patient's venipuncture: every lab order of theirs waiting for its draw, and the
+    containers of all of them in one CLSI order of draw."""
+
+    patient: Any
+    orders: list[Order]
+    tubes: list[dict]
+    fasting_required: bool
+    priority: str
+
+
+def draws_due_by_patient(*, user, day: date | None = None) -> list[Draw]:
+    """`draws_due`, one row per patient (the most pressing order first): a patient with two
+    orders is stuck once, not twice."""
+    draws: dict[int, Draw] = {}
+    for order in draws_due(user=user, day=day):
+        draw = draws.get(order.patient_id)
+        if draw is None:
+            draw = draws[order.patient_id] = Draw(order.patient, [], [], False, order.priority)
+        draw.orders.append(order)
+        draw.fasting_required = draw.fasting_required or order.fasting_required
+        draw.tubes += [dict(t, order=order) for t in tube_list(order)]
+    for draw in draws.values():
+        draw.tubes.sort(key=lambda t: ORDER_OF_DRAW.index(t["tube"]))  # stable: order by order
+    return list(draws.values())
 
 
 def draws_due(*, user, day: date | None = None) -> list[Order]:
@@ -264,3 +293,30 @@ def results_over_time(*, user, patient, since_days: int | None = None) -> list[S
 
 def results_for_order(order: Order) -> list[ResultLink]:
     return list(ResultLink.objects.filter(order=order).select_related("observation").order_by("id"))
+
+
+def tube_list(order: Order) -> list[dict]:
+    """The containers a lab order needs, in CLSI order of draw, volumes summed per tube type
+    and specimen, with the tests each one serves."""
+    groups: dict[tuple[str, str], dict] = {}
+    for ot in order.tests.select_related("test"):
+        t = ot.test
+        key = (t.tube, t.specimen_type)
+        g = groups.setdefault(
+            key,
+            {
+                "tube": t.tube,
+                "label": Tube(t.tube).label,
+                "specimen_type": t.specimen_type,
+                "volume_ml": Decimal("0"),
+                "tests": [],
+                "handling": [],
+            },
+        )
+        g["volume_ml"] += t.volume_ml
+        g["tests"].append(t.name)
+        if t.handling:
+            g["handling"].append(t.handling)
+    return sorted(
+        groups.values(), key=lambda g: (ORDER_OF_DRAW.index(g["tube"]), g["specimen_type"])
+    )

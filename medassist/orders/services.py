@@ -24,7 +24,6 @@ from medassist.orders.errors import (
     UnknownTemplate,
 )
 from medassist.orders.models import (
-    ORDER_OF_DRAW,
     CompendiumTest,
     Order,
     OrderEvent,
@@ -35,6 +34,7 @@ from medassist.orders.models import (
     Tube,
     WorkItem,
 )
+from medassist.orders.selectors import tube_list
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
 from medassist.practice.scope import require_task
@@ -490,31 +490,34 @@ def specimens_collect(
     return specimens
 
 
-def tube_list(order: Order) -> list[dict]:
-    """The containers a lab order needs, in CLSI order of draw, volumes summed per tube type
-    and specimen, with the tests each one serves."""
-    groups: dict[tuple[str, str], dict] = {}
-    for ot in order.tests.select_related("test"):
-        t = ot.test
-        key = (t.tube, t.specimen_type)
-        g = groups.setdefault(
-            key,
-            {
-                "tube": t.tube,
-                "label": Tube(t.tube).label,
-                "specimen_type": t.specimen_type,
-                "volume_ml": Decimal("0"),
-                "tests": [],
-                "handling": [],
-            },
+@transaction.atomic
+def draw_collect(
+    *,
+    actor: User,
+    orders: list[Order],
+    site: str,
+    fasting_confirmed: bool | None,
+    supervisor_present: bool | None = None,
+) -> list[Specimen]:
+    """One venipuncture for every lab order of one patient waiting for its draw: each order's
+    containers, all at the same time and site, or none of them (one order refused refuses
+    the draw)."""
+    if not orders:
+        raise ValidationFailed("Choose the orders drawn.", field="orders")
+    if len({o.patient_id for o in orders}) > 1:
+        raise ValidationFailed("One draw is for one patient's orders.", field="orders")
+    now = timezone.now()
+    specimens: list[Specimen] = []
+    for order in orders:
+        specimens += specimens_collect(
+            actor=actor,
+            order=order,
+            site=site,
+            fasting_confirmed=fasting_confirmed,
+            collected_at=now,
+            supervisor_present=supervisor_present,
         )
-        g["volume_ml"] += t.volume_ml
-        g["tests"].append(t.name)
-        if t.handling:
-            g["handling"].append(t.handling)
-    return sorted(
-        groups.values(), key=lambda g: (ORDER_OF_DRAW.index(g["tube"]), g["specimen_type"])
-    )
+    return specimens
 
 
 @transaction.atomic

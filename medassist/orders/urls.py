@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:id>/labels.pdf", views.labels, name="labels"),
     path("<uuid:id>/requisition.pdf", views.requisition, name="requisition"),
     path("phlebotomy/", views.phlebotomy, name="phlebotomy"),
+    path("phlebotomy/labels.pdf", views.draw_labels, name="draw_labels"),
     path("queue/", views.queue, name="queue"),
     path("queue/<uuid:id>/", views.work_item, name="work_item"),
     path("results/<uuid:patient_id>/", views.patient_results, name="results"),

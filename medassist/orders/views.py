@@ -19,7 +19,7 @@ from medassist.orders import notices
 from medassist.orders import poc as poc_rules
 from medassist.orders.connections import describe, lab_connection_set, transport_for
 from medassist.orders.ingest import unmatched_file
-from medassist.orders.labels import labels_pdf
+from medassist.orders.labels import draw_labels_pdf, labels_pdf
 from medassist.orders.models import (
     HL7Message,
     Order,
@@ -33,7 +33,7 @@ from medassist.orders.requisition import order_requisition
 from medassist.orders.selectors import (
     access_order,
     access_work_item,
-    draws_due,
+    draws_due_by_patient,
     open_orders,
     overdue_worklist,
     results_for_order,
@@ -41,6 +41,7 @@ from medassist.orders.selectors import (
     work_queue,
 )
 from medassist.orders.services import (
+    draw_collect,
     order_cancel,
     order_imaging_create,
     order_lab_create,
@@ -49,7 +50,6 @@ from medassist.orders.services import (
     order_review,
     order_schedule,
     order_tell_patient,
-    specimens_collect,
     tube_list,
     work_item_done,
 )
@@ -262,14 +262,15 @@ def _local_datetime(text: str, tz) -> datetime:
 
 @staff_view("specimen.collect")
 def phlebotomy(request: StaffRequest) -> HttpResponse:
+    """One card per patient: every order of theirs due, drawn at one venipuncture."""
     error = None
     if request.method == "POST":
         try:
-            order = access_order(user=request.user, id=request.POST.get("order", ""))
+            orders = [access_order(user=request.user, id=i) for i in request.POST.getlist("order")]
             fasting = {"yes": True, "no": False}.get(request.POST.get("fasting", ""))
-            specimens_collect(
+            draw_collect(
                 actor=request.user,
-                order=order,
+                orders=orders,
                 site=request.POST.get("site", ""),
                 fasting_confirmed=fasting,
                 supervisor_present=request.POST.get("supervisor_present") == "on" or None,
@@ -277,21 +278,48 @@ def phlebotomy(request: StaffRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"Drawn: {order.title}. Print the labels.")
-            return redirect(reverse("orders:phlebotomy") + f"?done={order.public_id}")
-    rows = [{"order": o, "tubes": tube_list(o)} for o in draws_due(user=request.user)]
-    done = None
-    if request.GET.get("done"):
-        try:
-            done = access_order(user=request.user, id=request.GET["done"])
-        except ApplicationError:
-            done = None
+            titles = "; ".join(o.title for o in orders)
+            messages.success(request, f"Drawn: {titles}. Print the labels.")
+            done_ids = ",".join(str(o.public_id) for o in orders)
+            return redirect(reverse("orders:phlebotomy") + f"?done={done_ids}")
+    done = _drawn_orders(request, request.GET.get("done", ""))
     return render(
         request,
         "orders/phlebotomy.html",
-        {"rows": rows, "error": error, "done": done, "clinic_tz": _tz(request)},
+        {
+            "draws": draws_due_by_patient(user=request.user),
+            "error": error,
+            "done": done,
+            "done_ids": ",".join(str(o.public_id) for o in done),
+            "clinic_tz": _tz(request),
+        },
         status=422 if error else 200,
     )
+
+
+def _drawn_orders(request: StaffRequest, ids: str) -> list[Order]:
+    """The orders of the draw just recorded (`?done=` ids, comma-separated); unknown ones are
+    left out."""
+    orders = []
+    for i in [i for i in ids.split(",") if i][:20]:
+        try:
+            orders.append(access_order(user=request.user, id=i))
+        except ApplicationError:
+            continue
+    return orders
+
+
+@staff_view("specimen.collect")
+def draw_labels(request: StaffRequest) -> HttpResponse:
+    """The labels of one draw (`?orders=` ids, comma-separated) in one PDF."""
+    orders = _drawn_orders(request, request.GET.get("orders", ""))
+    pairs = [(o, list(o.specimens.select_related("collected_by"))) for o in orders]
+    pairs = [(o, s) for o, s in pairs if s]
+    if not pairs:
+        raise ValidationFailed("No specimens were collected for these orders yet.")
+    response = HttpResponse(draw_labels_pdf(pairs, _tz(request)), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="specimen-labels.pdf"'
+    return response
 
 
 @staff_view("specimen.collect")

@@ -30,7 +30,7 @@ def test_lipid_panel_from_order_to_patient(page, physician, medical_assistant, p
     # the MA sees the draw with its tube and fasting question, draws it and prints the labels
     login(page, "ma")
     page.goto("/orders/phlebotomy/")
-    draw = page.locator(f'[data-order="{order.public_id}"]')
+    draw = page.locator(f'[data-patient="{patient.public_id}"]')
     assert "Red / gold SST (serum)" in draw.inner_text() and "5.0 mL" in draw.inner_text()
     draw.get_by_label("Yes").check()
     draw.get_by_label("Site").fill("left antecubital")

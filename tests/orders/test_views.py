@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from medassist.orders.ingest import receive
 from medassist.orders.models import Order, PatientNotice
 from medassist.reminders.models import Message
@@ -89,3 +91,63 @@ def test_queue_and_worklist_screens(
     assert "Unmatched result" in page
     assert client_for(front_desk).get("/orders/queue/").status_code == 403
     assert client_for(physician).get("/orders/").status_code == 200
+
+
+def test_one_patients_orders_are_one_draw_in_one_order_of_draw(
+    client_for, physician, medical_assistant, patient, lab, test_by_code
+):
+    from pypdf import PdfReader
+
+    from medassist.orders.services import order_lab_create
+
+    # given two orders for one patient: a CBC (EDTA, lavender) and a fasting lipid panel (SST)
+    cbc = order_lab_create(actor=physician, patient=patient, lab=lab, tests=[test_by_code("CBC")])
+    lipid = order_lab_create(
+        actor=physician, patient=patient, lab=lab, tests=[test_by_code("LIPID")]
+    )
+    ma = client_for(medical_assistant)
+    # then the draw screen shows one card for her, the serum tube before the EDTA one
+    page = ma.get("/orders/phlebotomy/").content.decode()
+    assert page.count(f'data-patient="{patient.public_id}"') == 1
+    card = page.split(f'data-patient="{patient.public_id}"')[1].split("</section>")[0]
+    assert card.index("Red / gold SST") < card.index("Lavender (EDTA)")
+    assert card.count("Fasting required") == 1 and "Drawn (2 orders)" in card
+
+    # when the fasting question is not answered, neither order is drawn
+    both = {"order": [str(cbc.public_id), str(lipid.public_id)], "site": "right antecubital"}
+    assert ma.post("/orders/phlebotomy/", both).status_code == 422
+    assert not Order.objects.filter(status=Order.Status.COLLECTED).exists()
+
+    # when it is drawn once, both orders are collected, at one time and site
+    r = ma.post("/orders/phlebotomy/", {**both, "fasting": "yes"})
+    assert r.status_code == 302
+    cbc.refresh_from_db()
+    lipid.refresh_from_db()
+    assert cbc.status == lipid.status == Order.Status.COLLECTED
+    specimens = [*cbc.specimens.all(), *lipid.specimens.all()]
+    assert {s.collected_at for s in specimens} == {specimens[0].collected_at}
+    assert {s.site for s in specimens} == {"right antecubital"}
+    # and one PDF holds every label of the draw
+    done = ma.get(r["Location"]).content.decode()
+    href = done.split('id="labels-link" href="')[1].split('"')[0].replace("&amp;", "&")
+    pdf = ma.get(href)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == len(specimens) == 2
+    assert "No lab orders waiting" in done
+
+
+def test_a_draw_of_two_patients_orders_is_refused(
+    client_for, physician, medical_assistant, patient, lab, test_by_code, front_desk
+):
+    from medassist.orders.services import order_lab_create
+    from tests import factories
+
+    other = factories.make_patient(front_desk, last_name="Other")
+    mine = order_lab_create(actor=physician, patient=patient, lab=lab, tests=[test_by_code("CBC")])
+    theirs = order_lab_create(actor=physician, patient=other, lab=lab, tests=[test_by_code("TSH")])
+    r = client_for(medical_assistant).post(
+        "/orders/phlebotomy/",
+        {"order": [str(mine.public_id), str(theirs.public_id)], "site": "left antecubital"},
+    )
+    assert r.status_code == 422 and "one patient" in r.content.decode()
+    assert not Order.objects.filter(status=Order.Status.COLLECTED).exists()
