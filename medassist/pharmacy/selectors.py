@@ -246,3 +246,42 @@ def patient_handouts(*, user, patient) -> list[ChangeDiscussion]:
         .select_related("clinician", "order", "discussed_by")
         .order_by("-created_at")[:100]
     )
+
+
+# ------------------------------------------------------------------- the patient's portal
+
+
+def _released_to_patient(patient: Patient) -> QuerySet[ChangeDiscussion]:
+    """A patient's own handouts that are ready for them: the clinician wrote it and the MA
+    went over it with them (recorded as discussed). Nothing else reaches the portal."""
+    return ChangeDiscussion.objects.filter(
+        patient=patient, clinic_id=patient.clinic_id, discussed_at__isnull=False
+    ).select_related("clinic", "patient", "clinician", "order")
+
+
+def portal_handouts(*, patient: Patient, actor: User) -> list[ChangeDiscussion]:
+    """The signed-in patient's released handouts, newest first; the read is audited (the
+    clinic's portal account as actor, as the portal's other writes and reads)."""
+    rows = list(_released_to_patient(patient).order_by("-discussed_at", "-id")[:100])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        obj=patient,
+        patient=patient,
+        detail={"via": "portal", "what": "handouts", "count": len(rows)},
+    )
+    return rows
+
+
+def portal_access_handout(*, patient: Patient, actor: User, id) -> ChangeDiscussion:
+    """One of the patient's own released handouts (another patient's, or one not yet gone
+    over with them: NotFound); the read is audited."""
+    handout = get_scoped(_released_to_patient(patient), public_id=id, what="handout")
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        obj=handout,
+        patient=patient,
+        detail={"via": "portal"},
+    )
+    return handout
