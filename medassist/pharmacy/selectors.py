@@ -20,6 +20,7 @@ from medassist.pharmacy.models import (
     ChangeDiscussion,
     Dispense,
     MedicationOrder,
+    PharmacyNotice,
     RefillRequest,
     StockItem,
     StockLot,
@@ -65,7 +66,7 @@ def access_refill(*, user, id, audit: bool = True) -> RefillRequest:
     require(user, "refill.view")
     refill = get_scoped(
         RefillRequest.objects.select_related(
-            "patient", "clinic", "order", "decided_by", "patient_notice"
+            "patient", "clinic", "order", "decided_by", "patient_notice", "pharmacy_notice__sent_by"
         ),
         public_id=id,
         what="refill request",
@@ -165,6 +166,45 @@ def refill_queue(*, user, open_only: bool = True) -> QuerySet[RefillRequest]:
     if open_only:
         rows = rows.filter(status__in=[RefillRequest.Status.NEW, RefillRequest.Status.PREPARED])
     return rows.order_by("created_at", "id")
+
+
+def _pharmacy_untold() -> Q:
+    """Answered, with a pharmacy to tell, and nobody has recorded telling it."""
+    return Q(
+        status__in=[RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED],
+        pharmacy_notice__isnull=True,
+    ) & ~Q(pharmacy_message="")
+
+
+def pharmacy_to_tell(*, user) -> QuerySet[RefillRequest]:
+    """The worklist "pharmacy to tell": answered requests whose pharmacy is not yet told,
+    oldest answer first."""
+    require(user, "refill.view")
+    return (
+        RefillRequest.objects.filter(_pharmacy_untold(), clinic_id=user.clinic_id)
+        .select_related("patient", "decided_by", "prepared_by")
+        .order_by("decided_at", "id")
+    )
+
+
+def pharmacy_to_tell_count(*, user) -> int:
+    return pharmacy_to_tell(user=user).count()
+
+
+def refill_pharmacy_notice(refill: RefillRequest) -> PharmacyNotice | None:
+    """The record that the pharmacy was told, or None."""
+    try:
+        return refill.pharmacy_notice
+    except PharmacyNotice.DoesNotExist:
+        return None
+
+
+def refill_pharmacy_untold(refill: RefillRequest) -> bool:
+    return (
+        refill.status in {RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED}
+        and bool(refill.pharmacy_message)
+        and refill_pharmacy_notice(refill) is None
+    )
 
 
 def refill_overdue(refill: RefillRequest, now=None) -> bool:
