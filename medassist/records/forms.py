@@ -117,7 +117,7 @@ class ImmunizationForm(forms.Form):
             ("True", "Given here (needs the training to give vaccines)"),
         ],
         coerce=lambda value: value == "True",
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]  # Django takes any value; stubs say str
         required=False,
         initial="False",
         widget=forms.RadioSelect,
