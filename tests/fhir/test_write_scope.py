@@ -51,9 +51,7 @@ def test_an_untrained_ma_may_record_a_reported_dose_marked_as_reported(
     fhir_as, medical_assistant, patient
 ):
     # when
-    response = fhir_as(medical_assistant).post(
-        "/Immunization", _body(patient, primarySource=False)
-    )
+    response = fhir_as(medical_assistant).post("/Immunization", _body(patient, primarySource=False))
     # then
     assert response.status_code == 201, response.data
     assert response.data["primarySource"] is False

@@ -77,15 +77,11 @@ def test_turning_a_reported_dose_into_one_given_here_needs_the_task(
     imm = _record(medical_assistant, patient, primary_source=False)
     # when / then
     with pytest.raises(ScopeRefused):
-        services.immunization_update(
-            actor=medical_assistant, immunization=imm, primary_source=True
-        )
+        services.immunization_update(actor=medical_assistant, immunization=imm, primary_source=True)
     imm.refresh_from_db()
     assert imm.primary_source is False and imm.version == 1
     # an ordinary correction of a reported dose stays allowed
-    fixed = services.immunization_update(
-        actor=medical_assistant, immunization=imm, lot_number="L2"
-    )
+    fixed = services.immunization_update(actor=medical_assistant, immunization=imm, lot_number="L2")
     assert fixed.lot_number == "L2"
     # and a physician may
     given = services.immunization_update(actor=physician, immunization=fixed, primary_source=True)
@@ -130,3 +126,15 @@ def test_the_chart_form_defaults_to_reported_and_the_chart_says_so(
     assert Immunization.objects.get().primary_source is False
     chart = client.get(f"/records/patients/{patient.public_id}/").content.decode()
     assert "reported, not given here" in chart
+
+
+def test_editing_a_dose_given_here_shows_it_as_given_here(physician, patient, client_for):
+    # given
+    imm = _record(physician, patient)
+    # when
+    form = client_for(physician).get(
+        f"/records/items/immunizations/{imm.public_id}/edit/", HTTP_HX_REQUEST="true"
+    )
+    # then
+    assert form.status_code == 200
+    assert re.search(r'value="True"[^>]*checked', form.content.decode())

@@ -176,7 +176,6 @@ def require_give_scope(actor: User, *, supervisor_present: bool | None) -> None:
     require_task(actor, GIVE_TASK, supervisor_present=supervisor_present)
 
 
-
 def validate_immunization(actor, today):
     def check(i: Immunization) -> None:
         if i.status == Immunization.Status.ENTERED_IN_ERROR:
