@@ -28,6 +28,7 @@ urlpatterns = [
     path("availability/", include("medassist.availability.urls")),
     path("reminders/", include("medassist.reminders.urls")),
     path("waitlist/", include("medassist.waitlist.urls")),
+    path("portal/me/handouts/", include("medassist.pharmacy.portal_urls")),
     path("portal/", include("medassist.portal.urls")),
     path("orders/", include("medassist.orders.urls")),
     path("pharmacy/", include("medassist.pharmacy.urls")),

@@ -11,7 +11,7 @@ from ninja.responses import codes_4xx
 from medassist.core.errors import ValidationFailed
 from medassist.patients.selectors import access_patient
 from medassist.pharmacy import selectors, services
-from medassist.pharmacy.models import MedicationOrder, RefillRequest
+from medassist.pharmacy.models import MedicationOrder, PharmacyNotice, RefillRequest
 from medassist.pharmacy.schemas import (
     AdministerIn,
     ApproveIn,
@@ -23,6 +23,8 @@ from medassist.pharmacy.schemas import (
     NoteIn,
     OrderIn,
     OrderOut,
+    PharmacyToldIn,
+    PharmacyToldOut,
     RefillIn,
     RefillOut,
     ScopeOut,
@@ -77,6 +79,23 @@ def refill_data(r: RefillRequest) -> dict:
         "deny_reason": r.deny_reason,
         "patient_message": r.patient_message,
         "pharmacy_message": r.pharmacy_message,
+        "pharmacy_to_tell": selectors.refill_pharmacy_untold(r),
+        "pharmacy_told": (
+            pharmacy_told_data(notice)
+            if (notice := selectors.refill_pharmacy_notice(r)) is not None
+            else None
+        ),
+    }
+
+
+def pharmacy_told_data(n: PharmacyNotice) -> dict:
+    return {
+        "id": n.public_id,
+        "channel": n.channel,
+        "sent_at": as_local(n.sent_at, n.refill.clinic.tz),
+        "sent_by": n.sent_by.display_name,
+        "message": n.message,
+        "note": n.note,
     }
 
 
@@ -143,9 +162,24 @@ def dispense(request, order_id: uuid.UUID, payload: DispenseIn):
 
 
 @router.get("/refills", response={200: list[RefillOut], **ERRORS})
-def refills(request, include_closed: bool = False):
-    rows = selectors.refill_queue(user=request.auth, open_only=not include_closed)
-    return [refill_data(r) for r in rows.select_related("clinic")]
+def refills(request, include_closed: bool = False, pharmacy_to_tell: bool = False):
+    """The queue (open requests, or all); `pharmacy_to_tell`: the answered requests whose
+    pharmacy nobody has recorded telling yet."""
+    if pharmacy_to_tell:
+        rows = selectors.pharmacy_to_tell(user=request.auth)
+    else:
+        rows = selectors.refill_queue(user=request.auth, open_only=not include_closed)
+    return [refill_data(r) for r in rows.select_related("clinic", "pharmacy_notice__sent_by")]
+
+
+@router.post("/refills/{refill_id}/pharmacy-told", response={201: PharmacyToldOut, **ERRORS})
+def refill_pharmacy_told(request, refill_id: uuid.UUID, payload: PharmacyToldIn):
+    """Record that the pharmacy was told the answer (sent outside medassist: fax, phone, the
+    e-prescribing system, or printed for the patient)."""
+    user = request.auth
+    refill = selectors.access_refill(user=user, id=refill_id)
+    notice = services.refill_pharmacy_told(actor=user, refill=refill, **payload.dict())
+    return 201, pharmacy_told_data(notice)
 
 
 @router.post("/refills", response={201: RefillOut, **ERRORS})

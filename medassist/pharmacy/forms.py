@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from medassist.pharmacy.models import MedicationOrder, RefillRequest
+from medassist.pharmacy.models import MedicationOrder, PharmacyNotice, RefillRequest
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -94,4 +94,24 @@ class GiveForm(forms.Form):
     vis_date = forms.DateField(label="VIS edition date (vaccines)", required=False, widget=DATE)
     supervisor_present = forms.BooleanField(
         label="A supervising physician is on the premises", required=False
+    )
+
+
+class PharmacyToldForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How the pharmacy was told",
+        choices=PharmacyNotice.Channel.choices,
+        widget=forms.RadioSelect,
+    )
+    sent_at = forms.DateTimeField(
+        label="When (clinic time)",
+        required=False,
+        help_text="Leave empty for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(
+        label="Who at the pharmacy, fax number or reference",
+        max_length=300,
+        required=False,
     )

@@ -5,6 +5,7 @@ body is the clinician's text verbatim."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -44,46 +45,68 @@ TEMPLATES = {
 }
 
 
-def handout_pdf(handout: ChangeDiscussion) -> bytes:
+@dataclass(frozen=True)
+class HandoutContent:
+    """Everything a handout says, in its language: the template's fixed words around the
+    clinician's order and text. The PDF and the portal page both render exactly this."""
+
+    language: str
+    title: str
+    for_line: str
+    from_line: str
+    order_lines: tuple[tuple[str, str], ...]  # (template label, the order's words)
+    words_heading: str
+    words: tuple[str, ...]  # the clinician's text, line by line, verbatim
+    questions: str
+
+
+def handout_content(handout: ChangeDiscussion) -> HandoutContent:
     t = TEMPLATES.get(handout.language, TEMPLATES["en"])
-    styles = getSampleStyleSheet()
     clinic, patient = handout.clinic, handout.patient
-    story = [
-        Paragraph(escape(t[handout.kind]), styles["Title"]),
-        Paragraph(f"{escape(t['for'])}: {escape(patient.display_name)}", styles["Normal"]),
-        Paragraph(
-            f"{escape(t['from'])}: {escape(handout.clinician.display_name)}, {escape(clinic.name)}",
-            styles["Normal"],
-        ),
-        Spacer(1, 0.2 * inch),
-    ]
+    order_lines: list[tuple[str, str]] = []
     order = handout.order
     if order is not None:
-        story += [
-            Paragraph(f"<b>{escape(t['order'])}:</b> {escape(order.drug_name)}", styles["Normal"]),
-            Paragraph(
-                f"<b>{escape(t['dose'])}:</b> {order.dose_amount.normalize():f} "
-                f"{escape(order.dose_unit)} {escape(order.route)} "
-                f"{escape(order.frequency)}",
-                styles["Normal"],
-            ),
-        ]
-        if order.instructions:
-            story.append(
-                Paragraph(
-                    f"<b>{escape(t['how'])}:</b> {escape(order.instructions)}", styles["Normal"]
-                )
+        order_lines.append((t["order"], order.drug_name))
+        order_lines.append(
+            (
+                t["dose"],
+                f"{order.dose_amount.normalize():f} {order.dose_unit} {order.route} "
+                f"{order.frequency}".strip(),
             )
-        story.append(Spacer(1, 0.2 * inch))
-    story.append(Paragraph(f"<b>{escape(t['words'])}</b>", styles["Heading2"]))
-    for line in handout.clinician_text.splitlines():
-        if line.strip():
-            story.append(Paragraph(escape(line.strip()), styles["Normal"]))
+        )
+        if order.instructions:
+            order_lines.append((t["how"], order.instructions))
     phone = f" ({clinic.phone})" if clinic.phone else ""
-    story += [
-        Spacer(1, 0.3 * inch),
-        Paragraph(escape(t["questions"].format(clinic=clinic.name, phone=phone)), styles["Italic"]),
+    return HandoutContent(
+        language=handout.language if handout.language in TEMPLATES else "en",
+        title=t[handout.kind],
+        for_line=f"{t['for']}: {patient.display_name}",
+        from_line=f"{t['from']}: {handout.clinician.display_name}, {clinic.name}",
+        order_lines=tuple(order_lines),
+        words_heading=t["words"],
+        words=tuple(line.strip() for line in handout.clinician_text.splitlines() if line.strip()),
+        questions=t["questions"].format(clinic=clinic.name, phone=phone),
+    )
+
+
+def handout_pdf(handout: ChangeDiscussion) -> bytes:
+    c = handout_content(handout)
+    styles = getSampleStyleSheet()
+    story = [
+        Paragraph(escape(c.title), styles["Title"]),
+        Paragraph(escape(c.for_line), styles["Normal"]),
+        Paragraph(escape(c.from_line), styles["Normal"]),
+        Spacer(1, 0.2 * inch),
     ]
+    if c.order_lines:
+        story += [
+            Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", styles["Normal"])
+            for label, value in c.order_lines
+        ]
+        story.append(Spacer(1, 0.2 * inch))
+    story.append(Paragraph(f"<b>{escape(c.words_heading)}</b>", styles["Heading2"]))
+    story += [Paragraph(escape(line), styles["Normal"]) for line in c.words]
+    story += [Spacer(1, 0.3 * inch), Paragraph(escape(c.questions), styles["Italic"])]
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=letter, title=t[handout.kind]).build(story)
+    SimpleDocTemplate(buffer, pagesize=letter, title=c.title).build(story)
     return buffer.getvalue()

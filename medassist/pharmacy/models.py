@@ -310,6 +310,38 @@ class RefillRequest(BaseModel):
         return bool(self.checks) and all(c.get("passed") for c in self.checks)
 
 
+class PharmacyNotice(BaseModel):
+    """That the pharmacy was told a refill's answer, and how: medassist has no fax or NCPDP
+    transport, so staff send the reviewed message themselves (fax, phone call, the clinic's
+    e-prescribing system, or printed for the patient to take) and record it here. Once per
+    request; `message` is the text as sent (the request's pharmacy message at that moment)."""
+
+    class Channel(models.TextChoices):
+        FAX = "fax", "Fax"
+        PHONE = "phone", "Phone call"
+        ERX = "erx", "E-prescribing system"
+        PRINTED = "printed", "Printed for the patient to take"
+
+    refill = models.OneToOneField(
+        RefillRequest, on_delete=models.PROTECT, related_name="pharmacy_notice"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField()
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Who at the pharmacy, the fax number, a reference."
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to the pharmacy for {self.refill}"
+
+
 class ChangeDiscussion(BaseModel):
     """A medication or diet change relayed to the patient: a handout built from the
     clinician's order or text and a reviewed template, and the MA's record it was discussed."""

@@ -104,6 +104,21 @@ class RefillCheckOut(Schema):
     detail: str
 
 
+class PharmacyToldIn(Schema):
+    channel: str = Field(description="fax, phone, erx (e-prescribing system) or printed")
+    note: str = Field("", max_length=300)
+    sent_at: datetime | None = Field(None, description="With its offset; default now.")
+
+
+class PharmacyToldOut(Schema):
+    id: uuid.UUID
+    channel: str
+    sent_at: datetime  # in the clinic's time zone
+    sent_by: str
+    message: str
+    note: str
+
+
 class RefillOut(Schema):
     id: uuid.UUID
     patient: Ref
@@ -120,6 +135,8 @@ class RefillOut(Schema):
     deny_reason: str = ""
     patient_message: str = ""
     pharmacy_message: str = ""
+    pharmacy_to_tell: bool = False
+    pharmacy_told: PharmacyToldOut | None = None
 
 
 class ApproveIn(Schema):

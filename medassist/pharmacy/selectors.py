@@ -20,6 +20,7 @@ from medassist.pharmacy.models import (
     ChangeDiscussion,
     Dispense,
     MedicationOrder,
+    PharmacyNotice,
     RefillRequest,
     StockItem,
     StockLot,
@@ -65,7 +66,7 @@ def access_refill(*, user, id, audit: bool = True) -> RefillRequest:
     require(user, "refill.view")
     refill = get_scoped(
         RefillRequest.objects.select_related(
-            "patient", "clinic", "order", "decided_by", "patient_notice"
+            "patient", "clinic", "order", "decided_by", "patient_notice", "pharmacy_notice__sent_by"
         ),
         public_id=id,
         what="refill request",
@@ -167,6 +168,45 @@ def refill_queue(*, user, open_only: bool = True) -> QuerySet[RefillRequest]:
     return rows.order_by("created_at", "id")
 
 
+def _pharmacy_untold() -> Q:
+    """Answered, with a pharmacy to tell, and nobody has recorded telling it."""
+    return Q(
+        status__in=[RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED],
+        pharmacy_notice__isnull=True,
+    ) & ~Q(pharmacy_message="")
+
+
+def pharmacy_to_tell(*, user) -> QuerySet[RefillRequest]:
+    """The worklist "pharmacy to tell": answered requests whose pharmacy is not yet told,
+    oldest answer first."""
+    require(user, "refill.view")
+    return (
+        RefillRequest.objects.filter(_pharmacy_untold(), clinic_id=user.clinic_id)
+        .select_related("patient", "decided_by", "prepared_by")
+        .order_by("decided_at", "id")
+    )
+
+
+def pharmacy_to_tell_count(*, user) -> int:
+    return pharmacy_to_tell(user=user).count()
+
+
+def refill_pharmacy_notice(refill: RefillRequest) -> PharmacyNotice | None:
+    """The record that the pharmacy was told, or None."""
+    try:
+        return refill.pharmacy_notice
+    except PharmacyNotice.DoesNotExist:
+        return None
+
+
+def refill_pharmacy_untold(refill: RefillRequest) -> bool:
+    return (
+        refill.status in {RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED}
+        and bool(refill.pharmacy_message)
+        and refill_pharmacy_notice(refill) is None
+    )
+
+
 def refill_overdue(refill: RefillRequest, now=None) -> bool:
     """Open for more than 48 hours: shown in red."""
     now = now or timezone.now()
@@ -246,3 +286,42 @@ def patient_handouts(*, user, patient) -> list[ChangeDiscussion]:
         .select_related("clinician", "order", "discussed_by")
         .order_by("-created_at")[:100]
     )
+
+
+# ------------------------------------------------------------------- the patient's portal
+
+
+def _released_to_patient(patient: Patient) -> QuerySet[ChangeDiscussion]:
+    """A patient's own handouts that are ready for them: the clinician wrote it and the MA
+    went over it with them (recorded as discussed). Nothing else reaches the portal."""
+    return ChangeDiscussion.objects.filter(
+        patient=patient, clinic_id=patient.clinic_id, discussed_at__isnull=False
+    ).select_related("clinic", "patient", "clinician", "order")
+
+
+def portal_handouts(*, patient: Patient, actor: User) -> list[ChangeDiscussion]:
+    """The signed-in patient's released handouts, newest first; the read is audited (the
+    clinic's portal account as actor, as the portal's other writes and reads)."""
+    rows = list(_released_to_patient(patient).order_by("-discussed_at", "-id")[:100])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        obj=patient,
+        patient=patient,
+        detail={"via": "portal", "what": "handouts", "count": len(rows)},
+    )
+    return rows
+
+
+def portal_access_handout(*, patient: Patient, actor: User, id) -> ChangeDiscussion:
+    """One of the patient's own released handouts (another patient's, or one not yet gone
+    over with them: NotFound); the read is audited."""
+    handout = get_scoped(_released_to_patient(patient), public_id=id, what="handout")
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        obj=handout,
+        patient=patient,
+        detail={"via": "portal"},
+    )
+    return handout

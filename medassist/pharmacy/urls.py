@@ -7,6 +7,7 @@ app_name = "pharmacy"
 urlpatterns = [
     path("refills/", views.refill_queue, name="refills"),
     path("refills/<str:id>/", views.refill_detail, name="refill"),
+    path("refills/<str:id>/fax.pdf", views.refill_fax_view, name="refill_fax"),
     path("portal/refill/", views.portal_refill, name="portal_refill"),
     path("stock/", views.stock, name="stock"),
     path("orders/", views.orders, name="orders"),

@@ -11,15 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from medassist.core.errors import ApplicationError, PermissionDenied, ValidationFailed
-from medassist.core.web import StaffRequest, clinic_zone, form_errors, staff_view
+from medassist.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from medassist.core.web import StaffRequest, clinic_zone, first_error, form_errors, staff_view
 from medassist.pharmacy import selectors, services
+from medassist.pharmacy.fax import refill_fax_pdf
 from medassist.pharmacy.forms import (
     ApproveForm,
     DenyForm,
     GiveForm,
     LotActionForm,
     OrderForm,
+    PharmacyToldForm,
     PortalRefillForm,
     ReceiveForm,
     RefillEntryForm,
@@ -63,13 +65,23 @@ def refill_queue(request: StaffRequest) -> HttpResponse:
                 else:
                     messages.success(request, "Refill request queued.")
                     return redirect("pharmacy:refill", refill.public_id)
-    rows = list(selectors.refill_queue(user=request.user))
+    show = "pharmacy" if request.GET.get("show") == "pharmacy" else "open"
+    if show == "pharmacy":
+        rows = list(selectors.pharmacy_to_tell(user=request.user))
+    else:
+        rows = list(selectors.refill_queue(user=request.user))
     now = timezone.now()
     return render(
         request,
         "pharmacy/refills.html",
         {
             "rows": [(r, selectors.refill_overdue(r, now)) for r in rows],
+            "show": show,
+            "to_tell": (
+                len(rows)
+                if show == "pharmacy"
+                else selectors.pharmacy_to_tell_count(user=request.user)
+            ),
             "form": form,
             "clinic_tz": request.user.clinic.tz,
         },
@@ -81,7 +93,7 @@ def refill_queue(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def refill_detail(request: StaffRequest, id) -> HttpResponse:
     refill = selectors.access_refill(user=request.user, id=id)
-    approve, deny = ApproveForm(), DenyForm()
+    approve, deny, told = ApproveForm(), DenyForm(), PharmacyToldForm()
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -100,6 +112,14 @@ def refill_detail(request: StaffRequest, id) -> HttpResponse:
                 if not deny.is_valid():
                     raise ValidationFailed("Say why the refill is denied.", field="reason")
                 services.refill_deny(actor=request.user, refill=refill, **deny.cleaned_data)
+            elif action == "pharmacy_told":
+                told = PharmacyToldForm(request.POST)
+                if not told.is_valid():
+                    raise ValidationFailed(first_error(told))
+                services.refill_pharmacy_told(
+                    actor=request.user, refill=refill, **told.cleaned_data
+                )
+                messages.success(request, "Recorded: the pharmacy was told.")
             else:
                 raise ValidationFailed("Unknown action.")
         except ApplicationError as exc:
@@ -120,10 +140,28 @@ def refill_detail(request: StaffRequest, id) -> HttpResponse:
             "deny": deny,
             "may_prepare": can(request.user, "refill.prepare"),
             "may_decide": can(request.user, "refill.decide"),
+            "may_tell": can(request.user, "refill.tell"),
+            "told": told,
+            "notice": selectors.refill_pharmacy_notice(refill),
             "clinic_tz": request.user.clinic.tz,
         },
         status=status,
     )
+
+
+@staff_view("refill.tell")
+def refill_fax_view(request: StaffRequest, id) -> HttpResponse:
+    """The fax sheet of a refill's answer for the pharmacy (to fax or hand over outside
+    medassist, then record as told)."""
+    refill = selectors.access_refill(user=request.user, id=id)
+    if refill.status not in {RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED} or (
+        not refill.pharmacy_message
+    ):
+        raise NotFound("This request has no answer for a pharmacy yet.")
+    response = HttpResponse(refill_fax_pdf(refill), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="refill-fax-{refill.public_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

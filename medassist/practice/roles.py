@@ -98,6 +98,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "refill.request": frozenset({FD, MA, DR, AD}),  # enter a request from any source
     "refill.prepare": frozenset({MA, DR}),  # run the protocol, prepare for the prescriber
     "refill.decide": frozenset({DR}),  # approve or deny
+    "refill.tell": frozenset({FD, MA, DR}),  # record that the pharmacy was told the answer
     "handout.give": frozenset({MA, DR}),  # relay a clinician's change, record the talk
     # ecg: the MA records a tracing and sees whether it is technically acceptable; the
     # physician sees the measurements and flags and signs the tracing as reviewed

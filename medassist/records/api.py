@@ -108,6 +108,7 @@ def immunization_data(i) -> dict:
         "route": i.route,
         "dose_quantity": i.dose_quantity,
         "status": i.status,
+        "primary_source": i.primary_source,
         "version": i.version,
     }
 

@@ -109,8 +109,24 @@ class ImmunizationForm(forms.Form):
     status_reason = forms.CharField(
         max_length=300, required=False, label="Reason not given", help_text="If not done"
     )
-    primary_source = forms.BooleanField(
-        required=False, initial=True, label="Given here (not reported by patient or others)"
+    # Reported (history from the patient or another provider) unless the person recording
+    # says it was given here; given here needs the vaccine-administration scope task.
+    primary_source = forms.TypedChoiceField(
+        choices=[
+            ("False", "Reported: given elsewhere, told by the patient or another provider"),
+            ("True", "Given here (needs the training to give vaccines)"),
+        ],
+        coerce=lambda value: value == "True",
+        empty_value=False,  # type: ignore[arg-type]  # Django takes any value; stubs say str
+        required=False,
+        initial="False",
+        widget=forms.RadioSelect,
+        label="Source",
+    )
+    supervisor_present = forms.BooleanField(
+        required=False,
+        label="A supervising physician is on the premises",
+        help_text="Given here, where the state requires it",
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -111,7 +111,10 @@ class ImmunizationIn(Schema):
     performer_text: str = Field("", max_length=200)
     status: str = "completed"
     status_reason: str = Field("", max_length=300)
+    # True: given here, which needs the vaccine-administration scope task (403 scope_refused
+    # otherwise); False: reported by the patient or another provider.
     primary_source: bool = True
+    supervisor_present: bool | None = None
     note: str = Field("", max_length=5000)
 
 
@@ -125,6 +128,7 @@ class ImmunizationOut(Schema):
     route: str
     dose_quantity: str
     status: str
+    primary_source: bool
     version: int
 
 

@@ -27,6 +27,9 @@ class Case:
     write: bool = False
     setup: str = "none"
     extra: dict = field(default_factory=dict)
+    # roles whose role allows the act but whose scope of practice does not (the cast's MA has
+    # no training records): 403 with code scope_refused, not permission_denied
+    scope_refused: set[str] = field(default_factory=set)
 
 
 def _path_and_body(case: Case, w: dict):
@@ -100,6 +103,13 @@ def _path_and_body(case: Case, w: dict):
             return f"/api/intake/{appt.public_id}/vitals", None
         case "worklist":
             return "/api/intake/worklist", None
+        case "immunization_given_here" | "immunization_reported":
+            return f"/api/records/patients/{pid}/immunizations", {
+                "cvx_code": "140",
+                "occurrence_date": w["today"],
+                "lot_number": "FLU1",
+                "primary_source": case.name == "immunization_given_here",
+            }
     raise AssertionError(case.name)
 
 
@@ -160,6 +170,22 @@ CASES = [
         setup="arrived",
     ),
     Case("worklist", "GET", {"physician"}, other_clinic=200),
+    # a vaccine recorded as given here is giving a vaccine: the scope task, not just chart.edit
+    Case(
+        "immunization_given_here",
+        "POST",
+        {"physician"},
+        ok=201,
+        write=True,
+        scope_refused={"medical_assistant"},
+    ),
+    Case(
+        "immunization_reported",
+        "POST",
+        {"medical_assistant", "physician"},
+        ok=201,
+        write=True,
+    ),
 ]
 
 
@@ -209,6 +235,8 @@ def test_endpoint_answers_each_role_with_the_exact_status_and_refusals_change_no
     assert response.status_code == expected, response.content
     if expected >= 400:
         code = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}[expected]
+        if role in case.scope_refused:
+            code = "scope_refused"
         assert response.json()["code"] == code
         assert snapshot() == before
     elif case.write:

@@ -124,7 +124,7 @@ def chart_items(physician, medical_assistant, patient, appointment):
         prescriber=physician.provider,
     )
     immunization = chart.immunization_create(
-        actor=medical_assistant,
+        actor=physician,
         patient=patient,
         cvx_code="140",
         occurrence_date=dt.date(2024, 10, 1),

@@ -44,7 +44,7 @@ def _grow_chart(patient, physician, medical_assistant, n: int) -> None:
             prescriber=physician.provider,
         )
         chart.immunization_create(
-            actor=medical_assistant,
+            actor=physician,
             patient=patient,
             cvx_code="140",
             occurrence_date=dt.date(2020, 1, 1) + dt.timedelta(days=i),

@@ -222,7 +222,8 @@ def test_create_and_update_medication_statement(fhir_as, physician, patient, pro
 
 
 def test_create_immunization_needs_a_cvx_code(fhir_as, medical_assistant, patient):
-    # given
+    # given: an MA trained to give vaccines (a dose given here needs it; test_write_scope.py)
+    factories.make_training(medical_assistant, "vaccine_administration")
     api = fhir_as(medical_assistant)
     body = {
         "resourceType": "Immunization",

@@ -58,9 +58,9 @@ def medication(physician, patient):
 
 
 @pytest.fixture
-def immunization(medical_assistant, patient):
+def immunization(physician, patient):
     return services.immunization_create(
-        actor=medical_assistant,
+        actor=physician,
         patient=patient,
         cvx_code="115",
         occurrence_date=dt.date(2025, 10, 1),

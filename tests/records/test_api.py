@@ -54,8 +54,22 @@ def api_specs(w):
         "immunization": (
             "post",
             f"/api/records/patients/{p}/immunizations",
-            {"cvx_code": "187", "occurrence_date": "2025-09-01", "lot_number": "L1"},
+            # reported by the patient: history, chart.edit is enough
+            {
+                "cvx_code": "187",
+                "occurrence_date": "2025-09-01",
+                "lot_number": "L1",
+                "primary_source": False,
+            },
             CLINICAL,
+            201,
+        ),
+        # given here: the vaccine-administration scope task; the cast's MA has no training
+        "immunization given here": (
+            "post",
+            f"/api/records/patients/{p}/immunizations",
+            {"cvx_code": "187", "occurrence_date": "2025-09-01", "lot_number": "L1"},
+            {"physician"},
             201,
         ),
         "encounter": (
@@ -93,7 +107,8 @@ def api_specs(w):
 @pytest.mark.parametrize(
     "name",
     ["chart", "encounters", "history", "problem", "allergy", "nka", "medication",
-     "immunization", "encounter", "note", "sign", "amend", "entered-in-error"],
+     "immunization", "immunization given here", "encounter", "note", "sign", "amend",
+     "entered-in-error"],
 )  # fmt: skip
 def test_api_role_matrix(name, api_world, cast, client_for):
     method, url, body, allowed, ok = api_specs(api_world)[name]
@@ -117,6 +132,9 @@ def test_api_role_matrix(name, api_world, cast, client_for):
         assert response.status_code == want, (name, role, response.content[:400])
         if want >= 400:
             assert "code" in response.json()
+            if name == "immunization given here" and role == "medical_assistant":
+                assert response.json()["code"] == "scope_refused"
+                assert response.json()["task"] == "vaccine_administration"
             assert chart_state() == before, (name, role)
         elif method == "post":
             assert chart_state() != before

@@ -50,7 +50,7 @@ def full_chart(physician, medical_assistant, front_desk, patient):
         start_date=dt.date(2024, 3, 1),
     )
     services.immunization_create(
-        actor=medical_assistant,
+        actor=physician,
         patient=patient,
         cvx_code="140",
         occurrence_date=dt.date(2024, 10, 1),

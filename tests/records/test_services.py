@@ -352,10 +352,10 @@ def test_immunization_takes_the_vaccine_name_from_cvx(immunization):
 
 
 @pytest.mark.parametrize("code", ["999999", "abc", ""])
-def test_unknown_cvx_code_is_refused(medical_assistant, patient, code):
+def test_unknown_cvx_code_is_refused(physician, patient, code):
     with pytest.raises(ValidationFailed):
         services.immunization_create(
-            actor=medical_assistant,
+            actor=physician,
             patient=patient,
             cvx_code=code,
             occurrence_date=dt.date(2025, 1, 1),
@@ -363,10 +363,10 @@ def test_unknown_cvx_code_is_refused(medical_assistant, patient, code):
     assert not Immunization.objects.exists()
 
 
-def test_vaccine_from_an_expired_lot_is_refused(medical_assistant, patient):
+def test_vaccine_from_an_expired_lot_is_refused(physician, patient):
     with pytest.raises(ValidationFailed, match="expired"):
         services.immunization_create(
-            actor=medical_assistant,
+            actor=physician,
             patient=patient,
             cvx_code="03",
             occurrence_date=dt.date(2025, 1, 10),

@@ -128,6 +128,19 @@ def specs(w) -> list[Spec]:
             CLINICAL,
             {"cvx_code": "140", "occurrence_date": "2025-10-01", "status": "completed"},
         ),
+        # given here needs the vaccine-administration scope task: the cast's MA is untrained
+        Spec(
+            "add immunization given here",
+            "post",
+            f"/records/patients/{p}/immunizations/new/",
+            {"physician"},
+            {
+                "cvx_code": "140",
+                "occurrence_date": "2025-10-01",
+                "status": "completed",
+                "primary_source": "True",
+            },
+        ),
         Spec(
             "add history",
             "post",
@@ -233,7 +246,8 @@ def expected_status(spec: Spec, role: str) -> int:
 SPEC_NAMES = [
     "chart", "patient history", "encounters page", "documents page", "results page",
     "item history", "download", "add problem form", "add problem", "add allergy",
-    "add medication", "add immunization", "add history", "edit problem form", "edit problem",
+    "add medication", "add immunization", "add immunization given here", "add history",
+    "edit problem form", "edit problem",
     "problem entered in error", "record NKA", "social history", "start encounter", "write note",
     "edit draft", "sign note", "amend note", "signed note entered in error", "upload document",
     "document entered in error",

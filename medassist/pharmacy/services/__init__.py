@@ -13,6 +13,7 @@ from medassist.pharmacy.services.refills import (
     protocol_checks,
     refill_approve,
     refill_deny,
+    refill_pharmacy_told,
     refill_prepare,
     refill_request_create,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "protocol_checks",
     "refill_approve",
     "refill_deny",
+    "refill_pharmacy_told",
     "refill_prepare",
     "refill_request_create",
     "stock_count",

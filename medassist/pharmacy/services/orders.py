@@ -491,6 +491,7 @@ def medication_administer(
                 dose_quantity=f"{order.dose_amount.normalize():f} {order.dose_unit}",
                 performer=actor,
                 note=f"VIS edition {vis:%Y-%m-%d} given." if vis else "",
+                supervisor_present=supervisor_present,
             )
         administration = Administration.objects.create(
             order=order,

@@ -18,8 +18,8 @@ from medassist.audit.services import audit_record
 from medassist.core.errors import PermissionDenied, ValidationFailed
 from medassist.intake.models import Vitals
 from medassist.pharmacy import catalog
-from medassist.pharmacy.errors import RefillState
-from medassist.pharmacy.models import MedicationOrder, RefillRequest
+from medassist.pharmacy.errors import Duplicate, RefillState
+from medassist.pharmacy.models import MedicationOrder, PharmacyNotice, RefillRequest
 from medassist.pharmacy.services._common import clinic_of, text, whole
 from medassist.pharmacy.services.orders import medication_order_create
 from medassist.practice.roles import Role
@@ -402,3 +402,70 @@ def refill_deny(*, actor, refill: RefillRequest, reason: str) -> RefillRequest:
 
 def refill_age(refill: RefillRequest, now: datetime | None = None) -> timedelta:
     return (now or timezone.now()) - refill.created_at
+
+
+PHARMACY_TOLD_SKEW = timedelta(minutes=5)  # a clock a little ahead is not "in the future"
+
+
+@transaction.atomic
+def refill_pharmacy_told(
+    *,
+    actor,
+    refill: RefillRequest,
+    channel: str,
+    note: str = "",
+    sent_at: datetime | None = None,
+) -> PharmacyNotice:
+    """Record that the pharmacy was told the answer: by fax, phone, the clinic's e-prescribing
+    system or a printout the patient takes (sent outside medassist), when (now unless given:
+    not in the future, not before the decision), who recorded it, and the reviewed message as
+    sent. Once per request."""
+    clinic = clinic_of(actor, "refill.tell")
+    if refill.clinic_id != clinic.pk:
+        raise ValidationFailed("Unknown refill request.")
+    locked = RefillRequest.objects.select_for_update().get(pk=refill.pk)
+    if locked.status not in {RStatus.APPROVED, RStatus.DENIED}:
+        raise RefillState("The prescriber has not answered this request yet.")
+    if not locked.pharmacy_message:
+        raise ValidationFailed("This request names no pharmacy, so there is none to tell.")
+    existing = PharmacyNotice.objects.filter(refill=locked).select_related("sent_by").first()
+    if existing is not None:
+        when = existing.sent_at.astimezone(clinic.tz)
+        raise Duplicate(
+            f"The pharmacy is recorded as told already ({existing.get_channel_display().lower()}"
+            f", {when:%b %d, %Y %H:%M}, by {existing.sent_by.display_name})."
+        )
+    if channel not in PharmacyNotice.Channel.values:
+        raise ValidationFailed(
+            f"The channel is one of {', '.join(PharmacyNotice.Channel.values)}.", field="channel"
+        )
+    now = timezone.now()
+    at = sent_at or now
+    if timezone.is_naive(at):
+        raise ValidationFailed("Give the time with its time zone.", field="sent_at")
+    if at > now + PHARMACY_TOLD_SKEW:
+        raise ValidationFailed("The time sent is in the future.", field="sent_at")
+    if locked.decided_at and at < locked.decided_at:
+        raise ValidationFailed("The time sent is before the prescriber answered.", field="sent_at")
+    notice = PharmacyNotice(
+        refill=locked,
+        channel=channel,
+        sent_at=at,
+        sent_by=actor,
+        message=locked.pharmacy_message,
+        note=text(note, field="note", label="Note", max_length=300),
+    )
+    notice.stamp(actor)
+    notice.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=notice,
+        patient=locked.patient,
+        detail={
+            "refill": str(locked.public_id),
+            "channel": channel,
+            "sent_at": at.isoformat(),
+        },
+    )
+    return notice

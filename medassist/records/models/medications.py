@@ -91,6 +91,9 @@ class Immunization(ChartItem, Coded):
     primary_source = models.BooleanField(
         default=True, help_text="False when reported by the patient or another provider."
     )
+    # For a dose given here: whether a supervising physician was recorded as on the premises
+    # (asked where the state's scope rule requires one); None for reported doses / not asked.
+    supervisor_present = models.BooleanField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:

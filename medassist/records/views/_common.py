@@ -17,6 +17,7 @@ from medassist.core.web import StaffRequest, form_errors
 from medassist.intake.growth.report import growth_for
 from medassist.intake.selectors import growth_vitals
 from medassist.practice.roles import can
+from medassist.practice.scope import ScopeRefused
 from medassist.records import selectors
 from medassist.records.charts import KG_TO_LB, vitals_trends
 
@@ -167,6 +168,10 @@ def run_form(
         return form_response(request, screen, form, status=422)
     try:
         act(form.cleaned_data)
+    except ScopeRefused as exc:
+        # outside this person's scope of practice: the reason shows on the form they filled
+        form_errors(form, exc)
+        return form_response(request, screen, form, status=exc.status)
     except ApplicationError as exc:
         if isinstance(exc, (PermissionDenied, NotFound)):
             raise

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from medassist.core.errors import ValidationFailed
-from medassist.practice.models import User
+from medassist.practice.models import ScopeTask, User
 from medassist.practice.roles import require
+from medassist.practice.scope import require_task
 from medassist.records.models import (
     CodeSystem,
     Immunization,
@@ -160,6 +161,20 @@ def medication_enter_in_error(
 
 # --- immunizations ----------------------------------------------------------------------
 
+# Recording a dose as given here (FHIR primarySource true) is an act of giving a vaccine: the
+# same scope-of-practice task pharmacy checks when a vaccine is given from stock. A dose the
+# patient or another provider reports (primary_source False) is history: chart.edit suffices.
+GIVE_TASK = ScopeTask.VACCINE_ADMINISTRATION
+
+
+def is_given_here(*, status: str, primary_source: bool) -> bool:
+    return bool(primary_source) and status == Immunization.Status.COMPLETED
+
+
+def require_give_scope(actor: User, *, supervisor_present: bool | None) -> None:
+    """Refuse (ScopeRefused, audited) unless `actor` may give a vaccine here, now."""
+    require_task(actor, GIVE_TASK, supervisor_present=supervisor_present)
+
 
 def validate_immunization(actor, today):
     def check(i: Immunization) -> None:
@@ -186,7 +201,6 @@ def validate_immunization(actor, today):
     return check
 
 
-@transaction.atomic
 def immunization_create(
     *,
     actor: User,
@@ -208,40 +222,49 @@ def immunization_create(
     note: str = "",
     encounter=None,
     source_identifier: str = "",
+    supervisor_present: bool | None = None,
 ) -> Immunization:
+    """Record a vaccine on the chart. Given here (`primary_source`, status completed) needs the
+    vaccine-administration scope task of the person recording it (with `supervisor_present`
+    where the state requires a supervising physician); reported doses need only chart.edit."""
     require(actor, "chart.edit")
     check_patient_in_clinic(actor, patient)
-    check_encounter(encounter, patient)
-    if occurrence_date is None:
-        raise ValidationFailed("Enter the date given.", field="occurrence_date")
-    system, code, display = coded(CodeSystem.CVX, cvx_code, vaccine_name, label="Vaccine")
+    given_here = is_given_here(status=status, primary_source=primary_source)
+    if given_here:  # before the transaction, so a direct caller's refusal audit is kept too
+        require_give_scope(actor, supervisor_present=supervisor_present)
+    with transaction.atomic():
+        check_encounter(encounter, patient)
+        if occurrence_date is None:
+            raise ValidationFailed("Enter the date given.", field="occurrence_date")
+        system, code, display = coded(CodeSystem.CVX, cvx_code, vaccine_name, label="Vaccine")
 
-    def text(value, field, label, n=60):
-        return clean_text(value, field=field, label=label, max_length=n)
+        def text(value, field, label, n=60):
+            return clean_text(value, field=field, label=label, max_length=n)
 
-    imm = Immunization(
-        patient=patient,
-        encounter=encounter,
-        code_system=system,
-        code=code,
-        display=display,
-        occurrence_date=occurrence_date,
-        lot_number=text(lot_number, "lot_number", "Lot number", 40),
-        expiration_date=expiration_date,
-        manufacturer=text(manufacturer, "manufacturer", "Manufacturer", 100),
-        site=text(site, "site", "Site"),
-        route=text(route, "route", "Route"),
-        dose_quantity=text(dose_quantity, "dose_quantity", "Dose", 40),
-        performer=performer,
-        performer_text=text(performer_text, "performer_text", "Given by", 200),
-        status=status,
-        status_reason=text(status_reason, "status_reason", "Reason", 300),
-        primary_source=primary_source,
-        note=text(note, "note", "Note", 5000),
-        source_identifier=source_identifier,
-    )
-    validate_immunization(actor, clinic_today(actor))(imm)
-    save_new(actor=actor, obj=imm)
+        imm = Immunization(
+            patient=patient,
+            encounter=encounter,
+            code_system=system,
+            code=code,
+            display=display,
+            occurrence_date=occurrence_date,
+            lot_number=text(lot_number, "lot_number", "Lot number", 40),
+            expiration_date=expiration_date,
+            manufacturer=text(manufacturer, "manufacturer", "Manufacturer", 100),
+            site=text(site, "site", "Site"),
+            route=text(route, "route", "Route"),
+            dose_quantity=text(dose_quantity, "dose_quantity", "Dose", 40),
+            performer=performer,
+            performer_text=text(performer_text, "performer_text", "Given by", 200),
+            status=status,
+            status_reason=text(status_reason, "status_reason", "Reason", 300),
+            primary_source=primary_source,
+            supervisor_present=supervisor_present if given_here else None,
+            note=text(note, "note", "Note", 5000),
+            source_identifier=source_identifier,
+        )
+        validate_immunization(actor, clinic_today(actor))(imm)
+        save_new(actor=actor, obj=imm)
     return imm
 
 
@@ -260,14 +283,33 @@ IMMUNIZATION_FIELDS = {
     "status",
     "status_reason",
     "primary_source",
+    "supervisor_present",
     "note",
 }
 
 
-@transaction.atomic
 def immunization_update(
-    *, actor: User, immunization: Immunization, reason: str = "", **changes
+    *,
+    actor: User,
+    immunization: Immunization,
+    reason: str = "",
+    supervisor_present: bool | None = None,
+    **changes,
 ) -> Immunization:
+    """Change an immunization. Turning it into a dose given here (reported → given, or not
+    done → completed while given here) needs the same scope task as recording one."""
+    require(actor, "chart.edit")
+    check_patient_in_clinic(actor, immunization.patient)
+    was = is_given_here(status=immunization.status, primary_source=immunization.primary_source)
+    now = is_given_here(
+        status=changes.get("status", immunization.status),
+        primary_source=changes.get("primary_source", immunization.primary_source),
+    )
+    if now and not was:
+        require_give_scope(actor, supervisor_present=supervisor_present)
+        changes["supervisor_present"] = supervisor_present
+    elif not now and was:
+        changes["supervisor_present"] = None
     if "cvx_code" in changes:
         changes["code"] = changes.pop("cvx_code")
     if "vaccine_name" in changes:
@@ -277,14 +319,15 @@ def immunization_update(
         changes["code_system"] = CodeSystem.CVX
         recode(immunization, changes, label="Vaccine")
         changes.pop("code_system")
-    return update_item(
-        actor=actor,
-        obj=immunization,
-        changes=changes,
-        allowed=IMMUNIZATION_FIELDS,
-        validate=validate_immunization(actor, clinic_today(actor)),
-        reason=reason,
-    )
+    with transaction.atomic():
+        return update_item(
+            actor=actor,
+            obj=immunization,
+            changes=changes,
+            allowed=IMMUNIZATION_FIELDS,
+            validate=validate_immunization(actor, clinic_today(actor)),
+            reason=reason,
+        )
 
 
 def immunization_enter_in_error(*, actor: User, immunization: Immunization, reason: str):
