@@ -87,7 +87,7 @@ def sign_in_code(request: HttpRequest, clinic: str) -> HttpResponse:
                 httponly=True,
                 samesite="Strict",
                 secure=settings.SESSION_COOKIE_SECURE,
-                path="/portal/",
+                path="/",  # the patient's pages live under several apps (refills, forms, chat)
             )
             return response
     return _page(request, "portal/sign_in.html", context, status=422)
@@ -106,7 +106,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     response = _page(request, "portal/book.html", {"invalid": "You are signed out."})
-    response.delete_cookie(SESSION_COOKIE, path="/portal/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 

@@ -41,3 +41,45 @@ def test_a_patient_signs_in_with_a_code_and_cancels_a_visit(
     visit.refresh_from_db()
     assert visit.status == Status.CANCELLED
     assert visit.changes.latest("at").reason.endswith("Cannot make that time")
+
+
+def test_a_signed_in_patient_reaches_every_portal_page_from_their_page(
+    page, clinic, front_desk, patient, provider
+):
+    """The patient session is one cookie for every patient page (refills, forms, handouts,
+    chat live under other apps' paths): signed in once, each opens as the patient's."""
+    for weekday in range(7):
+        add_session(clinic, provider, weekday, (8, 0), (17, 0))
+    PortalSettings.objects.create(clinic=clinic, enabled=True)
+    book(front_desk, patient, provider)
+    page.goto(f"/portal/c/{clinic.public_id}/sign-in/")
+    page.get_by_label("First name").fill(patient.first_name)
+    page.get_by_label("Last name").fill(patient.last_name)
+    page.get_by_label("Date of birth").fill(patient.date_of_birth.isoformat())
+    page.get_by_label("Mobile number or e-mail").fill(patient.email)
+    page.get_by_role("button", name="Send me a code").click()
+    page.get_by_text("If we found you, we sent a code").wait_for()
+    page.get_by_label("6-digit code").fill(sent_code(patient))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Your booked visits").wait_for()
+    home = page.url
+    # each link on the patient's page opens as the signed-in patient
+    for link, proof in (
+        ("Ask for a refill", "Medication to refill"),
+        ("Forms to fill in and how to prepare", f"Hello {patient.first_name}"),
+        ("Handouts from your clinician", "Handouts from"),
+        ("Chat with the clinic", "assistant"),
+    ):
+        page.goto(home)
+        page.get_by_role("link", name=link).click()
+        page.wait_for_load_state("networkidle")
+        body = page.locator("main").inner_text()
+        assert proof in body, (link, body[:300])
+        assert "sign in again" not in body.lower() and "signed out" not in body.lower(), link
+    # the chat knows who it is talking to: no identity questions
+    assert "date of birth" not in page.locator("main").inner_text().lower()
+    # and signing out ends the session on every page
+    page.goto(home)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/pharmacy/portal/refill/")
+    assert "Medication to refill" not in page.locator("main").inner_text()
