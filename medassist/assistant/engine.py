@@ -64,6 +64,7 @@ MONTHS = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
 }
+ASIDE_CONFIDENCE = 0.6  # a non-question taken as a request, not a name, above this
 PERSONAL = frozenset(
     {"book", "reschedule", "cancel", "confirm", "refill", "message_care_team", "billing",
      "results_status"}
@@ -284,6 +285,8 @@ class _Turn:
         if waiting in ("name", "dob"):
             if rule_clinical:
                 return self.clinical(raw, u)
+            if not self.answers_identity(raw, waiting, u):
+                return self.aside(raw, waiting, u)
             return self.verify_step(raw)
         if waiting == "send_clinical":
             self.state.pop("await", None)
@@ -366,6 +369,32 @@ class _Turn:
             }
             return self.start_verification()
         return self.do(intent, raw, u.entities)
+
+    def answers_identity(self, raw: str, waiting: str, u: understand.Understanding) -> bool:
+        """Whether a message sent while we wait for a name or a date of birth is one (and
+        counts as an attempt): a question, or a request the understanding is sure of, is not."""
+        if waiting == "dob" and _parse_dob(raw, self.lang) is not None:
+            return True
+        if u.intent not in ("clinic_info", "human_handoff", *PERSONAL):
+            return True
+        if "?" in raw or "¿" in raw:
+            return False
+        if waiting == "name":
+            return _name_like(raw)
+        return u.confidence < ASIDE_CONFIDENCE
+
+    def aside(self, raw: str, waiting: str, u: understand.Understanding) -> Reply:
+        """A question or a new request in the middle of the identity check: clinic facts are
+        answered (they need no identity), a person is reached, a new request replaces the
+        waiting one; then the check goes on where it was."""
+        if u.intent == "human_handoff":
+            return self.handoff(raw, "Patient asked for a person")
+        if u.intent in PERSONAL:
+            return self.personal(u.intent, raw, u)  # asks for the name again, for this request
+        answer = self.clinic_info(raw)
+        again = self.say("ask_name" if waiting == "name" else "ask_dob")
+        return Reply(f"{answer.text} {again.text}", f"{answer.template}+{again.template}",
+                     f"{answer.action}+verification_resumed")
 
     def verify_step(self, raw: str) -> Reply:
         if self.state.get("await") == "name":
@@ -790,11 +819,25 @@ INFO_TOPICS = [
 ]
 
 
+NAME_PREFIX = re.compile(
+    r"^\s*(?:my name is|name is|i am|i'm|im|this is|it's|its|me llamo|mi nombre es|soy)\s+", re.I
+)
+# Words of a sentence, not of a name: "I want to cancel instead" is a request.
+NOT_NAME_WORDS = frozenset(re.findall(r"\S+", (
+    "i you we my your me want need would like to the a an and or can could please do does "
+    "what where when how why is are am appointment visit cancel reschedule refill "
+    "hours parking insurance instead actually quiero necesito cita para mi "
+    "una un por favor cuando donde como"
+)))
+
+
+def _name_like(raw: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", NAME_PREFIX.sub("", raw.strip()).lower())
+    return bool(_split_name(raw)[0]) and not NOT_NAME_WORDS.intersection(words)
+
+
 def _split_name(raw: str) -> tuple[str, str]:
-    text = re.sub(
-        r"^\s*(?:my name is|name is|i am|i'm|im|this is|it's|its|me llamo|mi nombre es|soy)\s+",
-        "", raw.strip(), flags=re.I,
-    )
+    text = NAME_PREFIX.sub("", raw.strip())
     words = re.findall(r"[^\W\d_][^\W\d_'.-]*(?:['.-][^\W\d_]+)*", text)
     if len(words) < 2 or len(words) > 6:
         return "", ""
