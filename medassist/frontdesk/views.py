@@ -44,6 +44,7 @@ def _visit_context(request: StaffRequest, appt) -> dict:
         "appt": appt,
         "patient": patient,
         "age": patient.age_on(clinic_today(request.user.clinic)),
+        "age_text": patient.age_text_on(clinic_today(request.user.clinic)),
         "phones": {
             "mobile": phone_display(patient.phone_mobile),
             "home": phone_display(patient.phone_home),

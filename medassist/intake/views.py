@@ -247,6 +247,7 @@ def worklist_rows(user, appointments: list) -> list[dict]:
             {
                 "appt": appt,
                 "age": appt.patient.age_on(today),
+                "age_text": appt.patient.age_text_on(today),
                 "rooming": roomings.get(appt.pk),
                 "waiting": waiting,
                 "wait_long": waiting is not None and waiting >= WAIT_LONG_MINUTES,

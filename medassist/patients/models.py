@@ -64,6 +64,18 @@ class Patient(BaseModel):
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
+    def age_text_on(self, day: date) -> str:
+        """The age as a clinician writes it: days under 4 weeks, months under 2 years, then
+        years ("9 d", "14 mo", "41 y")."""
+        dob = self.date_of_birth
+        if day < dob:
+            return "0 d"
+        months = (day.year - dob.year) * 12 + day.month - dob.month - (day.day < dob.day)
+        if months < 24:
+            days = (day - dob).days
+            return f"{days} d" if days < 28 else f"{max(months, 1)} mo"
+        return f"{self.age_on(day)} y"
+
 
 class Coverage(BaseModel):
     class Relationship(models.TextChoices):

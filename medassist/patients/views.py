@@ -49,6 +49,7 @@ def _row(patient: Patient, today) -> dict:
     return {
         "patient": patient,
         "age": patient.age_on(today),
+        "age_text": patient.age_text_on(today),
         "phone": phone_display(patient.phone_mobile or patient.phone_home),
     }
 
@@ -124,6 +125,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
     context = {
         "patient": patient,
         "age": patient.age_on(clinic_today(user.clinic)),
+        "age_text": patient.age_text_on(clinic_today(user.clinic)),
         "phones": {
             "mobile": phone_display(patient.phone_mobile),
             "home": phone_display(patient.phone_home),

@@ -200,6 +200,7 @@ class Summary:
     appointment: Appointment
     patient: Patient
     age: int
+    age_text: str
     reason: str = ""
     reason_source: str = ""
     symptoms: list[tuple[str, str]] = field(default_factory=list)
@@ -232,6 +233,7 @@ def previsit_summary(*, appointment: Appointment, today: dt.date) -> Summary:
         appointment=appointment,
         patient=patient,
         age=patient.age_on(today),
+        age_text=patient.age_text_on(today),
         generated_at=timezone.now(),
     )
     rooming = Rooming.objects.filter(appointment=appointment).first()

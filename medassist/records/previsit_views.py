@@ -76,7 +76,7 @@ def previsit_pdf_bytes(summary: Summary, *, printed_by) -> bytes:
         _p(patient.clinic.name, SMALL),
         Paragraph(escape(f"Pre-visit summary — {patient.first_name} {patient.last_name}"), H1),
         _p(
-            f"MRN {patient.mrn} · born {patient.date_of_birth:%m/%d/%Y} ({summary.age} y, "
+            f"MRN {patient.mrn} · born {patient.date_of_birth:%m/%d/%Y} ({summary.age_text}, "
             f"{patient.get_sex_display()}) · visit "
             f"{timezone.localtime(appt.start, tz):%m/%d/%Y %H:%M}"
             f" · printed {when:%m/%d/%Y %H:%M %Z} by {printed_by.display_name}",

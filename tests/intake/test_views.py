@@ -432,7 +432,7 @@ def test_worklist_shows_roomed_visits_first_with_reason_room_and_flagged_vitals(
     row = html[html.index(f'data-appointment="{late.public_id}"') :]
     row = row[: row.index("</tr>")]
     assert "Exam 3" in row and "Short of breath at night" in row
-    assert re.search(r"<td>\d+ M</td>", row)
+    assert re.search(r"<td>\d+ y M</td>", row)
     assert '<span class="badge roomed">Roomed</span>' in row
     assert "0 min" in row
     assert re.search(r'<span class="flag critical"[^>]*>185/100</span>', row)

@@ -280,7 +280,7 @@ def test_search_finds_by_name_mrn_birth_date_and_phone(client_for, front_desk, p
 def test_search_row_shows_age(client_for, front_desk, patient):
     response = client_for(front_desk).post(reverse("patients:search"), {"q": "reyes"})
     age = response.context["rows"][0]["age"]
-    assert f"({age} y)" in response.content.decode()
+    assert f"({age} y)" in response.content.decode()  # an adult: years
     assert 40 <= age <= 60
 
 

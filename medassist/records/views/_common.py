@@ -74,6 +74,7 @@ def chart_context(request: StaffRequest, patient, *, sections: bool = True, **ex
     ctx = {
         "patient": patient,
         "age": patient.age_on(timezone.localdate(timezone=tz)),
+        "age_text": patient.age_text_on(timezone.localdate(timezone=tz)),
         "clinic_tz": tz,
         **_perms(user),
         **extra,
