@@ -350,6 +350,7 @@ class Schedule:
         visit.changes.append((Status.ROOMED, at, ma, ""))
         child = person.age < 13
         reasons = (words.REASONS_CHILD if child else words.REASONS_ADULT)[visit.code]
+        reasons = [x for x in reasons if words.reason_fits(x, person.age)] or reasons
         he = person.patient.sex == "M"
         visit.reason_key = r.choice(reasons)
         reason = visit.reason_key.format(

@@ -283,6 +283,25 @@ REASONS_ADULT = {
         "Tetanus shot, stepped on a nail",
     ],
 }
+# Child reasons that fit only some ages (years, inclusive): no ADHD follow-up for a baby.
+CHILD_REASON_AGES = {
+    "Says {his} throat hurts when {he} swallows": (3, 12),
+    "Pink eye, daycare sent {him} home": (0, 5),
+    "Asthma check": (2, 12),
+    "Follow up on the ADHD medicine": (6, 12),
+    "School physical": (5, 12),
+    "Sports physical for soccer": (6, 12),
+    "Kindergarten forms and vaccines": (4, 6),
+    "Checkup and shots": (0, 6),
+    "Strep test": (3, 12),
+}
+
+
+def reason_fits(reason: str, age: int) -> bool:
+    low, high = CHILD_REASON_AGES.get(reason, (0, 200))
+    return low <= age <= high
+
+
 REASONS_CHILD = {
     "sick-visit": [
         "Fever since yesterday and {he} won't eat",
