@@ -53,6 +53,13 @@ TEMPLATES: dict[str, NoticeTemplate] = {
 }
 
 
+PREP_SUBJECT = "Getting ready for your {test} at {clinic}"
+PREP_BODY = (
+    "Hello {first_name}, {clinician} ordered a {test} for you. Before it, please read the "
+    "instructions from {clinic}:\n\n{instructions}\n\nCall {clinic} if you have questions."
+)
+
+
 def render(key: str, *, first_name: str, clinic: str, test: str, clinician: str, text: str):
     t = TEMPLATES[key]
     values = {

@@ -34,6 +34,7 @@ from medassist.orders.models import (
     Tube,
     WorkItem,
 )
+from medassist.orders.prep import order_prep
 from medassist.orders.selectors import tube_list
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
@@ -586,12 +587,7 @@ def order_tell_patient(
             field="channel",
         )
     clinic = order.clinic
-    provider = order.ordering_provider
-    clinician = (
-        f"Dr. {provider.last_name}"
-        if provider.credentials in ("", "MD", "DO")
-        else f"{provider.first_name} {provider.last_name}, {provider.credentials}"
-    )
+    clinician = _clinician_name(order.ordering_provider)
     subject, body = notices.render(
         template,
         first_name=patient.first_name,
@@ -633,6 +629,13 @@ def order_tell_patient(
     return notice
 
 
+def _clinician_name(provider) -> str:
+    """How a patient message names the ordering clinician: Dr. Chen, or Elena Vasquez, NP."""
+    if provider.credentials in ("", "MD", "DO"):
+        return f"Dr. {provider.last_name}"
+    return f"{provider.first_name} {provider.last_name}, {provider.credentials}"
+
+
 def _patient_test_name(order: Order) -> str:
     if order.kind == Order.Kind.LAB:
         return order.title.lower() if len(order.title) < 80 else "lab tests"
@@ -672,3 +675,56 @@ def work_item_done(*, actor: User, item: WorkItem, resolution: str) -> WorkItem:
     item.save()
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=item, patient=item.patient)
     return item
+
+
+@transaction.atomic
+def order_send_prep(*, actor: User, order: Order, channel: str = "") -> Message:
+    """Send the patient the clinic's own preparation instructions for the tests of a lab order
+    waiting for its draw (e.g. fasting before a lipid panel), by the reviewed prep message,
+    through the reminders queue (after quiet hours). Recorded on the order's history."""
+    require(actor, "order.manage")
+    _own(actor, order)
+    if order.kind != Order.Kind.LAB or order.status != S.ORDERED:
+        raise BadTransition("Preparation instructions go out before the draw of a lab order.")
+
+    instructions = order_prep(order)
+    if not instructions:
+        raise ValidationFailed(
+            "The clinic has no preparation instructions for these tests: the clinic admin adds "
+            "them under Preparation instructions."
+        )
+    patient = order.patient
+    channel = channel or (Channel.SMS if patient.phone_mobile else Channel.EMAIL)
+    if channel not in Channel.values:
+        raise ValidationFailed("Send by text message or email.", field="channel")
+    to = patient.phone_mobile if channel == Channel.SMS else patient.email
+    if not to:
+        raise ValidationFailed(
+            f"The patient has no {'mobile number' if channel == Channel.SMS else 'email'} on file.",
+            field="channel",
+        )
+    clinic, test = order.clinic, _patient_test_name(order)
+    facts = {"first_name": patient.first_name, "clinic": clinic.name, "test": test,
+             "clinician": _clinician_name(order.ordering_provider)}
+    text = "\n\n".join(f"{p.title}:\n{p.body.strip()}" for p in instructions)
+    msg = Message(
+        clinic=clinic,
+        patient=patient,
+        kind=Message.Kind.PREP,
+        channel=channel,
+        to=to,
+        subject=notices.PREP_SUBJECT.format(**facts),
+        body=notices.PREP_BODY.format(**facts, instructions=text),
+        scheduled_for=after_quiet_hours(timezone.now(), clinic.tz),
+    )
+    msg.stamp(actor)
+    msg.save()
+    how = "text message" if channel == Channel.SMS else "email"
+    OrderEvent.objects.create(
+        order=order, status=order.status, at=timezone.now(), by=actor,
+        note=f"Preparation instructions sent by {how}: {', '.join(p.title for p in instructions)}"[
+            :500
+        ],
+    )
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=msg, patient=patient)
+    return msg

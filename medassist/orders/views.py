@@ -29,6 +29,7 @@ from medassist.orders.models import (
     Transport,
 )
 from medassist.orders.outbound import STRUCTURES, order_send
+from medassist.orders.prep import order_prep
 from medassist.orders.requisition import order_requisition
 from medassist.orders.selectors import (
     access_order,
@@ -49,6 +50,7 @@ from medassist.orders.services import (
     order_referral_create,
     order_review,
     order_schedule,
+    order_send_prep,
     order_tell_patient,
     tube_list,
     work_item_done,
@@ -175,6 +177,8 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "can_review": can(request.user, "result.review"),
             "can_sign": can(request.user, "order.sign"),
             "can_manage": can(request.user, "order.manage"),
+            "prep": order_prep(order) if order.status == Order.Status.ORDERED else [],
+            "prep_sent": order.events.filter(note__startswith="Preparation instructions").exists(),
             "lab_connected": order.lab is not None and transport_for(order.lab) is not None,
             "lab_connection": describe(order.lab) if order.lab is not None else "",
             "sent_messages": list(
@@ -210,6 +214,9 @@ def _act(request: StaffRequest, order: Order, action: str) -> None:
             channel=post.get("channel", ""),
         )
         messages.success(request, "The message to the patient is on its way.")
+    elif action == "prep":
+        msg = order_send_prep(actor=user, order=order, channel=post.get("channel", ""))
+        messages.success(request, f"Preparation instructions are on their way to {msg.to}.")
     elif action == "send":
         order_mark_sent(actor=user, order=order, note=post.get("note", ""))
         messages.success(request, "Marked as sent.")

@@ -45,6 +45,7 @@ class Message(BaseModel):
         REPLY = "reply", "Reply to patient"
         SIGN_IN_CODE = "sign_in_code", "Portal sign-in code"
         REFILL = "refill", "Refill answer"
+        PREP = "prep", "Preparation instructions"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
