@@ -38,22 +38,45 @@ PLACEHOLDERS: dict[str, str] = {
     "signature": "the letter signature (clinic information), else the clinic's name",
 }
 
-DEFAULTS: dict[str, tuple[str, str]] = {
-    "unreachable": (
-        "We tried to reach you",
-        "Dear {patient_name},\n\n"
-        "We have tried to reach you by phone and could not. Please call us at {clinic_phone} "
-        "at your earliest convenience.\n\n"
-        "Sincerely,\n{signature}",
-    ),
-    "recall": (
-        "Time for your visit",
-        "Dear {patient_name},\n\n"
-        "Our records show that you are due for a visit. Please call us at {clinic_phone} or "
-        "book online to schedule it.\n\n"
-        "Sincerely,\n{signature}",
-    ),
+# The reviewed defaults, by key and language ("en", "es"): a patient whose preferred language
+# is Spanish gets the Spanish text; a clinic's own text replaces a default per language.
+DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    "unreachable": {
+        "en": (
+            "We tried to reach you",
+            "Dear {patient_name},\n\n"
+            "We have tried to reach you by phone and could not. Please call us at "
+            "{clinic_phone} at your earliest convenience.\n\n"
+            "Sincerely,\n{signature}",
+        ),
+        "es": (
+            "Intentamos comunicarnos con usted",
+            "Estimado/a {patient_name}:\n\n"
+            "Hemos intentado comunicarnos con usted por teléfono y no lo logramos. Por favor, "
+            "llámenos al {clinic_phone} lo antes posible.\n\n"
+            "Atentamente,\n{signature}",
+        ),
+    },
+    "recall": {
+        "en": (
+            "Time for your visit",
+            "Dear {patient_name},\n\n"
+            "Our records show that you are due for a visit. Please call us at {clinic_phone} or "
+            "book online to schedule it.\n\n"
+            "Sincerely,\n{signature}",
+        ),
+        "es": (
+            "Es hora de su consulta",
+            "Estimado/a {patient_name}:\n\n"
+            "Según nuestros registros, le corresponde una consulta. Por favor, llámenos al "
+            "{clinic_phone} o reserve en línea para programarla.\n\n"
+            "Atentamente,\n{signature}",
+        ),
+    },
 }
+LANGUAGES = {"en": "English", "es": "Spanish"}
+MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+             "septiembre", "octubre", "noviembre", "diciembre"]
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 TITLE_MAX, BODY_MAX = 200, 5000
 
@@ -84,37 +107,68 @@ def check_placeholders(text: str, *, field: str) -> None:
 class DefaultTemplate:
     """A reviewed default the clinic has not replaced (not stored)."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, language: str = "en") -> None:
         self.key = key
-        self.title, self.body = DEFAULTS[key]
+        self.language = language
+        self.title, self.body = DEFAULTS[key][language]
         self.active = True
         self.pk = None
 
+    def get_language_display(self) -> str:
+        return LANGUAGES[self.language]
+
 
 def letter_templates(*, clinic: Clinic) -> list:
-    """The clinic's letter templates, with the defaults it has not replaced, by key."""
-    saved = {t.key: t for t in LetterTemplate.objects.filter(clinic=clinic)}
+    """The clinic's letter templates in every language, with the defaults it has not
+    replaced, by key then language."""
+    saved = {(t.key, t.language): t for t in LetterTemplate.objects.filter(clinic=clinic)}
     rows: list = list(saved.values())
-    rows += [DefaultTemplate(k) for k in DEFAULTS if k not in saved]
-    return sorted(rows, key=lambda t: t.key)
+    rows += [
+        DefaultTemplate(k, lang)
+        for k, texts in DEFAULTS.items()
+        for lang in texts
+        if (k, lang) not in saved
+    ]
+    return sorted(rows, key=lambda t: (t.key, t.language != "en", t.language))
 
 
-def letter_template(*, clinic: Clinic, key: str, active_only: bool = False):
-    found = LetterTemplate.objects.filter(clinic=clinic, key=key).first()
-    if found is None and key in DEFAULTS:
-        return DefaultTemplate(key)
-    if found is None or (active_only and not found.active):
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValidationFailed("Letters are written in English or Spanish.", field="language")
+    return language
+
+
+def letter_template(*, clinic: Clinic, key: str, language: str = "en", active_only: bool = False):
+    """The template of `key` in `language`: the clinic's own, else the reviewed default."""
+    found = LetterTemplate.objects.filter(clinic=clinic, key=key, language=_language(language))
+    template = found.first()
+    if template is None and language in DEFAULTS.get(key, {}):
+        return DefaultTemplate(key, language)
+    if template is None or (active_only and not template.active):
         raise NotFound("No such letter.")
-    return found
+    return template
+
+
+def letter_for_patient(*, clinic: Clinic, key: str, patient):
+    """The letter in the patient's language when the clinic has it in use, else in English."""
+    language = patient.language_code
+    if language != "en":
+        try:
+            return letter_template(clinic=clinic, key=key, language=language, active_only=True)
+        except NotFound:
+            pass
+    return letter_template(clinic=clinic, key=key, active_only=True)
 
 
 @transaction.atomic
 def letter_template_save(
-    *, actor: User, key: str, title: str, body: str, active: bool = True
+    *, actor: User, key: str, title: str, body: str, active: bool = True, language: str = "en"
 ) -> LetterTemplate:
-    """Create or change one of the clinic's letter templates (the clinic admin)."""
+    """Create or change one of the clinic's letter templates in one language (the clinic
+    admin)."""
     require(actor, "assistant.manage")
     clinic = staff_clinic(actor)
+    language = _language(language)
     key = (key or "").strip().lower()
     if not KEY_RE.match(key):
         raise ValidationFailed(
@@ -133,10 +187,14 @@ def letter_template_save(
         raise ValidationFailed(f"The text is limited to {BODY_MAX} characters.", field="body")
     check_placeholders(title, field="title")
     check_placeholders(body, field="body")
-    template = LetterTemplate.objects.select_for_update().filter(clinic=clinic, key=key).first()
+    template = (
+        LetterTemplate.objects.select_for_update()
+        .filter(clinic=clinic, key=key, language=language)
+        .first()
+    )
     before = None
     if template is None:
-        template = LetterTemplate(clinic=clinic, key=key, created_by=actor)
+        template = LetterTemplate(clinic=clinic, key=key, language=language, created_by=actor)
         action = AuditEvent.Action.CREATE
     else:
         before = {"title": template.title, "body": template.body, "active": template.active}
@@ -146,14 +204,20 @@ def letter_template_save(
     template.save()
     audit_record(
         actor=actor, action=action, obj=template, clinic=clinic,
-        detail={"key": key, "changed": sorted(
+        detail={"key": key, "language": language, "changed": sorted(
             k for k, v in (before or {}).items() if v != getattr(template, k)
         ) if before else ["title", "body", "active"]},
     )
     return template
 
 
-def _values(clinic: Clinic, patient) -> dict[str, str]:
+def _date_text(day, language: str) -> str:
+    if language == "es":
+        return f"{day.day} de {MONTHS_ES[day.month - 1]} de {day.year}"
+    return day.strftime("%B %d, %Y").replace(" 0", " ")
+
+
+def _values(clinic: Clinic, patient, language: str = "en") -> dict[str, str]:
     info = ClinicInfo.objects.filter(clinic=clinic).first()
     location = clinic.locations.filter(active=True).order_by("name").first()
     address = ""
@@ -166,9 +230,10 @@ def _values(clinic: Clinic, patient) -> dict[str, str]:
         "patient_first_name": patient.first_name,
         "patient_last_name": patient.last_name,
         "clinic_name": clinic.name,
-        "clinic_phone": phone_display(clinic.phone) or "the clinic",
+        "clinic_phone": phone_display(clinic.phone)
+        or ("la clínica" if language == "es" else "the clinic"),
         "clinic_address": address,
-        "today": clinic_today(clinic).strftime("%B %d, %Y").replace(" 0", " "),
+        "today": _date_text(clinic_today(clinic), language),
         "signature": (info.letter_signature if info and info.letter_signature else clinic.name),
     }
 
@@ -180,7 +245,7 @@ def _render(clinic: Clinic, template, patient) -> tuple[str, bytes]:
 
     check_placeholders(template.title, field="title")  # also a template written elsewhere
     check_placeholders(template.body, field="body")
-    values = _values(clinic, patient)
+    values = _values(clinic, patient, getattr(template, "language", "en"))
     title = template.title.format(**values)
     body = template.body.format(**values)
     styles = getSampleStyleSheet()
@@ -215,11 +280,11 @@ def _check(actor: User, patient) -> Clinic:
 def letter_pdf(*, actor: User, kind: str, patient) -> bytes:
     """A preview of the letter for the patient (not filed)."""
     clinic = _check(actor, patient)
-    template = letter_template(clinic=clinic, key=kind, active_only=True)
+    template = letter_for_patient(clinic=clinic, key=kind, patient=patient)
     _, pdf = _render(clinic, template, patient)
     audit_record(
         actor=actor, action=AuditEvent.Action.EXPORT, object_type="assistant.letter",
-        object_id=kind, patient=patient, detail={"filed": False},
+        object_id=kind, patient=patient, detail={"filed": False, "language": template.language},
     )
     return pdf
 
@@ -228,7 +293,7 @@ def letter_pdf(*, actor: User, kind: str, patient) -> bytes:
 def letter_file(*, actor: User, kind: str, patient):
     """Produce the letter for the patient and file it to the chart (a records document)."""
     clinic = _check(actor, patient)
-    template = letter_template(clinic=clinic, key=kind, active_only=True)
+    template = letter_for_patient(clinic=clinic, key=kind, patient=patient)
     title, pdf = _render(clinic, template, patient)
     day = clinic_today(clinic).isoformat()
     doc = document_upload(
@@ -240,6 +305,7 @@ def letter_file(*, actor: User, kind: str, patient):
     )
     audit_record(
         actor=actor, action=AuditEvent.Action.EXPORT, object_type="assistant.letter",
-        object_id=kind, patient=patient, detail={"filed": True, "document": str(doc.public_id)},
+        object_id=kind, patient=patient,
+        detail={"filed": True, "document": str(doc.public_id), "language": template.language},
     )
     return doc

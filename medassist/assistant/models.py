@@ -151,14 +151,21 @@ class LetterTemplate(BaseModel):
     reviewed text with placeholders from a fixed set, checked when it is saved."""
 
     clinic = models.ForeignKey("practice.Clinic", on_delete=models.PROTECT, related_name="+")
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
+
     key = models.SlugField(max_length=40)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     title = models.CharField(max_length=200)
     body = models.TextField()
     active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "key"], name="assistant_letter_key_unique")
+            models.UniqueConstraint(
+                fields=["clinic", "key", "language"], name="assistant_letter_key_language_unique"
+            )
         ]
 
     def __str__(self) -> str:

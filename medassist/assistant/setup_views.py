@@ -63,7 +63,10 @@ def letter_templates(request: StaffRequest) -> HttpResponse:
 
 @staff_view("assistant.manage")
 def letter_template_edit(request: StaffRequest, key: str) -> HttpResponse:
-    template = letters.letter_template(clinic=request.user.clinic, key=key)  # else 404
+    language = request.POST.get("language") or request.GET.get("lang") or "en"
+    template = letters.letter_template(
+        clinic=request.user.clinic, key=key, language=language
+    )  # else 404 (an unknown language: 422)
     return _templates_page(request, editing=template)
 
 
@@ -74,6 +77,7 @@ def _templates_page(request: StaffRequest, *, editing) -> HttpResponse:
         "title": getattr(editing, "title", ""),
         "body": getattr(editing, "body", ""),
         "active": getattr(editing, "active", True),
+        "language": getattr(editing, "language", "en"),
     }
     if request.method == "POST":
         form = {
@@ -81,11 +85,14 @@ def _templates_page(request: StaffRequest, *, editing) -> HttpResponse:
             "title": request.POST.get("title", ""),
             "body": request.POST.get("body", ""),
             "active": request.POST.get("active") == "on",
+            "language": request.POST.get("language", "en") if editing is None
+            else editing.language,
         }
         try:
             letters.letter_template_save(
                 actor=request.user, key=str(form["key"]), title=str(form["title"]),
                 body=str(form["body"]), active=bool(form["active"]),
+                language=str(form["language"]),
             )
             return redirect("assistant:letter_templates")
         except ApplicationError as exc:
@@ -93,7 +100,8 @@ def _templates_page(request: StaffRequest, *, editing) -> HttpResponse:
     return render(
         request, "assistant/letter_templates.html",
         {"templates": letters.letter_templates(clinic=request.user.clinic), "editing": editing,
-         "form": form, "error": error, "placeholders": letters.PLACEHOLDERS},
+         "form": form, "error": error, "placeholders": letters.PLACEHOLDERS,
+         "languages": letters.LANGUAGES},
         status=status,
     )
 
@@ -114,7 +122,15 @@ def patient_letters(request: StaffRequest, patient) -> HttpResponse:
             )
         except ApplicationError as exc:
             error, status = exc.message, exc.status
-    templates = [t for t in letters.letter_templates(clinic=request.user.clinic) if t.active]
+    keys = sorted({t.key for t in letters.letter_templates(clinic=request.user.clinic) if t.active})
+    templates = []
+    for key in keys:
+        try:
+            templates.append(
+                letters.letter_for_patient(clinic=request.user.clinic, key=key, patient=who)
+            )
+        except ApplicationError:
+            continue  # only its other language is in use and that is not the patient's
     return render(
         request, "assistant/patient_letters.html",
         {"patient": who, "templates": templates, "error": error, "filed": filed,

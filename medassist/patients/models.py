@@ -64,6 +64,14 @@ class Patient(BaseModel):
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
+    @property
+    def language_code(self) -> str:
+        """"es" for a patient whose preferred language is Spanish, else "en": the languages
+        the clinic's reviewed patient texts are written in."""
+        words = (self.preferred_language or "").strip().lower()
+        spanish = words in ("es", "spa") or words.startswith(("spanish", "español", "espanol"))
+        return "es" if spanish else "en"
+
     def age_text_on(self, day: date) -> str:
         """The age as a clinician writes it: days under 4 weeks, months under 2 years, then
         years ("9 d", "14 mo", "41 y")."""

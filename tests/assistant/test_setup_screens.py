@@ -206,3 +206,75 @@ def test_a_letter_for_another_clinics_patient_is_404(front_desk, other_clinic, c
     url = reverse("assistant:patient_letters", args=[other.public_id])
     assert client_for(front_desk).post(url, {"kind": "recall"}).status_code == 404
     assert not Document.objects.exists()
+
+
+# --- letters in the patient's language --------------------------------------------------------
+
+
+def _spanish(patient):
+    patient.preferred_language = "Spanish"
+    patient.save(update_fields=["preferred_language"])
+    return patient
+
+
+def test_a_spanish_speaking_patient_gets_the_spanish_letter(front_desk, patient, client_for):
+    _spanish(patient)
+    c = client_for(front_desk)
+    page = c.get(reverse("assistant:patient_letters", args=[patient.public_id])).content.decode()
+    assert "Es hora de su consulta" in page and "the patient's language" in page
+    response = c.post(reverse("assistant:patient_letters", args=[patient.public_id]),
+                      {"kind": "recall"})
+    assert response.status_code == 200
+    text = pdf_text(Document.objects.get(patient=patient).file.read())
+    assert "Estimado/a Jordan Reyes" in text and "Atentamente" in text
+    assert " de 20" in text  # the date written in Spanish ("4 de diciembre de 2026")
+    event = AuditEvent.objects.filter(object_type="assistant.letter", patient=patient).latest("id")
+    assert event.detail["language"] == "es"
+
+
+def test_the_clinics_own_spanish_text_replaces_the_default_and_english_is_kept(
+    clinic_admin, front_desk, patient, client_for
+):
+    c = client_for(clinic_admin)
+    listing = c.get(reverse("assistant:letter_templates")).content.decode()
+    assert listing.count("<code>recall</code>") == 2  # English and Spanish
+    edit = reverse("assistant:letter_template_edit", args=["recall"]) + "?lang=es"
+    assert "Es hora de su consulta" in c.get(edit).content.decode()
+    response = c.post(edit, {"title": "Su chequeo anual", "body": "Hola {patient_first_name}.",
+                             "active": "on", "language": "es"})
+    assert response.status_code == 302
+    saved = LetterTemplate.objects.get(key="recall")
+    assert saved.language == "es" and saved.title == "Su chequeo anual"
+    # the Spanish patient gets the clinic's text, an English one still the English default
+    spanish = _spanish(patient)
+    text_es = pdf_text(letters.letter_pdf(actor=front_desk, kind="recall", patient=spanish))
+    assert "Su chequeo anual" in text_es and "Hola Jordan." in text_es
+    patient.preferred_language = "English"
+    patient.save(update_fields=["preferred_language"])
+    assert "Time for your visit" in pdf_text(
+        letters.letter_pdf(actor=front_desk, kind="recall", patient=patient)
+    )
+
+
+def test_a_letter_not_written_in_spanish_goes_out_in_english(clinic_admin, front_desk, patient):
+    letters.letter_template_save(actor=clinic_admin, key="missed-visit", title="We missed you",
+                                 body="Dear {patient_name}.")
+    text = pdf_text(letters.letter_pdf(actor=front_desk, kind="missed-visit",
+                                       patient=_spanish(patient)))
+    assert "We missed you" in text
+
+
+def test_a_letter_in_a_language_we_do_not_write_is_refused(clinic_admin):
+    with pytest.raises(ValidationFailed, match="English or Spanish"):
+        letters.letter_template_save(actor=clinic_admin, key="recall", title="t", body="b",
+                                     language="fr")
+    assert not LetterTemplate.objects.exists()
+
+
+@pytest.mark.parametrize(("words", "code"), [
+    ("Spanish", "es"), ("spanish ", "es"), ("Español", "es"), ("es", "es"), ("English", "en"),
+    ("Estonian", "en"), ("", "en"),
+])
+def test_the_patients_language(patient, words, code):
+    patient.preferred_language = words
+    assert patient.language_code == code
