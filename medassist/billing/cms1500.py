@@ -77,7 +77,22 @@ def _money(value: Decimal) -> tuple[str, str]:
     return dollars, cents
 
 
-def _fields(data: FormData) -> list[tuple[float, float, str]]:
+LINES_PER_FORM = 6  # item 24 has six service lines
+
+
+def _pages(data: FormData) -> list[tuple[list[FormLine], bool]]:
+    """A claim of more than six lines goes on continuation forms, six lines each: every form
+    repeats the header and diagnoses; item 28 says CONTINUED on all but the last, which
+    carries the claim's total (NUCC 1500 instructions)."""
+    chunks = [
+        data.lines[i : i + LINES_PER_FORM] for i in range(0, len(data.lines), LINES_PER_FORM)
+    ] or [[]]
+    return [(chunk, n == len(chunks) - 1) for n, chunk in enumerate(chunks)]
+
+
+def _fields(
+    data: FormData, lines: list[FormLine] | None = None, last: bool = True
+) -> list[tuple[float, float, str]]:
     out: list[tuple[float, float, str]] = []
 
     def put(line: float, column: float, text: str) -> None:
@@ -119,7 +134,7 @@ def _fields(data: FormData) -> list[tuple[float, float, str]]:
     letters = "ABCDEFGHIJKL"
     for n, code in enumerate(data.diagnoses[:12]):
         put(39 + n // 4, 3 + (n % 4) * 13, f"{letters[n]}. {code}")
-    for n, item in enumerate(data.lines[:6]):
+    for n, item in enumerate(data.lines[:LINES_PER_FORM] if lines is None else lines):
         row = 45 + 2 * n
         put(row, 1, f"{item.service_date:%m %d %y}")
         put(row, 10, f"{item.service_date:%m %d %y}")
@@ -137,9 +152,12 @@ def _fields(data: FormData) -> list[tuple[float, float, str]]:
     put(57, 17, "X")  # EIN
     put(57, 24, data.account_number[:14])
     put(57, 38, "X")  # accept assignment: yes
-    dollars, cents = _money(data.total)
-    put(57, 52 + 7 - len(dollars), dollars)
-    put(57, 60, cents)
+    if last:
+        dollars, cents = _money(data.total)
+        put(57, 52 + 7 - len(dollars), dollars)
+        put(57, 60, cents)
+    else:
+        put(57, 51, "CONTINUED")
     p_line1, p_city, p_state, p_zip = data.provider_address
     put(59, 50, data.provider_name[:29])
     put(60, 50, p_line1[:29])
@@ -218,13 +236,20 @@ def cms1500_pdf(data: FormData, *, mode: str = "full") -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=LETTER)
     pdf.setTitle(f"CMS-1500 {data.account_number}")
-    if mode == "full":
-        _draw_form(pdf)
-    pdf.setFillColor(colors.black)
-    pdf.setFont("Courier", 12)  # Courier 12 pt is 10 characters per inch
-    for line, column, text in _fields(data):
-        x, y = _pos(line, column)
-        pdf.drawString(x, y, text)
-    pdf.showPage()
+    pages = _pages(data)
+    for number, (lines, last) in enumerate(pages, start=1):
+        if mode == "full":
+            _draw_form(pdf)
+            if len(pages) > 1:
+                pdf.setFillColor(RED)
+                pdf.setFont("Helvetica", 7)
+                x, y = _pos(1, 60)
+                pdf.drawString(x, y, f"Page {number} of {len(pages)}")
+        pdf.setFillColor(colors.black)
+        pdf.setFont("Courier", 12)  # Courier 12 pt is 10 characters per inch
+        for line, column, text in _fields(data, lines, last):
+            x, y = _pos(line, column)
+            pdf.drawString(x, y, text)
+        pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -25,7 +25,7 @@ from medassist.patients.selectors import access_patient
 from medassist.practice.roles import can
 from medassist.records.selectors import access_encounter
 
-MAX_SUPERBILL_LINES = 6
+MAX_SUPERBILL_LINES = 12  # more than six go on CMS-1500 continuation forms
 
 
 @staff_view("billing.claims")
@@ -54,6 +54,24 @@ def _int_list(raw: str) -> list[int]:
             raise ValidationFailed(f"Diagnosis pointer {part!r} is not a number.", field="lines")
         out.append(int(part))
     return out
+
+
+def _superbill_rows(post) -> list[dict]:
+    """The procedure lines of the form, as typed when a claim was refused (nothing is lost)."""
+    rows = []
+    for n in range(MAX_SUPERBILL_LINES):
+        def typed(name: str, default: str = "", n: int = n) -> str:
+            return post.get(f"{name}_{n}", default) if post is not None else default
+
+        rows.append({
+            "n": n,
+            "code": typed("code"),
+            "units": typed("units", "1"),
+            "modifiers": typed("modifiers"),
+            "pointers": typed("pointers", "1"),
+            "charge": typed("charge"),
+        })
+    return rows
 
 
 @staff_view("billing.code")
@@ -109,12 +127,13 @@ def superbill(request: StaffRequest, id) -> HttpResponse:
             "start": start,
             "error": error,
             "fees": fees,
-            "rows": range(MAX_SUPERBILL_LINES),
+            "rows": _superbill_rows(request.POST if request.method == "POST" else None),
             "prefill": " ".join(prefill),
             "post": request.POST if request.method == "POST" else {},
             "places": places,
             "pos": request.POST.get("place_of_service", default_pos),
         },
+        status=422 if error else 200,
     )
 
 

@@ -107,3 +107,58 @@ def test_cms1500_both_modes(client_for, biller, insured, visit_day):
         assert "110" in text  # the charge
     assert "HEALTH INSURANCE CLAIM FORM" in texts["full"]
     assert "HEALTH INSURANCE CLAIM FORM" not in texts["data"]
+
+
+def test_more_than_six_lines_go_on_continuation_forms(client_for, biller, insured, visit_day):
+    import io
+
+    from medassist.billing import services
+    from medassist.billing.services import LineInput
+
+    patient, coverage = insured
+    codes = ["99213", "36415", "90686", "90471", "90472", "81002", "87880", "85018"]
+    claim = services.claim_create(
+        actor=biller,
+        patient=patient,
+        coverage=coverage,
+        service_date=visit_day,
+        diagnoses=["E11.9", "I10"],
+        lines=[LineInput(code, pointers=[1], charge="10.00") for code in codes],
+    )
+    for mode in ("full", "data"):
+        pdf = client_for(biller).get(f"/billing/claims/{claim.public_id}/cms1500.pdf?mode={mode}")
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages]
+        # then two forms: six lines, then two, each with the header and the diagnoses
+        assert len(pages) == 2, mode
+        first, last = pages
+        assert all(c in first for c in codes[:6]) and not any(c in first for c in codes[6:])
+        assert all(c in last for c in codes[6:]) and not any(c in last for c in codes[:6])
+        for page in pages:
+            assert patient.last_name.upper() in page and "E11.9" in page
+        # and the total only on the last, CONTINUED on the first
+        assert "CONTINUED" in first and "CONTINUED" not in last
+        assert re.search(r"\n80\n00\n", last) and not re.search(r"\n80\n00\n", first)
+        if mode == "full":
+            assert "Page 1 of 2" in first and "Page 2 of 2" in last
+
+
+def test_a_refused_superbill_keeps_every_line_typed(
+    client_for, physician, front_desk, billing_setup
+):
+    patient = factories.make_patient(front_desk)
+    factories.add_coverage(front_desk, patient)
+    encounter = records.encounter_create(
+        actor=physician, patient=patient, type_display="Office visit", reason_text="Cough"
+    )
+    url = f"/billing/visits/{encounter.public_id}/superbill/"
+    typed = {"diagnoses": "R05.9 NOT-A-CODE", "place_of_service": "11"}
+    for n, code in enumerate(["99213", "87880", "94640", "J7613", "99000", "36415", "85018"]):
+        typed |= {f"code_{n}": code, f"units_{n}": "2", f"modifiers_{n}": "25",
+                  f"pointers_{n}": "1", f"charge_{n}": "12.50"}
+    response = client_for(physician).post(url, typed)
+    assert response.status_code == 422
+    assert not Claim.objects.filter(patient=patient).exists()
+    html = response.content.decode()
+    assert 'name="code_6" value="85018"' in html  # the seventh line is there too
+    assert 'name="units_3" value="2"' in html and 'name="charge_0" value="12.50"' in html
+    assert 'value="R05.9 NOT-A-CODE"' in html
