@@ -37,7 +37,7 @@ from medassist.orders.hl7 import (
     unescape,
 )
 from medassist.orders.models import HL7Message, Order, ResultLink, WorkItem
-from medassist.orders.services import new_number, transition
+from medassist.orders.services import new_number, result_alert, transition
 from medassist.patients.models import Patient
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
@@ -395,7 +395,7 @@ def _file(
         order.stamp(actor)
         order.save()
         if worst:
-            alerts.append(_alert(actor, order, critical=worst == "critical"))
+            alerts.append(result_alert(actor, order, critical=worst == "critical"))
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -411,22 +411,6 @@ def _file(
         message=row,
         alerts=alerts,
     )
-
-
-def _alert(actor: User, order: Order, *, critical: bool) -> WorkItem:
-    kind = WorkItem.Kind.CRITICAL if critical else WorkItem.Kind.ABNORMAL
-    word = "Critical" if critical else "Abnormal"
-    item = WorkItem(
-        clinic=order.clinic,
-        kind=kind,
-        title=f"{word} result: {order.title} for {order.patient.display_name}"[:300],
-        order=order,
-        patient=order.patient,
-        assignee=order.ordering_provider.user,
-    )
-    item.stamp(actor)
-    item.save()
-    return item
 
 
 @transaction.atomic

@@ -146,6 +146,10 @@ class Order(BaseModel):
     # lifecycle stamps
     sent_at = models.DateTimeField(null=True, blank=True)
     resulted_at = models.DateTimeField(null=True, blank=True)
+    # imaging / referral: the outside report (radiology read, consult letter) filed to the chart
+    report = models.ForeignKey(
+        "records.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

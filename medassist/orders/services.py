@@ -39,6 +39,8 @@ from medassist.orders.selectors import tube_list
 from medassist.practice.models import User
 from medassist.practice.roles import require, staff_clinic
 from medassist.practice.scope import require_task
+from medassist.records.models import Document
+from medassist.records.services.documents import document_upload
 from medassist.reminders.models import Channel, Message
 from medassist.reminders.quiet import after_quiet_hours
 
@@ -728,3 +730,65 @@ def order_send_prep(*, actor: User, order: Order, channel: str = "") -> Message:
     )
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=msg, patient=patient)
     return msg
+
+
+def result_alert(actor: User, order: Order, *, critical: bool) -> WorkItem:
+    """An abnormal or critical result reaches the ordering clinician's inbox at once."""
+    kind = WorkItem.Kind.CRITICAL if critical else WorkItem.Kind.ABNORMAL
+    word = "Critical" if critical else "Abnormal"
+    item = WorkItem(
+        clinic=order.clinic,
+        kind=kind,
+        title=f"{word} result: {order.title} for {order.patient.display_name}"[:300],
+        order=order,
+        patient=order.patient,
+        assignee=order.ordering_provider.user,
+    )
+    item.stamp(actor)
+    item.save()
+    return item
+
+
+REPORT_KINDS = (Order.Kind.IMAGING, Order.Kind.REFERRAL)
+
+
+@transaction.atomic
+def order_report_receive(
+    *, actor: User, order: Order, uploaded_file, title: str = "", abnormal: bool = False
+) -> Order:
+    """The report of an imaging study or a referral came back (a radiology read, a consult
+    letter; usually by fax): it is filed to the chart as an outside record and the order is
+    resulted, waiting for the clinician's review. Marked abnormal, the ordering clinician is
+    alerted at once, as for a lab result."""
+    require(actor, "result.receive")
+    _own(actor, order)
+    if order.kind not in REPORT_KINDS:
+        raise BadTransition(
+            "A lab order's results come from the lab's result message or a point-of-care test."
+        )
+    if order.status not in (S.ORDERED, S.SCHEDULED, S.SENT):
+        raise BadTransition(
+            f"This order is {order.get_status_display().lower()}; its report is already in."
+        )
+    if uploaded_file is None:
+        raise ValidationFailed("Attach the report (PDF or image).", field="file")
+    title = _clean(title, field="title", label="Title", max_length=200) or (
+        f"Report: {order.title}"[:200]
+    )
+    document = document_upload(
+        actor=actor,
+        patient=order.patient,
+        uploaded_file=uploaded_file,
+        title=title,
+        kind=Document.Kind.OUTSIDE_RECORD,
+        note=f"Report for order {order.placer_number}",
+    )
+    order.report = document
+    order.resulted_at = timezone.now()
+    order.abnormal = bool(abnormal)
+    transition(order=order, to=S.RESULTED, actor=actor, note=f"Report received: {title}"[:500])
+    order.stamp(actor)
+    order.save()
+    if abnormal:
+        result_alert(actor, order, critical=False)
+    return order

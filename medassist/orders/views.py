@@ -48,6 +48,7 @@ from medassist.orders.services import (
     order_lab_create,
     order_mark_sent,
     order_referral_create,
+    order_report_receive,
     order_review,
     order_schedule,
     order_send_prep,
@@ -175,6 +176,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "notices": _with_delivery(list(order.notices.all())),
             "templates": list(notices.TEMPLATES.values()),
             "can_review": can(request.user, "result.review"),
+            "can_receive": can(request.user, "result.receive"),
             "can_sign": can(request.user, "order.sign"),
             "can_manage": can(request.user, "order.manage"),
             "prep": order_prep(order) if order.status == Order.Status.ORDERED else [],
@@ -214,6 +216,15 @@ def _act(request: StaffRequest, order: Order, action: str) -> None:
             channel=post.get("channel", ""),
         )
         messages.success(request, "The message to the patient is on its way.")
+    elif action == "report":
+        order_report_receive(
+            actor=user,
+            order=order,
+            uploaded_file=request.FILES.get("file"),
+            title=post.get("title", ""),
+            abnormal=post.get("abnormal") == "on",
+        )
+        messages.success(request, "Report filed to the chart; it waits for the clinician's review.")
     elif action == "prep":
         msg = order_send_prep(actor=user, order=order, channel=post.get("channel", ""))
         messages.success(request, f"Preparation instructions are on their way to {msg.to}.")
