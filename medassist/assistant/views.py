@@ -73,7 +73,10 @@ def chat(request: HttpRequest, clinic: str) -> HttpResponse:
         return HttpResponse("No such clinic.", status=404, content_type="text/plain")
     clinic_zone(the_clinic)
     conversation = _chat_conversation(request, the_clinic)
-    context: dict = {"clinic": the_clinic}
+    context: dict = {
+        "clinic": the_clinic,
+        "signed_in": _portal_patient(request, the_clinic) is not None,
+    }
     status = 200
     if request.method == "POST":
         text = request.POST.get("message", "")

@@ -76,6 +76,9 @@ def test_a_signed_in_patient_reaches_every_portal_page_from_their_page(
         body = page.locator("main").inner_text()
         assert proof in body, (link, body[:300])
         assert "sign in again" not in body.lower() and "signed out" not in body.lower(), link
+        if link != "Forms to fill in and how to prepare":
+            page.get_by_role("link", name="Back to your page").click()
+            page.get_by_role("heading", name="Your booked visits").wait_for()
     # the chat knows who it is talking to: no identity questions
     assert "date of birth" not in page.locator("main").inner_text().lower()
     # and signing out ends the session on every page
