@@ -579,15 +579,7 @@ def order_tell_patient(
             field="clinician_text",
         )
     patient = order.patient
-    channel = channel or (Channel.SMS if patient.phone_mobile else Channel.EMAIL)
-    if channel not in Channel.values:
-        raise ValidationFailed("Send by text message or email.", field="channel")
-    to = patient.phone_mobile if channel == Channel.SMS else patient.email
-    if not to:
-        raise ValidationFailed(
-            f"The patient has no {'mobile number' if channel == Channel.SMS else 'email'} on file.",
-            field="channel",
-        )
+    channel, to = _patient_address(patient, channel)
     clinic = order.clinic
     clinician = _clinician_name(order.ordering_provider)
     subject, body = notices.render(
@@ -629,6 +621,21 @@ def order_tell_patient(
     order.save()
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=notice, patient=patient)
     return notice
+
+
+def _patient_address(patient, channel: str) -> tuple[str, str]:
+    """The channel (text if a mobile is on file, else email, unless one is asked for) and the
+    patient's number or address on it; refused when the patient has none."""
+    channel = channel or (Channel.SMS if patient.phone_mobile else Channel.EMAIL)
+    if channel not in Channel.values:
+        raise ValidationFailed("Send by text message or email.", field="channel")
+    to = patient.phone_mobile if channel == Channel.SMS else patient.email
+    if not to:
+        raise ValidationFailed(
+            f"The patient has no {'mobile number' if channel == Channel.SMS else 'email'} on file.",
+            field="channel",
+        )
+    return channel, to
 
 
 def _clinician_name(provider) -> str:
@@ -696,15 +703,7 @@ def order_send_prep(*, actor: User, order: Order, channel: str = "") -> Message:
             "them under Preparation instructions."
         )
     patient = order.patient
-    channel = channel or (Channel.SMS if patient.phone_mobile else Channel.EMAIL)
-    if channel not in Channel.values:
-        raise ValidationFailed("Send by text message or email.", field="channel")
-    to = patient.phone_mobile if channel == Channel.SMS else patient.email
-    if not to:
-        raise ValidationFailed(
-            f"The patient has no {'mobile number' if channel == Channel.SMS else 'email'} on file.",
-            field="channel",
-        )
+    channel, to = _patient_address(patient, channel)
     clinic, test = order.clinic, _patient_test_name(order)
     facts = {"first_name": patient.first_name, "clinic": clinic.name, "test": test,
              "clinician": _clinician_name(order.ordering_provider)}

@@ -13,6 +13,16 @@ from tests.portal.test_sign_in import book, sent_code
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def ask_for_a_code(page, clinic, patient) -> None:
+    page.goto(f"/portal/c/{clinic.public_id}/sign-in/")
+    page.get_by_label("First name").fill(patient.first_name)
+    page.get_by_label("Last name").fill(patient.last_name)
+    page.get_by_label("Date of birth").fill(patient.date_of_birth.isoformat())
+    page.get_by_label("Mobile number or e-mail").fill(patient.email)
+    page.get_by_role("button", name="Send me a code").click()
+    page.get_by_text("If we found you, we sent a code").wait_for()
+
+
 def test_a_patient_signs_in_with_a_code_and_cancels_a_visit(
     page, clinic, front_desk, patient, provider
 ):
@@ -22,13 +32,7 @@ def test_a_patient_signs_in_with_a_code_and_cancels_a_visit(
     PortalSettings.objects.create(clinic=clinic, enabled=True)
     visit = book(front_desk, patient, provider)
     # when the patient asks for a code on the start page
-    page.goto(f"/portal/c/{clinic.public_id}/sign-in/")
-    page.get_by_label("First name").fill(patient.first_name)
-    page.get_by_label("Last name").fill(patient.last_name)
-    page.get_by_label("Date of birth").fill(patient.date_of_birth.isoformat())
-    page.get_by_label("Mobile number or e-mail").fill(patient.email)
-    page.get_by_role("button", name="Send me a code").click()
-    page.get_by_text("If we found you, we sent a code").wait_for()
+    ask_for_a_code(page, clinic, patient)
     # and enters the code from the queued message
     page.get_by_label("6-digit code").fill(sent_code(patient))
     page.get_by_role("button", name="Sign in").click()
@@ -52,13 +56,7 @@ def test_a_signed_in_patient_reaches_every_portal_page_from_their_page(
         add_session(clinic, provider, weekday, (8, 0), (17, 0))
     PortalSettings.objects.create(clinic=clinic, enabled=True)
     book(front_desk, patient, provider)
-    page.goto(f"/portal/c/{clinic.public_id}/sign-in/")
-    page.get_by_label("First name").fill(patient.first_name)
-    page.get_by_label("Last name").fill(patient.last_name)
-    page.get_by_label("Date of birth").fill(patient.date_of_birth.isoformat())
-    page.get_by_label("Mobile number or e-mail").fill(patient.email)
-    page.get_by_role("button", name="Send me a code").click()
-    page.get_by_text("If we found you, we sent a code").wait_for()
+    ask_for_a_code(page, clinic, patient)
     page.get_by_label("6-digit code").fill(sent_code(patient))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Your booked visits").wait_for()
