@@ -29,7 +29,7 @@ def test_visit_to_statement_in_the_browser(
     page.goto(f"/billing/visits/{encounter.public_id}/superbill/")
     expect(page.get_by_text("I10", exact=False).first).to_be_visible()
     page.get_by_label("Diagnoses, in order").fill("I10")
-    page.get_by_label("Procedure code, line 1").fill("99213")
+    page.get_by_label("Procedure code, line 1", exact=True).fill("99213")
     page.get_by_role("button", name="Create the claim").click()
     expect(page.get_by_text("was created for the biller")).to_be_visible()
     claim = Claim.objects.get(patient=patient)
