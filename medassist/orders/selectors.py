@@ -44,7 +44,9 @@ def _orders(clinic) -> QuerySet[Order]:
     return (
         Order.objects.filter(clinic=clinic)
         .select_related("patient", "ordering_provider", "lab")
-        .prefetch_related(Prefetch("tests", queryset=OrderTest.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("tests", queryset=OrderTest.objects.select_related("test").order_by("id"))
+        )
     )
 
 
@@ -299,7 +301,8 @@ def tube_list(order: Order) -> list[dict]:
     """The containers a lab order needs, in CLSI order of draw, volumes summed per tube type
     and specimen, with the tests each one serves."""
     groups: dict[tuple[str, str], dict] = {}
-    for ot in order.tests.select_related("test"):
+    prefetched = "tests" in getattr(order, "_prefetched_objects_cache", {})  # by `_orders`
+    for ot in order.tests.all() if prefetched else order.tests.select_related("test"):
         t = ot.test
         key = (t.tube, t.specimen_type)
         g = groups.setdefault(

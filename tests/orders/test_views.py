@@ -151,3 +151,28 @@ def test_a_draw_of_two_patients_orders_is_refused(
     )
     assert r.status_code == 422 and "one patient" in r.content.decode()
     assert not Order.objects.filter(status=Order.Status.COLLECTED).exists()
+
+
+def test_the_draw_screen_reads_the_same_number_of_queries_for_more_orders(
+    client_for, physician, medical_assistant, patient, lab, test_by_code, front_desk
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from medassist.orders.services import order_lab_create
+    from tests import factories
+
+    ma = client_for(medical_assistant)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert ma.get("/orders/phlebotomy/").status_code == 200
+        return len(seen.captured_queries)
+
+    order_lab_create(actor=physician, patient=patient, lab=lab, tests=[test_by_code("CBC")])
+    one = queries()
+    for n in range(3):
+        other = factories.make_patient(front_desk, last_name=f"Draw{n}")
+        order_lab_create(actor=physician, patient=other, lab=lab,
+                         tests=[test_by_code("CBC"), test_by_code("LIPID")])
+    assert queries() == one
