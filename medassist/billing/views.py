@@ -58,20 +58,12 @@ def _int_list(raw: str) -> list[int]:
 
 def _superbill_rows(post) -> list[dict]:
     """The procedure lines of the form, as typed when a claim was refused (nothing is lost)."""
-    rows = []
-    for n in range(MAX_SUPERBILL_LINES):
-        def typed(name: str, default: str = "", n: int = n) -> str:
-            return post.get(f"{name}_{n}", default) if post is not None else default
-
-        rows.append({
-            "n": n,
-            "code": typed("code"),
-            "units": typed("units", "1"),
-            "modifiers": typed("modifiers"),
-            "pointers": typed("pointers", "1"),
-            "charge": typed("charge"),
-        })
-    return rows
+    defaults = {"code": "", "units": "1", "modifiers": "", "pointers": "1", "charge": ""}
+    post = post or {}
+    return [
+        {"n": n} | {name: post.get(f"{name}_{n}", empty) for name, empty in defaults.items()}
+        for n in range(MAX_SUPERBILL_LINES)
+    ]
 
 
 @staff_view("billing.code")

@@ -53,6 +53,7 @@ TEMPLATES: dict[str, NoticeTemplate] = {
 }
 
 
+PREP_SENT_NOTE = "Preparation instructions sent"  # how the order's history records it
 PREP_SUBJECT = "Getting ready for your {test} at {clinic}"
 PREP_BODY = (
     "Hello {first_name}, {clinician} ordered a {test} for you. Before it, please read the "

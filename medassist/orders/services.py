@@ -723,9 +723,7 @@ def order_send_prep(*, actor: User, order: Order, channel: str = "") -> Message:
     how = "text message" if channel == Channel.SMS else "email"
     OrderEvent.objects.create(
         order=order, status=order.status, at=timezone.now(), by=actor,
-        note=f"Preparation instructions sent by {how}: {', '.join(p.title for p in instructions)}"[
-            :500
-        ],
+        note=f"{notices.PREP_SENT_NOTE} by {how}: {', '.join(p.title for p in instructions)}"[:500],
     )
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=msg, patient=patient)
     return msg

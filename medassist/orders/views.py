@@ -164,6 +164,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             error = exc
         else:
             return redirect("orders:detail", order.public_id)
+    events = list(order.events.select_related("by"))
     return render(
         request,
         "orders/detail.html",
@@ -172,7 +173,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "results": results_for_order(order),
             "tubes": tube_list(order) if order.kind == Order.Kind.LAB else [],
             "specimens": list(order.specimens.select_related("collected_by")),
-            "events": list(order.events.select_related("by")),
+            "events": events,
             "notices": _with_delivery(list(order.notices.all())),
             "templates": list(notices.TEMPLATES.values()),
             "can_review": can(request.user, "result.review"),
@@ -180,7 +181,7 @@ def detail(request: StaffRequest, id) -> HttpResponse:
             "can_sign": can(request.user, "order.sign"),
             "can_manage": can(request.user, "order.manage"),
             "prep": order_prep(order) if order.status == Order.Status.ORDERED else [],
-            "prep_sent": order.events.filter(note__startswith="Preparation instructions").exists(),
+            "prep_sent": any(e.note.startswith(notices.PREP_SENT_NOTE) for e in events),
             "lab_connected": order.lab is not None and transport_for(order.lab) is not None,
             "lab_connection": describe(order.lab) if order.lab is not None else "",
             "sent_messages": list(

@@ -1,5 +1,5 @@
-"""The patient's handouts in the portal (the portal's patient session, under /portal/ where its
-cookie is sent): the same content as the printed handout, in the language the clinician chose,
+"""The patient's handouts in the portal (the portal's patient session, at /portal/me/handouts/):
+the same content as the printed handout, in the language the clinician chose,
 and the PDF. Only the patient's own, and only those the MA has gone over with them."""
 
 from __future__ import annotations

@@ -168,12 +168,12 @@ def refill_queue(*, user, open_only: bool = True) -> QuerySet[RefillRequest]:
     return rows.order_by("created_at", "id")
 
 
+ANSWERED = (RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED)
+
+
 def _pharmacy_untold() -> Q:
     """Answered, with a pharmacy to tell, and nobody has recorded telling it."""
-    return Q(
-        status__in=[RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED],
-        pharmacy_notice__isnull=True,
-    ) & ~Q(pharmacy_message="")
+    return Q(status__in=ANSWERED, pharmacy_notice__isnull=True) & ~Q(pharmacy_message="")
 
 
 def pharmacy_to_tell(*, user) -> QuerySet[RefillRequest]:
@@ -201,7 +201,7 @@ def refill_pharmacy_notice(refill: RefillRequest) -> PharmacyNotice | None:
 
 def refill_pharmacy_untold(refill: RefillRequest) -> bool:
     return (
-        refill.status in {RefillRequest.Status.APPROVED, RefillRequest.Status.DENIED}
+        refill.status in ANSWERED
         and bool(refill.pharmacy_message)
         and refill_pharmacy_notice(refill) is None
     )
